@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "veto",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "veto", targets: ["veto"]),
+        .library(name: "Veto", targets: ["Veto"]),
+        .library(name: "VetoCSV", targets: ["VetoCSV"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libcsv (Debian libcsv-dev): link "csv"; only VetoCSV imports it.
+        .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
+        // Bytes -> records: transcoding, libcsv, positions, structural findings.
+        .target(name: "VetoCSV", dependencies: ["CLibCSV"]),
+        // Records -> typed rows -> rules -> findings -> verdicts -> reporters.
+        .target(name: "Veto", dependencies: ["VetoCSV"]),
+        // The command line: arguments, output choice, exit codes.
+        .executableTarget(name: "veto", dependencies: [
+            "Veto",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The reader alone (records + exact numbers), for benchmarks/.
+        .executableTarget(name: "veto-readbench", dependencies: ["Veto"], path: "benchmarks/readbench"),
+        .testTarget(name: "VetoCSVTests", dependencies: ["VetoCSV"]),
+        .testTarget(name: "VetoTests", dependencies: ["Veto"]),
+        .testTarget(name: "VetoCLITests", dependencies: ["Veto"]),
+    ]
+)

@@ -1,0 +1,580 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+private import CLibCSV
+
+/// How a ``CSVReader`` reads its input.
+public struct CSVReaderOptions: Sendable {
+    /// The field delimiter; nil sniffs it from the header line among `,` `\t` `;` `|` (comma wins ties).
+    public var delimiter: UInt8?
+    /// The input's encoding; nil detects it from the bytes.
+    public var encoding: TextEncoding?
+    /// A field longer than this (bytes, UTF-8) is a finding and its content is not kept.
+    public var maxFieldBytes: Int = 1 << 20
+    /// Fields beyond this many in one record are counted, not kept.
+    public var maxFieldsPerRecord: Int = 10_000
+    /// Whether record 0 is a header that fixes the expected field count.
+    public var hasHeader: Bool = true
+
+    public init(delimiter: UInt8? = nil, encoding: TextEncoding? = nil, maxFieldBytes: Int = 1 << 20,
+                maxFieldsPerRecord: Int = 10_000, hasHeader: Bool = true) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.maxFieldBytes = maxFieldBytes
+        self.maxFieldsPerRecord = maxFieldsPerRecord
+        self.hasHeader = hasHeader
+    }
+}
+
+/// What the reader learned about one input.
+public struct CSVInputSummary: Sendable, Equatable {
+    public var encoding: TextEncoding
+    public var hadBOM: Bool
+    public var encodingNote: String
+    public var delimiter: UInt8
+    public var delimiterSniffed: Bool
+    /// Raw bytes read.
+    public var bytes: Int64
+    /// Physical lines (a final line without a line break counts).
+    public var lines: Int
+    /// Records after the header.
+    public var records: Int
+    public var blankLines: Int
+    public var headerFieldCount: Int?
+}
+
+/// Streams CSV bytes through libcsv into ``CSVRecord``s with exact physical line
+/// numbers, and reports every structural defect as a ``CSVFinding`` while going on.
+///
+/// Feed it bytes in chunks of any size (``feed(_:)``), then call ``finish()``;
+/// records and findings do not depend on how the input was split. Memory is
+/// bounded by the chunk size plus the field cap, whatever the input size.
+///
+/// Line numbers are counted here, not by libcsv: the UTF-8 text is fed to libcsv
+/// one physical line (LF, CRLF or CR) at a time, so every callback knows its line.
+public final class CSVReader {
+    public let options: CSVReaderOptions
+    private let onRecord: (CSVRecord) -> Void
+    private let onFinding: (CSVFinding) -> Void
+
+    private let transcoder: Transcoder
+    private var decoded: [UInt8] = []
+    private var issues: [EncodingIssue] = []
+    private var issueCursor = 0
+    /// Decoded bytes not yet given to the parser: the header line while the delimiter is
+    /// unknown, or a trailing CR whose LF may come in the next chunk.
+    private var carry: [UInt8] = []
+    /// Offset in the decoded stream of the next byte to be parsed.
+    private var streamOffset: Int64 = 0
+
+    private var parser: UnsafeMutablePointer<csv_parser>
+    private var delimiter: UInt8 = UInt8(ascii: ",")
+    private var delimiterKnown = false
+    private var delimiterSniffed = false
+
+    private let storage = RecordStorage()
+    /// Physical line being fed (1-based).
+    private var line = 1
+    private var lineHasBytes = false
+    private var recordStartLine = 1
+    private var fieldStartLine = 1
+    private var fieldsInRecord = 0
+    private var currentFieldDamaged = false
+    private var currentFieldOversizeReported = false
+    private var recordIndex = 0
+    private var headerFieldCount: Int?
+    private var blankLines = 0
+    private var rawBytes: Int64 = 0
+    private var nulReportedLine = 0
+
+    /// Bytes of the record being read, kept from the first line break inside a quoted field,
+    /// so that an unterminated quote can be undone and the lines it swallowed read again.
+    private var replay: [UInt8]?
+    private var replayLineStarts: [(line: Int, offset: Int)] = []
+    private var replayUnavailable = false
+    private var replaying = false
+    /// Bytes of the current line from earlier segments (only when a line crosses a chunk end).
+    private var partialLine: [UInt8] = []
+    private var partialLineTooLong = false
+
+    public init(options: CSVReaderOptions = CSVReaderOptions(),
+                onRecord: @escaping (CSVRecord) -> Void,
+                onFinding: @escaping (CSVFinding) -> Void) {
+        self.options = options
+        self.onRecord = onRecord
+        self.onFinding = onFinding
+        self.transcoder = Transcoder(forced: options.encoding)
+        self.parser = .allocate(capacity: 1)
+        Self.initParser(parser)
+        if let d = options.delimiter {
+            delimiter = d
+            delimiterKnown = true
+            csv_set_delim(parser, d)
+        }
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+    }
+
+    private static func initParser(_ p: UnsafeMutablePointer<csv_parser>) {
+        _ = csv_init(p, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        // libcsv trims spaces and tabs around unquoted fields unless told that nothing is a space.
+        csv_set_space_func(p) { _ in 0 }
+    }
+
+    // MARK: Input
+
+    /// Reads more raw bytes (any encoding the transcoder handles).
+    public func feed(_ raw: UnsafeRawBufferPointer) {
+        rawBytes += Int64(raw.count)
+        decoded.removeAll(keepingCapacity: true)
+        transcoder.feed(raw, output: &decoded, issues: &issues)
+        consumeDecoded(final: false)
+    }
+
+    /// Convenience for tests and small inputs.
+    public func feed<C: Collection>(bytes: C) where C.Element == UInt8 {
+        let a = Array(bytes)
+        a.withUnsafeBytes { feed($0) }
+    }
+
+    /// Ends the input: flushes the parser, reports an unterminated quote, an empty or
+    /// header-only input, and returns what was learned.
+    @discardableResult
+    public func finish() -> CSVInputSummary {
+        decoded.removeAll(keepingCapacity: true)
+        transcoder.finish(output: &decoded, issues: &issues)
+        consumeDecoded(final: true)
+        finishParser()
+        if recordIndex == 0 {
+            onFinding(CSVFinding(.emptyFile, line: nil, column: nil,
+                                 detail: rawBytes == 0 ? "the input holds no bytes" : "the input holds no record (only blank lines or a byte-order mark)"))
+        } else if options.hasHeader && recordIndex == 1 {
+            onFinding(CSVFinding(.headerOnly, line: 1, column: nil, detail: "the input holds a header and no record"))
+        }
+        let lines = lineHasBytes ? line : line - 1
+        return CSVInputSummary(
+            encoding: transcoder.encoding ?? .utf8, hadBOM: transcoder.hadBOM,
+            encodingNote: transcoder.detectionNote, delimiter: delimiter,
+            delimiterSniffed: delimiterSniffed, bytes: rawBytes, lines: max(lines, 0),
+            records: max(recordIndex - (options.hasHeader ? 1 : 0), 0),
+            blankLines: blankLines, headerFieldCount: headerFieldCount)
+    }
+
+    private func consumeDecoded(final: Bool) {
+        if !delimiterKnown {
+            carry.append(contentsOf: decoded)
+            let firstLineDone = carry.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) != nil
+            guard firstLineDone || final || carry.count >= 1 << 16 else { return }
+            sniffDelimiter(carry)
+            let pending = carry
+            carry.removeAll()
+            pending.withUnsafeBufferPointer { process($0, final: final) }
+            return
+        }
+        if carry.isEmpty {
+            decoded.withUnsafeBufferPointer { process($0, final: final) }
+        } else {
+            carry.append(contentsOf: decoded)
+            let pending = carry
+            carry.removeAll(keepingCapacity: true)
+            pending.withUnsafeBufferPointer { process($0, final: final) }
+        }
+    }
+
+    private func sniffDelimiter(_ bytes: [UInt8]) {
+        delimiterKnown = true
+        var counts: [UInt8: Int] = [0x2C: 0, 0x09: 0, 0x3B: 0, 0x7C: 0]
+        var quoted = false
+        for b in bytes {
+            if b == 0x22 { quoted.toggle(); continue }
+            if quoted { continue }
+            if b == 0x0A || b == 0x0D { break }
+            if counts[b] != nil { counts[b]! += 1 }
+        }
+        var best: UInt8 = 0x2C
+        for d: UInt8 in [0x09, 0x3B, 0x7C] where counts[d]! > counts[best]! { best = d }
+        delimiter = best
+        delimiterSniffed = true
+        csv_set_delim(parser, best)
+    }
+
+    // MARK: Lines
+
+    /// Splits decoded text into physical lines and feeds each to libcsv.
+    private func process(_ buf: UnsafeBufferPointer<UInt8>, final: Bool) {
+        guard let base = buf.baseAddress, buf.count > 0 else { return }
+        let n = buf.count
+        var start = 0
+        var nextLF = -1, nextCR = -1
+        while start < n {
+            if nextLF < start { nextLF = Self.find(0x0A, base, from: start, n) }
+            if nextCR < start { nextCR = Self.find(0x0D, base, from: start, n) }
+            var end: Int
+            var endsLine = true
+            if nextCR < nextLF {
+                // CR: a line end by itself, or the first half of CRLF.
+                if nextCR + 1 < n {
+                    end = base[nextCR + 1] == 0x0A ? nextCR + 2 : nextCR + 1
+                } else if final {
+                    end = n
+                } else {
+                    // Hold the CR back: its LF may start the next chunk.
+                    feedSegment(base + start, nextCR - start, endsLine: false)
+                    carry.append(0x0D)
+                    return
+                }
+            } else if nextLF < n {
+                end = nextLF + 1
+            } else {
+                end = n
+                endsLine = false
+            }
+            feedSegment(base + start, end - start, endsLine: endsLine)
+            start = end
+        }
+    }
+
+    @inline(__always)
+    private static func find(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, _ n: Int) -> Int {
+        guard let p = memchr(base + from, Int32(byte), n - from) else { return n }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Feeds part of one physical line (`endsLine`: it holds the line's terminator).
+    private func feedSegment(_ p: UnsafePointer<UInt8>, _ count: Int, endsLine: Bool) {
+        let segmentOffset = streamOffset
+        streamOffset += Int64(count)
+        if count == 0 { return }
+        let atLineStart = !lineHasBytes
+        lineHasBytes = true
+        let atRowBoundary = parser.pointee.pstate == 0 && fieldsInRecord == 0
+        if atRowBoundary {
+            if endsLine && atLineStart && (p[0] == 0x0A || p[0] == 0x0D) {
+                blankLines += 1
+                reportIssues(upTo: segmentOffset + Int64(count))
+                endLine()
+                return
+            }
+            recordStartLine = line
+            fieldStartLine = line
+        }
+        if replay != nil { appendReplay(p, count, lineStart: atLineStart) }
+
+        // Positions that need a location of their own: invalid encoding and NUL bytes.
+        var done = 0
+        while done < count {
+            var mark = count
+            var isNul = false
+            if !replaying, issueCursor < issues.count {
+                let rel = issues[issueCursor].outputOffset - segmentOffset
+                if rel < Int64(count) { mark = max(Int(rel), done) }
+            }
+            if let z = memchr(p + done, 0, mark - done) {
+                mark = p.distance(to: z.assumingMemoryBound(to: UInt8.self))
+                isNul = true
+            }
+            if mark > done { parse(p + done, mark - done) }
+            guard mark < count else { break }
+            if isNul {
+                if line > nulReportedLine {
+                    nulReportedLine = line
+                    onFinding(CSVFinding(.nulByte, line: line, column: fieldsInRecord + 1,
+                                         detail: "a NUL byte (0x00) inside the field; kept, so the field is not a valid figure"))
+                }
+                parse(p + mark, 1)
+                done = mark + 1
+            } else {
+                let issue = issues[issueCursor]
+                issueCursor += 1
+                onFinding(CSVFinding(.invalidEncoding, line: line, column: fieldsInRecord + 1,
+                                     detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+                done = mark
+            }
+        }
+        compactIssues()
+        if checkFieldSize() { return }   // the unterminated-quote recovery read this line again
+        if endsLine {
+            if replay == nil, isInsideQuotedField {
+                startReplay(p, count)
+            }
+            endLine()
+        } else if replay == nil {
+            keepPartialLine(p, count)
+        }
+    }
+
+    private func endLine() {
+        line += 1
+        lineHasBytes = false
+        if !partialLine.isEmpty { partialLine.removeAll(keepingCapacity: true) }
+        partialLineTooLong = false
+    }
+
+    private func keepPartialLine(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        guard !partialLineTooLong else { return }
+        if partialLine.count + count > 2 * options.maxFieldBytes {
+            partialLineTooLong = true
+            partialLine.removeAll()
+            return
+        }
+        partialLine.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
+    }
+
+    private var isInsideQuotedField: Bool {
+        parser.pointee.quoted != 0 && parser.pointee.pstate == 2
+    }
+
+    private func reportIssues(upTo offset: Int64) {
+        while issueCursor < issues.count, issues[issueCursor].outputOffset < offset {
+            let issue = issues[issueCursor]
+            issueCursor += 1
+            onFinding(CSVFinding(.invalidEncoding, line: line, column: nil,
+                                 detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+        }
+        compactIssues()
+    }
+
+    private func compactIssues() {
+        if issueCursor > 0 && issueCursor == issues.count {
+            issues.removeAll(keepingCapacity: true)
+            issueCursor = 0
+        }
+    }
+
+    // MARK: libcsv
+
+    /// The only place bytes enter libcsv. A strict-mode error (a stray quote) becomes a
+    /// finding and the parse goes on as a lenient reader would.
+    private func parse(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        var off = 0
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        while off < count {
+            off += csv_parse(parser, p + off, count - off, Self.fieldCallback, Self.recordCallback, me)
+            guard off < count else { break }
+            let status = csv_error(parser)
+            parser.pointee.status = 0
+            guard status == CSV_EPARSE else {
+                // Out of memory inside libcsv: the field cap makes this unreachable in practice.
+                onFinding(CSVFinding(.fieldTooLarge, line: line, column: fieldsInRecord + 1,
+                                     detail: "libcsv could not grow its buffer (\(String(cString: csv_strerror(status))))"))
+                parser.pointee.entry_pos = 0
+                continue
+            }
+            onFinding(CSVFinding(.strayQuote, line: line, column: fieldsInRecord + 1,
+                                 detail: parser.pointee.pstate == 3
+                                    ? "text follows a closing quote; read as part of the field"
+                                    : "a quote inside an unquoted field; kept as a character"))
+            if parser.pointee.pstate == 3 {
+                // `"ab"c`: the quote did close the field; what follows is appended unquoted.
+                parser.pointee.pstate = 2
+                parser.pointee.quoted = 0
+                parser.pointee.entry_pos -= 1
+            } else {
+                // `ab"c`: take the quote literally (libcsv's lenient reading), then back to strict.
+                csv_set_opts(parser, UInt8(CSV_STRICT_FINI))
+                off += csv_parse(parser, p + off, 1, Self.fieldCallback, Self.recordCallback, me)
+                csv_set_opts(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+            }
+        }
+    }
+
+    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { bytes, len, me in
+        Unmanaged<CSVReader>.fromOpaque(me!).takeUnretainedValue().field(bytes, len)
+    }
+
+    private static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, me in
+        Unmanaged<CSVReader>.fromOpaque(me!).takeUnretainedValue().recordEnd()
+    }
+
+    @inline(__always)
+    private func field(_ bytes: UnsafeMutableRawPointer?, _ len: Int) {
+        let index = fieldsInRecord
+        fieldsInRecord += 1
+        if len > options.maxFieldBytes && !currentFieldOversizeReported {
+            // The whole field arrived in one piece: the size check between pieces never saw it.
+            onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: index + 1,
+                                 detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
+            currentFieldDamaged = true
+        }
+        if index < options.maxFieldsPerRecord {
+            if currentFieldDamaged {
+                storage.damaged.insert(index)
+            } else if let bytes, len > 0 {
+                storage.bytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: len))
+            }
+            storage.ends.append(storage.bytes.count)
+            storage.fieldLines.append(Int32(truncatingIfNeeded: fieldStartLine))
+        }
+        currentFieldDamaged = false
+        currentFieldOversizeReported = false
+        fieldStartLine = line
+    }
+
+    private func recordEnd() {
+        emitRecord(endLine: line)
+        replay = nil
+        replayLineStarts.removeAll()
+        replayUnavailable = false
+    }
+
+    private func emitRecord(endLine: Int) {
+        let record = CSVRecord(index: recordIndex, line: recordStartLine, endLine: endLine,
+                               fieldCount: fieldsInRecord, storage: storage)
+        if options.hasHeader && recordIndex == 0 {
+            headerFieldCount = fieldsInRecord
+        } else if let expected = headerFieldCount {
+            if fieldsInRecord < expected {
+                onFinding(CSVFinding(.tooFewFields, line: endLine, column: fieldsInRecord + 1,
+                                     detail: "\(fieldsInRecord) field\(fieldsInRecord == 1 ? "" : "s") where the header has \(expected); the missing ones are read as not reported"))
+            } else if fieldsInRecord > expected {
+                onFinding(CSVFinding(.tooManyFields, line: record.line(ofField: expected), column: expected + 1,
+                                     detail: "\(fieldsInRecord) fields where the header has \(expected); the extra ones are ignored"))
+            }
+        }
+        if fieldsInRecord > options.maxFieldsPerRecord {
+            onFinding(CSVFinding(.tooManyFieldsToKeep, line: recordStartLine, column: options.maxFieldsPerRecord + 1,
+                                 detail: "\(fieldsInRecord) fields; only the first \(options.maxFieldsPerRecord) are kept"))
+        }
+        onRecord(record)
+        recordIndex += 1
+        storage.reset()
+        fieldsInRecord = 0
+    }
+
+    // MARK: Oversized fields and unterminated quotes
+
+    /// Returns true when it recovered from an unterminated quote (the current line was read again).
+    private func checkFieldSize() -> Bool {
+        guard parser.pointee.entry_pos > options.maxFieldBytes else { return false }
+        if isInsideQuotedField, !replayUnavailable, replay != nil, fieldStartLine < line || entryHasLineBreak {
+            // A quoted field that runs past the cap across lines: almost surely a quote never closed.
+            recoverUnterminatedQuote(atEOF: false)
+            return true
+        }
+        if !currentFieldOversizeReported {
+            currentFieldOversizeReported = true
+            onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: fieldsInRecord + 1,
+                                 detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
+        }
+        currentFieldDamaged = true
+        parser.pointee.entry_pos = 0   // drop what libcsv buffered: memory stays bounded
+        return false
+    }
+
+    private var entryHasLineBreak: Bool {
+        let p = parser.pointee
+        guard let buf = p.entry_buf, p.entry_pos > 0 else { return false }
+        return memchr(buf, 0x0A, p.entry_pos) != nil || memchr(buf, 0x0D, p.entry_pos) != nil
+    }
+
+    private func startReplay(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        // The record began on this line (any earlier line break of it would have been quoted
+        // and started the replay then); keep the line only if all of it is in hand.
+        guard !replayUnavailable else { return }
+        guard !partialLineTooLong && recordStartLine == line else { replayUnavailable = true; return }
+        var r = partialLine
+        r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
+        replay = r
+        replayLineStarts = [(line, 0)]
+    }
+
+    private func appendReplay(_ p: UnsafePointer<UInt8>, _ count: Int, lineStart: Bool) {
+        guard var r = replay else { return }
+        replay = nil
+        if lineStart { replayLineStarts.append((line, r.count)) }
+        r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
+        if r.count > 2 * options.maxFieldBytes + (1 << 17) {
+            replayUnavailable = true
+            replayLineStarts.removeAll()
+            return
+        }
+        replay = r
+    }
+
+    private func finishParser() {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(parser, Self.fieldCallback, Self.recordCallback, me) != 0 {
+            recoverUnterminatedQuote(atEOF: true)
+        }
+    }
+
+    /// A quote opened at `fieldStartLine` never closed. Report it where it opened, read that
+    /// line as if the quote were a plain character, and read the lines it swallowed again.
+    private func recoverUnterminatedQuote(atEOF: Bool) {
+        let openLine = fieldStartLine
+        let column = fieldsInRecord + 1
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        guard let kept = replay, !replayUnavailable, replayLineStarts.first?.line ?? .max <= openLine else {
+            onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
+                                 detail: "the quote opened here is never closed; the rest of the input (to line \(max(line - 1, openLine))) was read as this one field and is not kept"))
+            if atEOF {
+                currentFieldDamaged = true
+                parser.pointee.entry_pos = 0
+                csv_set_opts(parser, UInt8(CSV_STRICT))
+                _ = csv_fini(parser, Self.fieldCallback, Self.recordCallback, me)
+                csv_set_opts(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+            } else {
+                currentFieldDamaged = true
+                parser.pointee.entry_pos = 0
+            }
+            return
+        }
+        onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
+                             detail: "the quote opened here is never closed; read as a plain character, and the lines after it read as records"))
+        let next = replayLineStarts.first(where: { $0.line == openLine + 1 })?.offset ?? kept.count
+        // The rest of the opening line, split on the delimiter as if unquoted.
+        var firstLine: [UInt8] = [0x22]
+        let p = parser.pointee
+        if let buf = p.entry_buf {
+            for i in 0..<p.entry_pos {
+                let b = buf[i]
+                if b == 0x0A || b == 0x0D { break }
+                firstLine.append(b)
+            }
+        }
+        var pieceStart = 0
+        for i in 0...firstLine.count {
+            if i == firstLine.count || firstLine[i] == delimiter {
+                firstLine.withUnsafeBytes { raw in
+                    field(UnsafeMutableRawPointer(mutating: raw.baseAddress! + pieceStart), i - pieceStart)
+                }
+                pieceStart = i + 1
+            }
+        }
+        emitRecord(endLine: openLine)
+        // Start afresh on the line after the opening one.
+        csv_free(parser)
+        Self.initParser(parser)
+        csv_set_delim(parser, delimiter)
+        replay = nil
+        replayLineStarts.removeAll()
+        replayUnavailable = false
+        currentFieldDamaged = false
+        currentFieldOversizeReported = false
+        // Encoding issues of these bytes were reported on the first pass; their offsets no
+        // longer apply, so the replay does not look at them. A CR that ends the replayed
+        // bytes was a complete line end when first read, hence `final: true`.
+        let savedOffset = streamOffset, wasReplaying = replaying
+        line = openLine + 1
+        lineHasBytes = false
+        replaying = true
+        let tail = Array(kept[next...])
+        tail.withUnsafeBufferPointer { process($0, final: true) }
+        replaying = wasReplaying
+        streamOffset = savedOffset
+        if atEOF {
+            finishParser()
+        }
+    }
+}
+
+@inline(__always)
+private func hex(_ b: UInt8) -> String {
+    let digits: [Character] = Array("0123456789ABCDEF")
+    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+}

@@ -1,0 +1,187 @@
+import Testing
+@testable import VetoCSV
+
+/// What a reader produced for an input: records (start line, end line, fields) and findings.
+struct ReadResult: Equatable, CustomStringConvertible {
+    var records: [Rec] = []
+    var findings: [CSVFinding] = []
+    var summary: CSVInputSummary?
+
+    struct Rec: Equatable, CustomStringConvertible {
+        var line: Int, endLine: Int, fields: [String], damaged: [Int]
+        var description: String { "\(line)-\(endLine)\(fields)\(damaged.isEmpty ? "" : " damaged \(damaged)")" }
+    }
+    var description: String { "records: \(records)\nfindings: \(findings)" }
+}
+
+func read(_ bytes: [UInt8], options: CSVReaderOptions = CSVReaderOptions(), splits: [Int]? = nil) -> ReadResult {
+    var out = ReadResult()
+    let reader = CSVReader(options: options, onRecord: { r in
+        out.records.append(.init(line: r.line, endLine: r.endLine, fields: r.strings,
+                                 damaged: (0..<r.storedCount).filter { r.isDamaged($0) }))
+    }, onFinding: { out.findings.append($0) })
+    var start = 0
+    for s in splits ?? [] where s > start && s < bytes.count {
+        reader.feed(bytes: bytes[start..<s])
+        start = s
+    }
+    reader.feed(bytes: bytes[start...])
+    out.summary = reader.finish()
+    return out
+}
+
+func read(_ text: String, options: CSVReaderOptions = CSVReaderOptions()) -> ReadResult {
+    read(Array(text.utf8), options: options)
+}
+
+/// Byte at a time, all at once, and seeded random splits must agree exactly.
+func assertChunkInvariant(_ bytes: [UInt8], options: CSVReaderOptions = CSVReaderOptions(),
+                          sourceLocation: SourceLocation = #_sourceLocation) {
+    let whole = read(bytes, options: options)
+    let byteWise = read(bytes, options: options, splits: Array(0..<bytes.count))
+    #expect(byteWise.records == whole.records, "byte at a time", sourceLocation: sourceLocation)
+    #expect(byteWise.findings == whole.findings, "byte at a time", sourceLocation: sourceLocation)
+    var rng = SplitMix(seed: 42)
+    for _ in 0..<20 {
+        let n = bytes.isEmpty ? 0 : Int(rng.next() % 6)
+        let splits = (0..<n).map { _ in Int(rng.next() % UInt64(max(bytes.count, 1))) }.sorted()
+        let r = read(bytes, options: options, splits: splits)
+        #expect(r.records == whole.records, "splits \(splits)", sourceLocation: sourceLocation)
+        #expect(r.findings == whole.findings, "splits \(splits)", sourceLocation: sourceLocation)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Table of inputs named after their shape, with the records and findings they must give.
+struct Case: CustomTestStringConvertible, Sendable {
+    var name: String
+    var input: String
+    var records: [String]            // "line-endLine[f1, f2]" as ReadResult.Rec describes itself
+    var findings: [String]           // "id@line:column"
+    var testDescription: String { name }
+}
+
+let cases: [Case] = [
+    Case(name: "oneRowLF", input: "a,b\n1,2\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "oneRowCRLF", input: "a,b\r\n1,2\r\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "oneRowCROnly", input: "a,b\r1,2\r", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "noFinalNewline", input: "a,b\n1,2", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "blankLinesCountedNotRecords", input: "a,b\n\n1,2\r\n\r\n3,4\n",
+         records: ["1-1[\"a\", \"b\"]", "3-3[\"1\", \"2\"]", "5-5[\"3\", \"4\"]"], findings: []),
+    Case(name: "spacesKeptAsWritten", input: "a,b\n 1 ,\t2\n", records: ["1-1[\"a\", \"b\"]", "2-2[\" 1 \", \"\\t2\"]"], findings: []),
+    Case(name: "quotedCommaQuoteNewline", input: "a,b\n\"x,y\",\"he said \"\"hi\"\"\"\n\"multi\nline\",2\n3,4\n",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"x,y\", \"he said \\\"hi\\\"\"]", "3-4[\"multi\\nline\", \"2\"]", "5-5[\"3\", \"4\"]"], findings: []),
+    Case(name: "quotedCRLFInsideField", input: "a,b\r\n\"p\r\nq\",1\r\n2,3\r\n",
+         records: ["1-1[\"a\", \"b\"]", "2-3[\"p\\r\\nq\", \"1\"]", "4-4[\"2\", \"3\"]"], findings: []),
+    Case(name: "tooFewFields", input: "a,b,c\n1,2\n", records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"1\", \"2\"]"],
+         findings: ["csv-too-few-fields@2:3"]),
+    Case(name: "tooManyFields", input: "a,b\n1,2,3,4\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\", \"3\", \"4\"]"],
+         findings: ["csv-too-many-fields@2:3"]),
+    Case(name: "whitespaceOnlyLineIsARaggedRecord", input: "a,b\n   \n1,2\n",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"   \"]", "3-3[\"1\", \"2\"]"], findings: ["csv-too-few-fields@2:2"]),
+    Case(name: "strayQuoteInUnquotedField", input: "a,b\n1,2\"5\n3,4\n",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\\\"5\"]", "3-3[\"3\", \"4\"]"], findings: ["csv-stray-quote@2:2"]),
+    Case(name: "textAfterClosingQuote", input: "a,b\n\"12\"3,4\n5,6\n",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"123\", \"4\"]", "3-3[\"5\", \"6\"]"], findings: ["csv-stray-quote@2:1"]),
+    Case(name: "unterminatedQuoteRecovered", input: "a,b,c\n1,\"2,3\n4,5,6\n7,8,9\n",
+         records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"1\", \"\\\"2\", \"3\"]", "3-3[\"4\", \"5\", \"6\"]", "4-4[\"7\", \"8\", \"9\"]"],
+         findings: ["csv-unterminated-quote@2:2"]),
+    Case(name: "unterminatedQuoteOnLastLine", input: "a,b\n1,\"2\n",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"\\\"2\"]"], findings: ["csv-unterminated-quote@2:2"]),
+    Case(name: "nulByte", input: "a,b\n1,2\u{0}3\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\\03\"]"], findings: ["csv-nul-byte@2:2"]),
+    Case(name: "emptyFile", input: "", records: [], findings: ["csv-empty-file@-:-"]),
+    Case(name: "onlyBlankLines", input: "\n\r\n\n", records: [], findings: ["csv-empty-file@-:-"]),
+    Case(name: "headerOnly", input: "a,b\n", records: ["1-1[\"a\", \"b\"]"], findings: ["csv-header-only@1:-"]),
+    Case(name: "bomStripped", input: "\u{FEFF}a,b\n1,2\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "tabSniffed", input: "a\tb\n1,5\t2\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1,5\", \"2\"]"], findings: []),
+    Case(name: "semicolonSniffed", input: "a;b;c\n1,5;2;3\n", records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"1,5\", \"2\", \"3\"]"], findings: []),
+    Case(name: "pipeSniffed", input: "a|b\n1|2\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\"]"], findings: []),
+    Case(name: "emptyFieldsKept", input: "a,b,c\n,,\n", records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"\", \"\", \"\"]"], findings: []),
+]
+
+func render(_ f: CSVFinding) -> String {
+    "\(f.problem.rawValue)@\(f.line.map(String.init) ?? "-"):\(f.column.map(String.init) ?? "-")"
+}
+
+@Test(arguments: cases)
+func readerCase(_ c: Case) {
+    let bytes = Array(c.input.utf8)
+    let r = read(bytes)
+    #expect(r.records.map(\.description) == c.records)
+    #expect(r.findings.map(render) == c.findings, "\(r.findings)")
+    assertChunkInvariant(bytes)
+}
+
+@Test func lineNumbersExactWithBlankAndMultilineRecords() {
+    let text = "h1,h2\n\n\"a\nb\nc\",1\n\n\n2,3\r\n"
+    let r = read(text)
+    #expect(r.records.map(\.line) == [1, 3, 8])
+    #expect(r.records.map(\.endLine) == [1, 5, 8])
+    #expect(r.summary?.lines == 8)
+    #expect(r.summary?.blankLines == 3)
+    #expect(r.summary?.records == 2)
+}
+
+@Test func fieldOverCapIsAFindingAndMemoryStaysBounded() {
+    var opts = CSVReaderOptions()
+    opts.maxFieldBytes = 1000
+    let big = String(repeating: "9", count: 5000)
+    let text = "a,b\n1,\(big)\n2,3\n"
+    let r = read(text, options: opts)
+    #expect(r.findings.map(render) == ["csv-field-too-large@2:2"])
+    #expect(r.records.count == 3)
+    #expect(r.records[1].fields == ["1", ""])
+    #expect(r.records[1].damaged == [1])
+    #expect(r.records[2].fields == ["2", "3"])
+    assertChunkInvariant(Array(text.utf8), options: opts)
+}
+
+@Test func unterminatedQuoteSwallowingPastTheCapIsRecovered() {
+    var opts = CSVReaderOptions()
+    opts.maxFieldBytes = 200
+    var text = "a,b\n1,\"oops\n"
+    for i in 0..<100 { text += "\(i),\(i * 2)\n" }
+    let r = read(text, options: opts)
+    #expect(r.findings.map(render) == ["csv-unterminated-quote@2:2"])
+    #expect(r.records.count == 102)
+    #expect(r.records[1].fields == ["1", "\"oops"])
+    #expect(r.records[101].fields == ["99", "198"])
+    #expect(r.records[101].line == 102)
+}
+
+@Test func tooWideRecordIsCountedNotKept() {
+    var opts = CSVReaderOptions()
+    opts.maxFieldsPerRecord = 10
+    let text = "a,b\n" + Array(repeating: "1", count: 50).joined(separator: ",") + "\n"
+    let r = read(text, options: opts)
+    #expect(r.findings.map(render) == ["csv-too-many-fields@2:3", "csv-record-too-wide@2:11"])
+    #expect(r.records[1].fields.count == 10)
+}
+
+@Test func explicitDelimiterOverridesSniffing() {
+    let r = read("a;b,c\n1;2,3\n", options: CSVReaderOptions(delimiter: UInt8(ascii: ",")))
+    #expect(r.records[1].fields == ["1;2", "3"])
+    #expect(r.summary?.delimiterSniffed == false)
+}
+
+@Test func randomCSVIsChunkInvariant() {
+    var rng = SplitMix(seed: 7)
+    let alphabet: [UInt8] = Array("ab,\"\n\r 1,\"".utf8)
+    for _ in 0..<40 {
+        let n = Int(rng.next() % 80)
+        let bytes = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        assertChunkInvariant(bytes)
+    }
+}
+
