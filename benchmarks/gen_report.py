@@ -29,11 +29,13 @@ as empty or a dash is still counted in the parent's sum, as happens in real
 submissions.
 
 Output: UTF-8, LF line ends, quoted only where needed ("1,825").
-Deterministic for a given --seed (and Python's documented random.Random
-algorithm). Generation stops at the first row end at or beyond --mb MiB
+Deterministic for a given --seed: each county draws from its own
+random.Random seeded with (seed, county index), so the bytes do not depend
+on --jobs (counties are generated in parallel processes and written in
+order). Generation stops at the first row end at or beyond --mb MiB
 (1 MiB = 1,048,576 bytes), so it may end inside a county. Memory is
-constant: one county's rows for one period are held at a time, and output
-is written in batches of a few MB.
+constant: each process holds one county (about 3,000 rows, ~0.3 MB) at a
+time, and at most 4 finished counties per process wait to be written.
 
 Only the Python standard library is used.
 """
@@ -86,7 +88,6 @@ PROVINCES = (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41,
 FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 MESSY_CELL_RATE = 0.01
-BATCH_ROWS = 20000
 
 
 def rate_str(multi, births):
@@ -270,65 +271,68 @@ def county_rows(rng, messer, county, period):
     return rows
 
 
-def generate(out, target_bytes, seed, progress):
-    rng = random.Random(seed)
+def county_block(task):
+    """All rows of one county for 2016-2025, as UTF-8 bytes. Each county has
+    its own generator seeded from (seed, county index), so the output does not
+    depend on how many processes produce it."""
+    seed, index, code = task
+    rng = random.Random("veto-report:%d:%d" % (seed, index))
     messer = Messer(rng)
+    county = make_county(rng, code)
+    rows = []
+    for period in PERIODS:
+        rows.extend(county_rows(rng, messer, county, period))
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def blocks(seed, jobs):
+    """County blocks in order, produced by `jobs` processes (at most 4 blocks
+    per process in flight, so memory stays bounded)."""
+    tasks = ((seed, i, code) for i, code in enumerate(counties()))
+    if jobs <= 1:
+        for task in tasks:
+            yield county_block(task)
+        return
+    import collections
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        window = collections.deque()
+        for task in tasks:
+            window.append(pool.apply_async(county_block, (task,)))
+            if len(window) >= 4 * jobs:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
+
+
+def generate(out, target_bytes, seed, jobs, progress):
+    """Write the header and county blocks until target_bytes is reached (at
+    the first row end at or beyond it). Returns (bytes, data rows)."""
     header = (HEADER + "\n").encode("utf-8")
     out.write(header)
     written = len(header)
-    rows_written = 0
-    batch = []
-    started = time.monotonic()
-    last_report = started
-
-    def flush(batch):
-        """Write the batch; return (bytes, rows) written, or None once the
-        target is reached (after writing up to and including the row that
-        reaches it)."""
-        data = ("\n".join(batch) + "\n").encode("utf-8")
-        if written + len(data) < target_bytes:
-            out.write(data)
-            return len(data), len(batch)
-        # The target falls inside this batch: write row by row up to it.
-        n = 0
-        taken = 0
-        for row in batch:
-            line = (row + "\n").encode("utf-8")
-            out.write(line)
-            n += len(line)
-            taken += 1
-            if written + n >= target_bytes:
-                break
-        return None, (n, taken)
-
+    rows = 0
+    started = last_report = time.monotonic()
     if written >= target_bytes:
-        return written, 0
-    for code in counties():
-        county = make_county(rng, code)
-        for period in PERIODS:
-            batch.extend(county_rows(rng, messer, county, period))
-            if len(batch) >= BATCH_ROWS:
-                nbytes, nrows = flush(batch)
-                batch = []
-                if nbytes is None:
-                    return written + nrows[0], rows_written + nrows[1]
-                written += nbytes
-                rows_written += nrows
-                now = time.monotonic()
-                if progress and now - last_report >= 5:
-                    last_report = now
-                    mb = written / 2**20
-                    print("gen_report: %.0f / %.0f MiB (%.1f MiB/s)"
-                          % (mb, target_bytes / 2**20, mb / (now - started)),
-                          file=sys.stderr)
-    if batch:
-        nbytes, nrows = flush(batch)
-        if nbytes is None:
-            return written + nrows[0], rows_written + nrows[1]
-        written += nbytes
-        rows_written += nrows
+        return written, rows
+    for block in blocks(seed, jobs):
+        if written + len(block) < target_bytes:
+            out.write(block)
+            written += len(block)
+            rows += block.count(b"\n")
+        else:
+            cut = block.index(b"\n", target_bytes - written - 1) + 1
+            out.write(block[:cut])
+            return written + cut, rows + block.count(b"\n", 0, cut)
+        now = time.monotonic()
+        if progress and now - last_report >= 10:
+            last_report = now
+            mb = written / 2**20
+            print("gen_report: %.0f / %.0f MiB (%.1f MiB/s)"
+                  % (mb, target_bytes / 2**20, mb / (now - started)), file=sys.stderr)
     print("gen_report: ran out of county codes at %d bytes" % written, file=sys.stderr)
-    return written, rows_written
+    return written, rows
 
 
 def main(argv=None):
@@ -337,21 +341,26 @@ def main(argv=None):
                     help="target size in MiB (default 256); stops at the first row end at or beyond it")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--out", default="-", help="output path (default: stdout)")
+    ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 8),
+                    help="processes generating counties (default: CPUs, at most 8); "
+                         "the output is the same for any value")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
     if args.mb <= 0:
         ap.error("--mb must be positive")
+    if args.jobs < 1:
+        ap.error("--jobs must be at least 1")
     target = int(args.mb * 2**20)
 
     started = time.monotonic()
     if args.out == "-":
         out = sys.stdout.buffer
-        nbytes, nrows = generate(out, target, args.seed, not args.quiet)
+        nbytes, nrows = generate(out, target, args.seed, args.jobs, not args.quiet)
         out.flush()
     else:
         tmp = args.out + ".part"
         with open(tmp, "wb", buffering=1 << 20) as out:
-            nbytes, nrows = generate(out, target, args.seed, not args.quiet)
+            nbytes, nrows = generate(out, target, args.seed, args.jobs, not args.quiet)
         os.replace(tmp, args.out)
     elapsed = time.monotonic() - started
     if not args.quiet:

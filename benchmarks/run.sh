@@ -103,13 +103,19 @@ else
 fi
 
 # ---- data -------------------------------------------------------------------
+# The file is reused while gen_report.py is unchanged: FILE.gen holds the
+# generator's checksum, and a file made by another version is regenerated.
 data="benchmarks/data/report-${mb}mb-seed1.csv"
+gen_sum="$(sha256sum benchmarks/gen_report.py | cut -d' ' -f1)"
 mkdir -p benchmarks/data
-if [ ! -f "$data" ]; then
+if [ ! -f "$data" ] || [ "$(cat "$data.gen" 2>/dev/null)" != "$gen_sum" ]; then
+    [ -f "$data" ] && note "$data was made by another version of gen_report.py; regenerating"
     note "generating $data"
+    rm -f "$data.gen"
     gen_start=$(date +%s.%N)
     "$python" benchmarks/gen_report.py --mb "$mb" --seed 1 --out "$data"
     gen_end=$(date +%s.%N)
+    echo "$gen_sum" >"$data.gen"
     note "generated in $(awk -v a="$gen_start" -v b="$gen_end" 'BEGIN{printf "%.1f", b-a}') s"
 fi
 bytes=$(stat -c %s "$data")
@@ -118,6 +124,7 @@ if [ -n "$mem_avail_kb" ] && [ $((bytes / 1024)) -gt "$mem_avail_kb" ]; then
     note "warning: the file is larger than available memory; reads will hit the disk"
 fi
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 note "warm-up read of $data"
 cat "$data" >/dev/null
 
@@ -214,6 +221,7 @@ done
 cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "machine: nproc=$(nproc), CPU: ${cpu:-unknown}, $(uname -sr), each tool $pinned"
+echo "load average (1, 5, 15 min) before the runs: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dataset: $data — $bytes bytes ($(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') MiB), $rows data rows, $fields fields (seed 1, gen_report.py)"
 echo "runs: best of $runs per tool, after one warm-up read (cat > /dev/null); MB = MiB; wall time from /usr/bin/time"
 echo

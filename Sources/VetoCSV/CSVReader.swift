@@ -578,3 +578,45 @@ private func hex(_ b: UInt8) -> String {
     let digits: [Character] = Array("0123456789ABCDEF")
     return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
 }
+
+/// An input that could not be read at all (as opposed to input read with findings).
+public struct CSVReadError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+extension CSVReader {
+    /// Reads a file (or standard input for `-`) in 64 KiB chunks, never the whole file.
+    public static func read(path: String, options: CSVReaderOptions = CSVReaderOptions(),
+                            onRecord: @escaping (CSVRecord) -> Void,
+                            onFinding: @escaping (CSVFinding) -> Void) throws(CSVReadError) -> CSVInputSummary {
+        let fd: Int32
+        if path == "-" {
+            fd = STDIN_FILENO
+        } else {
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CSVReadError(path: path, reason: String(cString: strerror(errno))) }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw CSVReadError(path: path, reason: "is a directory")
+            }
+        }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CSVReadError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            reader.feed(UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+        return reader.finish()
+    }
+}

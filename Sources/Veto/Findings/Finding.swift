@@ -1,0 +1,106 @@
+/// How serious a finding is. A unit-period's verdict is the highest severity among its findings.
+public enum Severity: Int, Sendable, Comparable, CaseIterable, Codable, CustomStringConvertible {
+    /// Worth knowing; never changes a verdict.
+    case info
+    /// Unusual, worth a look.
+    case review
+    /// Figures that cannot all be true, or input that cannot be read as written.
+    case fail
+    /// Evidence strong enough for the one-vote-veto review (a screening result, not a judgement).
+    case veto
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+
+    public var name: String { ["info", "review", "fail", "veto"][rawValue] }
+    public var description: String { name }
+
+    public init?(name: String) {
+        guard let s = Severity.allCases.first(where: { $0.name == name }) else { return nil }
+        self = s
+    }
+}
+
+/// A unit-period's verdict: `pass` or the highest severity that counts.
+public enum Verdict: String, Sendable, Comparable, CaseIterable {
+    case pass, review, fail, veto
+
+    public init(_ s: Severity?) {
+        switch s {
+        case nil, .info?: self = .pass
+        case .review?: self = .review
+        case .fail?: self = .fail
+        case .veto?: self = .veto
+        }
+    }
+
+    var rank: Int { Verdict.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}
+
+/// A message in both languages the toolkit speaks.
+public struct Message: Sendable, Equatable {
+    public var zh: String
+    public var en: String
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+    public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+}
+
+public enum Language: String, Sendable, CaseIterable {
+    case zh, en
+}
+
+/// One edit to one figure that would make its row's rules hold exactly.
+public struct TypoHypothesis: Sendable, Equatable {
+    public var field: String
+    public var kind: String      // "swap", "wan-yuan", "dropped-digit", "doubled-digit", "sign"
+    public var corrected: String
+}
+
+/// Something veto found: a broken rule, a detector's signal, or input it could not read as
+/// written. Findings are data with a stable id; the message is rendered from them.
+public struct Finding: Sendable, Equatable {
+    public enum Kind: String, Sendable { case rule, detector, input }
+
+    public var id: String
+    public var kind: Kind
+    public var severity: Severity
+    public var file: String
+    /// Physical line of the CSV file (1 = header); nil for a finding about a whole input or column.
+    public var line: Int?
+    /// 1-based field number.
+    public var column: Int?
+    public var unitCode: String?
+    public var period: String?
+    /// Canonical names (or raw header names) of the figures involved.
+    public var fields: [String]
+    public var expected: String?
+    public var actual: String?
+    public var likelyWrong: [String]?
+    public var typo: TypoHypothesis?
+    public var pValue: Double?
+    public var message: Message
+
+    public init(id: String, kind: Kind, severity: Severity, file: String, line: Int? = nil, column: Int? = nil,
+                unitCode: String? = nil, period: String? = nil, fields: [String] = [],
+                expected: String? = nil, actual: String? = nil, likelyWrong: [String]? = nil,
+                typo: TypoHypothesis? = nil, pValue: Double? = nil, message: Message) {
+        self.id = id
+        self.kind = kind
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.unitCode = unitCode
+        self.period = period
+        self.fields = fields
+        self.expected = expected
+        self.actual = actual
+        self.likelyWrong = likelyWrong
+        self.typo = typo
+        self.pValue = pValue
+        self.message = message
+    }
+}

@@ -1,0 +1,264 @@
+// Reading numbers as county staff write them, from UTF-8 bytes, exactly.
+//
+// One forward pass over the bytes of a cell, no allocation, no floating point.
+// The grammar, after trimming (bytes are UTF-8):
+//
+//   cell     = missing | number
+//   missing  = "" | "-" | "－" | "–" | "—" | "―" | "——" | "――" | "/" | "无"
+//   number   = sign? integer? ("." fraction)? suffix?      (at least one digit)
+//   sign     = "+" | "＋" (U+FF0B) | "-" | "－" (U+FF0D) | "−" (U+2212)
+//   integer  = digits | group1 ("," group3)+              group1: 1–3 digits, group3: 3
+//   fraction = digit+                                     (no separators)
+//   suffix   = ("万" | "亿") "元"? | "元" | "%" | "％" | "‰"
+//   digit    = 0-9 | ０-９ (U+FF10..U+FF19), mixed freely
+//   ","      = "," | "，" (U+FF0C);   "." = "." | "．" (U+FF0E)
+//
+// Trimmed: ASCII space and tab, U+3000 ideographic space, U+00A0 no-break space.
+// Recognised non-numbers: a leading "#" (spreadsheet error), "(" … ")" or
+// "（" … "）" around a number (accounting negative), digits followed by
+// "E"/"e", an optional sign and digits (scientific notation).
+
+/// Reads one numeric cell into an exact ``CellValue``.
+public enum NumberParser {
+    /// Reads one cell given as UTF-8 bytes.
+    ///
+    /// - Parameters:
+    ///   - bytes: the cell's bytes, unquoted, in UTF-8. Need not be valid UTF-8:
+    ///     anything unexpected is ``NumberProblem/notANumber``.
+    ///   - kind: the column's kind; decides which signs and units are findings.
+    ///   - headerExponent: the scale a unit in the column header gives (`(万元)` → 4,
+    ///     `(亿元)` → 8, `(元)` → 0), applied when the cell carries no unit of its own.
+    ///     A cell's own unit (万, 亿, 万元, 亿元, 元) wins over the header's. Ignored
+    ///     for ``ColumnKind/rate`` columns. Expected in a sane range (|e| ≤ 18).
+    /// - Returns: the figure with its written precision, the missing-value token,
+    ///   or the problem (see ``NumberProblem`` for which wins when several apply).
+    /// - Complexity: O(n) in the cell's length; allocates nothing.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, kind: ColumnKind, headerExponent: Int = 0) -> CellValue {
+        guard let p = bytes.baseAddress, bytes.count > 0 else { return .missing(.empty) }
+        var lo = 0
+        var hi = bytes.count
+
+        // Trim. The common cell has nothing to trim: one compare at each end.
+        while lo < hi {
+            let b = p[lo]
+            if b == 0x20 || b == 0x09 { lo += 1 }
+            else if b == 0xE3, hi - lo >= 3, p[lo + 1] == 0x80, p[lo + 2] == 0x80 { lo += 3 }
+            else if b == 0xC2, hi - lo >= 2, p[lo + 1] == 0xA0 { lo += 2 }
+            else { break }
+        }
+        while lo < hi {
+            let b = p[hi - 1]
+            if b == 0x20 || b == 0x09 { hi -= 1 }
+            else if b == 0x80, hi - lo >= 3, p[hi - 2] == 0x80, p[hi - 3] == 0xE3 { hi -= 3 }
+            else if b == 0xA0, hi - lo >= 2, p[hi - 2] == 0xC2 { hi -= 2 }
+            else { break }
+        }
+        if lo == hi { return .missing(.empty) }
+
+        var i = lo
+        let first = p[i]
+        var negative = false
+
+        if first &- 0x30 >= 10 {
+            // Not the fast path: missing tokens, special shapes, signs.
+            if let token = missingToken(p + lo, hi - lo) { return .missing(token) }
+            switch first {
+            case 0x23:  // '#'
+                return .invalid(.spreadsheetError)
+            case 0x28:  // '('
+                return accounting(p, from: lo + 1, closeAt: hi - 1, closeLength: 1, closeByte: 0x29)
+            case 0x2B:  // '+'
+                i += 1
+            case 0x2D:  // '-'
+                negative = true; i += 1
+            case 0xEF where hi - i >= 3 && p[i + 1] == 0xBC:
+                if p[i + 2] == 0x8D { negative = true; i += 3 }  // '－' U+FF0D
+                else if p[i + 2] == 0x8B { i += 3 }              // '＋' U+FF0B
+                else if p[i + 2] == 0x88 {                       // '（' U+FF08
+                    return accounting(p, from: lo + 3, closeAt: hi - 3, closeLength: 3, closeByte: 0x89)
+                }
+            case 0xE2 where hi - i >= 3 && p[i + 1] == 0x88 && p[i + 2] == 0x92:  // '−' U+2212
+                negative = true; i += 3
+            default:
+                break
+            }
+        }
+
+        // Digits, separators, point.
+        var magnitude: UInt64 = 0
+        var significant = 0       // digits from the first non-zero one on (> 18: overflow)
+        var anyDigit = false
+        var groupLength = 0       // digits since the start or the last separator
+        var sawSeparator = false
+        var inFraction = false
+        var fractionDigits = 0
+
+        scan: while true {
+            // A run of ASCII digits: the whole of most cells. Branch-free count of
+            // significant digits (those from the first non-zero one on); past 18 the
+            // magnitude is garbage, but then `significant > 18` already says so.
+            let runStart = i
+            while i < hi {
+                let d = p[i] &- 0x30
+                if d >= 10 { break }
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                significant &+= magnitude != 0 ? 1 : 0
+                i &+= 1
+            }
+            let run = i &- runStart
+            if inFraction { fractionDigits &+= run } else { groupLength &+= run }
+            if run > 0 { anyDigit = true }
+            if i == hi { break scan }
+
+            // Anything else: a separator, a point, a full-width digit, or the end of the number.
+            let b = p[i]
+            var token: UInt8  // 0...9 digit, 10 separator, 11 point
+            if b == 0x2C { token = 10; i &+= 1 }
+            else if b == 0x2E { token = 11; i &+= 1 }
+            else if b == 0xEF, hi &- i >= 3, p[i &+ 1] == 0xBC {
+                let c = p[i &+ 2]
+                if c &- 0x90 < 10 { token = c &- 0x90 }
+                else if c == 0x8C { token = 10 }
+                else if c == 0x8E { token = 11 }
+                else { break scan }
+                i &+= 3
+            } else { break scan }
+
+            switch token {
+            case 10:
+                if inFraction { return .invalid(.badGrouping) }
+                if sawSeparator ? groupLength != 3 : (groupLength == 0 || groupLength > 3) {
+                    return .invalid(.badGrouping)
+                }
+                sawSeparator = true
+                groupLength = 0
+            case 11:
+                if inFraction { return .invalid(.notANumber) }
+                if sawSeparator && groupLength != 3 { return .invalid(.badGrouping) }
+                inFraction = true
+            default:
+                anyDigit = true
+                if inFraction { fractionDigits &+= 1 } else { groupLength &+= 1 }
+                magnitude = magnitude &* 10 &+ UInt64(token)
+                significant &+= magnitude != 0 ? 1 : 0
+            }
+        }
+        if !inFraction && sawSeparator && groupLength != 3 { return .invalid(.badGrouping) }
+        if !anyDigit { return .invalid(.notANumber) }
+        if inFraction && fractionDigits == 0 { return .invalid(.notANumber) }
+
+        // Suffix.
+        var unitExponent = 0
+        var hasMultiplier = false
+        var hasYuan = false
+        var hasPercent = false
+        if i < hi {
+            let b = p[i]
+            let left = hi - i
+            if b == 0x25 { hasPercent = true; i += 1 }
+            else if b == 0xEF, left >= 3, p[i + 1] == 0xBC, p[i + 2] == 0x85 { hasPercent = true; i += 3 }
+            else if b == 0xE2, left >= 3, p[i + 1] == 0x80, p[i + 2] == 0xB0 {
+                if left == 3 { return .invalid(.permille) }
+                return .invalid(.notANumber)
+            } else if b == 0xE4, left >= 3, p[i + 1] == 0xB8, p[i + 2] == 0x87 {
+                hasMultiplier = true; unitExponent = 4; i += 3
+            } else if b == 0xE4, left >= 3, p[i + 1] == 0xBA, p[i + 2] == 0xBF {
+                hasMultiplier = true; unitExponent = 8; i += 3
+            } else if b == 0x45 || b == 0x65 {
+                return .invalid(isExponentTail(p, from: i + 1, to: hi) ? .scientificNotation : .notANumber)
+            }
+            if !hasPercent, hi - i >= 3, p[i] == 0xE5, p[i + 1] == 0x85, p[i + 2] == 0x83 {
+                hasYuan = true; i += 3
+            }
+            if i != hi { return .invalid(.notANumber) }
+        }
+
+        // Kind rules.
+        switch kind {
+        case .count, .money:
+            if hasPercent { return .invalid(.percentOutsideRate) }
+            if hasYuan && kind == .count { return .invalid(.yuanOutsideMoney) }
+        case .rate:
+            if hasMultiplier { return .invalid(.multiplierInRate) }
+            if hasYuan { return .invalid(.yuanOutsideMoney) }
+        }
+
+        let exponent: Int
+        if hasMultiplier || hasYuan || kind == .rate {
+            exponent = unitExponent - fractionDigits
+        } else {
+            exponent = headerExponent - fractionDigits
+        }
+        if significant > 18 || (significant > 0 && exponent > 18 &- significant) {
+            return .invalid(.tooManyDigits)
+        }
+        let mantissa = negative ? -Int64(magnitude) : Int64(magnitude)
+        let number = ReportedNumber(mantissa: mantissa, exponent: exponent)
+        if kind == .count {
+            if mantissa < 0 { return .invalid(.negativeCount) }
+            if !number.isIntegral { return .invalid(.fractionalCount) }
+        }
+        return .number(number)
+    }
+
+    /// Reads one cell given as a `String`; same rules as the byte form.
+    public static func parse(_ text: String, kind: ColumnKind, headerExponent: Int = 0) -> CellValue {
+        if let value = text.utf8.withContiguousStorageIfAvailable({
+            parse($0, kind: kind, headerExponent: headerExponent)
+        }) {
+            return value
+        }
+        var copy = text
+        return copy.withUTF8 { parse($0, kind: kind, headerExponent: headerExponent) }
+    }
+
+    // MARK: - Pieces off the fast path
+
+    /// The missing-value token the whole (trimmed) cell spells, if any.
+    private static func missingToken(_ p: UnsafePointer<UInt8>, _ n: Int) -> MissingToken? {
+        switch n {
+        case 1:
+            if p[0] == 0x2D { return .dash }
+            if p[0] == 0x2F { return .slash }
+        case 3:
+            return missingToken3(p)
+        case 6:
+            let a = missingToken3(p), b = missingToken3(p + 3)
+            if a == .emDash && b == .emDash { return .doubleEmDash }
+        default:
+            break
+        }
+        return nil
+    }
+
+    private static func missingToken3(_ p: UnsafePointer<UInt8>) -> MissingToken? {
+        switch (p[0], p[1], p[2]) {
+        case (0xE2, 0x80, 0x94), (0xE2, 0x80, 0x95): return .emDash  // — U+2014, ― U+2015
+        case (0xE2, 0x80, 0x93), (0xEF, 0xBC, 0x8D): return .dash    // – U+2013, － U+FF0D
+        case (0xE6, 0x97, 0xA0): return MissingToken.none  // 无 (not Optional.none)
+        default: return nil
+        }
+    }
+
+    /// `(…)`: an accounting negative when the inside is a number, else not a number.
+    private static func accounting(_ p: UnsafePointer<UInt8>, from start: Int, closeAt close: Int,
+                                   closeLength: Int, closeByte: UInt8) -> CellValue {
+        guard close >= start, p[close + closeLength - 1] == closeByte else { return .invalid(.notANumber) }
+        if closeLength == 3 && !(p[close] == 0xEF && p[close + 1] == 0xBC) { return .invalid(.notANumber) }
+        let inside = UnsafeBufferPointer(start: p + start, count: close - start)
+        if case .number = parse(inside, kind: .money) { return .invalid(.accountingNegative) }
+        return .invalid(.notANumber)
+    }
+
+    /// After an `E`/`e`: an optional sign then one or more ASCII digits to the end.
+    private static func isExponentTail(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var i = start
+        if i < end && (p[i] == 0x2B || p[i] == 0x2D) { i += 1 }
+        if i == end { return false }
+        while i < end {
+            if p[i] &- 0x30 >= 10 { return false }
+            i += 1
+        }
+        return true
+    }
+}

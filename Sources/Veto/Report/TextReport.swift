@@ -1,0 +1,100 @@
+/// `--format text`: findings grouped by unit and period, then those about an input as a
+/// whole, then the tallies. Locations are `file:line:column` so editors can jump to them.
+public enum TextReport {
+    public struct Style: Sendable {
+        public var color: Bool
+        public var showInfo: Bool
+        public init(color: Bool, showInfo: Bool = true) {
+            self.color = color
+            self.showInfo = showInfo
+        }
+    }
+
+    public static func render(_ r: CheckResult, lang: Language, style: Style) -> String {
+        let zh = lang == .zh
+        var out = ""
+        func paint(_ s: String, _ code: String) -> String { style.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func sev(_ s: Severity) -> String {
+            let code = switch s { case .veto: "1;35"; case .fail: "1;31"; case .review: "33"; case .info: "2" }
+            return paint(s.name.padding(6), code)
+        }
+        func verdict(_ v: Verdict) -> String {
+            let code = switch v { case .veto: "1;35"; case .fail: "1;31"; case .review: "33"; case .pass: "32" }
+            return paint(v.rawValue.uppercased(), code)
+        }
+        func location(_ f: Finding) -> String {
+            var s = f.file
+            if let l = f.line { s += ":\(l)" }
+            if let c = f.column { s += ":\(c)" }
+            return s
+        }
+        func line(_ f: Finding) -> String {
+            var s = "  \(sev(f.severity)) \(location(f))  \(paint(f.id, "1"))  \(f.message.text(lang))"
+            var ev: [String] = []
+            if let e = f.expected, f.kind == .rule, f.severity > .info { ev.append((zh ? "应为 " : "expected ") + e) }
+            if let a = f.actual, f.kind == .rule { ev.append((zh ? "实报 " : "actual ") + a) }
+            if let lw = f.likelyWrong, !lw.isEmpty { ev.append((zh ? "最可能有误 " : "likely wrong ") + lw.joined(separator: ", ")) }
+            if let t = f.typo { ev.append((zh ? "疑似笔误 " : "typo? ") + "\(t.field) → \(t.corrected)") }
+            if !ev.isEmpty { s += paint("  [" + ev.joined(separator: "; ") + "]", "2") }
+            return s + "\n"
+        }
+
+        let shown = r.findings.filter { style.showInfo || $0.severity > .info }
+        // Inputs.
+        for i in r.inputs {
+            let note = zh
+                ? "\(i.file)：\(i.encoding)\(i.hadBOM ? "（带 BOM）" : "")，分隔符 “\(i.delimiter)”，\(i.lines) 行，\(i.rows) 条记录"
+                : "\(i.file): \(i.encoding)\(i.hadBOM ? " with BOM" : ""), delimiter '\(i.delimiter)', \(i.lines) lines, \(i.rows) rows"
+            out += paint(note, "2") + "\n"
+        }
+        for e in r.unreadable {
+            out += paint((zh ? "无法读取 " : "cannot read ") + e.description, "1;31") + "\n"
+        }
+        out += "\n"
+
+        // Per unit-period.
+        var byKey: [String: [Finding]] = [:]
+        var loose: [Finding] = []
+        for f in shown {
+            if let u = f.unitCode, let p = f.period { byKey["\(u) \(p)", default: []].append(f) } else { loose.append(f) }
+        }
+        for (key, v) in r.verdicts {
+            let k = "\(key.unit.code) \(key.period)"
+            let fs = byKey[k] ?? []
+            guard !fs.isEmpty || v != .pass else { continue }
+            let name = r.unitNames[key.unit.code].map { "  " + $0 } ?? ""
+            out += "\(paint(key.unit.code, "1"))\(name)  \(key.period)  \(verdict(v))\n"
+            for f in fs { out += line(f) }
+            out += "\n"
+        }
+        if !loose.isEmpty {
+            out += paint(zh ? "与具体单位无关的问题" : "About the inputs (not tied to a unit and period)", "1") + "\n"
+            for f in loose { out += line(f) }
+            out += "\n"
+        }
+        if r.droppedFindings > 0 {
+            out += (zh ? "另有 \(r.droppedFindings) 条问题未列出（超过上限）" : "\(r.droppedFindings) more findings not listed (over the limit)") + "\n"
+        }
+
+        // Tallies.
+        let counts = Verdict.allCases.map { v in (v, r.verdicts.filter { $0.verdict == v }.count) }
+        let verdictLine = counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        let checked = r.rules.reduce(into: RuleTally()) { acc, x in
+            acc.holds += x.tally.holds; acc.fails += x.tally.fails; acc.notChecked += x.tally.notChecked
+        }
+        if zh {
+            out += "单位-期别 \(r.verdicts.count) 个：\(verdictLine)\n"
+            out += "规则检查：成立 \(checked.holds)，不成立 \(checked.fails)，未检查（数据缺失）\(checked.notChecked)\n"
+        } else {
+            out += "\(r.verdicts.count) unit-period\(r.verdicts.count == 1 ? "" : "s"): \(verdictLine)\n"
+            out += "rule checks: \(checked.holds) hold, \(checked.fails) fail, \(checked.notChecked) not checked (figures missing)\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

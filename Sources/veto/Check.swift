@@ -1,0 +1,65 @@
+import ArgumentParser
+import Veto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check report tables: read every row, apply the rules, give each unit-period a verdict.",
+        discussion: """
+        Reads CSV report tables (UTF-8, UTF-8 with BOM or GB18030; comma, tab, semicolon or |;
+        canonical or Chinese headers; money in 元 or 万元) and reports every figure that cannot
+        be read as written or breaks a rule, with file, line and column. Bad rows never stop
+        the run. Use - to read standard input.
+        """)
+
+    @Argument(help: "Report table CSV files ('-' for standard input).")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .long, help: "Output format.")
+    var format: OutputFormat = .text
+
+    @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .long, help: "Exit 1 when a finding is at or above this severity: veto, fail, review, never.")
+    var failOn: FailOn = .fail
+
+    @Option(name: .long, help: "Keep at most this many findings (the rest are counted).")
+    var maxFindings: Int = 100_000
+
+    @Flag(name: .long, help: "Leave info findings out of the text report.")
+    var noInfo = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("no input file given") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+    }
+
+    func run() throws {
+        var options = CheckOptions()
+        options.reader = input.readerOptions
+        options.maxFindings = maxFindings
+        let checker = Checker(options: options)
+        for f in files { checker.add(path: f) }
+        let result = checker.finish()
+        let lang = input.language
+        let rendered: String
+        switch format {
+        case .json:
+            rendered = JSONReport.render(result, lang: lang)
+        case .text:
+            let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+            rendered = TextReport.render(result, lang: lang, style: .init(color: tty, showInfo: !noInfo))
+        }
+        try Output(path: output).write(rendered)
+        for e in result.unreadable {
+            FileHandleOut.stderr("veto: cannot read \(e.description)\n")
+        }
+        if !result.unreadable.isEmpty { throw ExitCode(3) }
+        if let t = failOn.threshold, let worst = result.worst, worst >= t { throw ExitCode(1) }
+    }
+}
