@@ -27,7 +27,7 @@ let package = Package(
         // The reader alone (records + exact numbers), for benchmarks/.
         .executableTarget(name: "veto-readbench", dependencies: ["Veto"], path: "benchmarks/readbench"),
         .testTarget(name: "VetoCSVTests", dependencies: ["VetoCSV"]),
-        .testTarget(name: "VetoTests", dependencies: ["Veto"]),
+        .testTarget(name: "VetoTests", dependencies: ["Veto", "VetoCSV"]),
         .testTarget(name: "VetoCLITests", dependencies: ["Veto"]),
     ]
 )

@@ -76,15 +76,15 @@ public final class CSVReader {
 
     private let storage = RecordStorage()
     /// Physical line being fed (1-based).
-    private var line = 1
+    @exclusivity(unchecked) private var line = 1
     private var lineHasBytes = false
-    private var recordStartLine = 1
-    private var fieldStartLine = 1
-    private var fieldsInRecord = 0
-    private var currentFieldDamaged = false
-    private var currentFieldOversizeReported = false
-    private var recordIndex = 0
-    private var headerFieldCount: Int?
+    @exclusivity(unchecked) private var recordStartLine = 1
+    @exclusivity(unchecked) private var fieldStartLine = 1
+    @exclusivity(unchecked) private var fieldsInRecord = 0
+    @exclusivity(unchecked) private var currentFieldDamaged = false
+    @exclusivity(unchecked) private var currentFieldOversizeReported = false
+    @exclusivity(unchecked) private var recordIndex = 0
+    @exclusivity(unchecked) private var headerFieldCount: Int?
     private var blankLines = 0
     private var rawBytes: Int64 = 0
     private var nulReportedLine = 0
@@ -123,7 +123,7 @@ public final class CSVReader {
     private static func initParser(_ p: UnsafeMutablePointer<csv_parser>) {
         _ = csv_init(p, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         // libcsv trims spaces and tabs around unquoted fields unless told that nothing is a space.
-        csv_set_space_func(p) { _ in 0 }
+        csv_set_space_func(p, veto_csv_no_space)
     }
 
     // MARK: Input
@@ -384,11 +384,11 @@ public final class CSVReader {
     }
 
     private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { bytes, len, me in
-        Unmanaged<CSVReader>.fromOpaque(me!).takeUnretainedValue().field(bytes, len)
+        Unmanaged<CSVReader>.fromOpaque(me!)._withUnsafeGuaranteedRef { $0.field(bytes, len) }
     }
 
     private static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, me in
-        Unmanaged<CSVReader>.fromOpaque(me!).takeUnretainedValue().recordEnd()
+        Unmanaged<CSVReader>.fromOpaque(me!)._withUnsafeGuaranteedRef { $0.recordEnd() }
     }
 
     @inline(__always)
@@ -404,11 +404,10 @@ public final class CSVReader {
         if index < options.maxFieldsPerRecord {
             if currentFieldDamaged {
                 storage.damaged.insert(index)
-            } else if let bytes, len > 0 {
-                storage.bytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: len))
+                storage.append(nil, 0, line: fieldStartLine)
+            } else {
+                storage.append(bytes.map(UnsafeRawPointer.init), len, line: fieldStartLine)
             }
-            storage.ends.append(storage.bytes.count)
-            storage.fieldLines.append(Int32(truncatingIfNeeded: fieldStartLine))
         }
         currentFieldDamaged = false
         currentFieldOversizeReported = false

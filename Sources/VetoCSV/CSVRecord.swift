@@ -11,7 +11,7 @@ public struct CSVRecord {
     public let endLine: Int
     /// Number of fields as written; may exceed ``storedCount`` for an absurdly wide record.
     public let fieldCount: Int
-    let storage: RecordStorage
+    @usableFromInline let storage: RecordStorage
 
     init(index: Int, line: Int, endLine: Int, fieldCount: Int, storage: RecordStorage) {
         self.index = index
@@ -22,25 +22,22 @@ public struct CSVRecord {
     }
 
     /// Fields actually kept (at most the reader's `maxFieldsPerRecord`).
-    public var storedCount: Int { storage.ends.count }
+    public var storedCount: Int { storage.count }
 
     /// Calls `body` with the UTF-8 bytes of field `i` (0-based). Out of range gives an empty buffer.
     /// - Complexity: O(1).
-    @inline(__always)
+    @inlinable
     public func withField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        guard i >= 0, i < storage.ends.count else {
-            return try body(UnsafeBufferPointer(start: nil, count: 0))
-        }
-        let start = i == 0 ? 0 : storage.ends[i - 1]
-        let end = storage.ends[i]
-        return try storage.bytes.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[start..<end]))
-        }
+        try body(storage.field(i))
     }
+
+    /// The UTF-8 bytes of field `i`, valid only during the callback that handed out the record.
+    @inlinable
+    public func unsafeField(_ i: Int) -> UnsafeBufferPointer<UInt8> { storage.field(i) }
 
     /// Field `i` as a String (invalid UTF-8 cannot occur: the transcoder replaced it).
     public func string(_ i: Int) -> String {
-        withField(i) { String(decoding: $0, as: UTF8.self) }
+        String(decoding: storage.field(i), as: UTF8.self)
     }
 
     /// All kept fields as Strings.
@@ -48,7 +45,7 @@ public struct CSVRecord {
 
     /// Physical line on which field `i` starts.
     public func line(ofField i: Int) -> Int {
-        guard i >= 0, i < storage.fieldLines.count else { return endLine }
+        guard i >= 0, i < storage.count else { return endLine }
         return Int(storage.fieldLines[i])
     }
 
@@ -62,31 +59,92 @@ public struct CSVRecord {
     }
 }
 
-/// Reused buffers behind ``CSVRecord``: one byte array for all fields and their end offsets.
+/// Reused buffers behind ``CSVRecord``: one byte buffer for all fields and their end offsets.
+///
+/// Raw memory rather than arrays, and `@exclusivity(unchecked)`: these are touched once per
+/// field from libcsv's callback, where array uniqueness checks, retains and dynamic
+/// exclusivity checks cost more than the parse itself (measured with perf). Only the
+/// reader's thread touches them, never re-entrantly.
+@usableFromInline
 final class RecordStorage {
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
-    var fieldLines: [Int32] = []
-    var damaged: Set<Int> = []
+    @exclusivity(unchecked) @usableFromInline private(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var byteCount = 0
+    @exclusivity(unchecked) private var byteCapacity: Int
+    @exclusivity(unchecked) @usableFromInline private(set) var ends: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private(set) var fieldLines: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline private(set) var count = 0
+    @exclusivity(unchecked) private var fieldCapacity: Int
+    @exclusivity(unchecked) var damaged: Set<Int> = []
 
-    init() {
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
-        fieldLines.reserveCapacity(64)
+    init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
+        self.byteCapacity = byteCapacity
+        self.fieldCapacity = fieldCapacity
+        bytes = .allocate(capacity: byteCapacity)
+        ends = .allocate(capacity: fieldCapacity)
+        fieldLines = .allocate(capacity: fieldCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+        fieldLines.deallocate()
+    }
+
+    @inlinable
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        guard i >= 0, i < count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = i == 0 ? 0 : ends[i - 1]
+        return UnsafeBufferPointer(start: bytes + start, count: ends[i] - start)
+    }
+
+    @inline(__always)
+    func append(_ p: UnsafeRawPointer?, _ len: Int, line: Int) {
+        if byteCount + len > byteCapacity { growBytes(byteCount + len) }
+        if count == fieldCapacity { growFields() }
+        if let p, len > 0 {
+            (bytes + byteCount).update(from: p.assumingMemoryBound(to: UInt8.self), count: len)
+            byteCount += len
+        }
+        ends[count] = byteCount
+        fieldLines[count] = Int32(truncatingIfNeeded: line)
+        count += 1
+    }
+
+    private func growBytes(_ needed: Int) {
+        var c = byteCapacity * 2
+        while c < needed { c *= 2 }
+        let n = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        n.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = n
+        byteCapacity = c
+    }
+
+    private func growFields() {
+        let c = fieldCapacity * 2
+        let e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        e.update(from: ends, count: count)
+        ends.deallocate()
+        ends = e
+        let l = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+        l.update(from: fieldLines, count: count)
+        fieldLines.deallocate()
+        fieldLines = l
+        fieldCapacity = c
     }
 
     func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        fieldLines.removeAll(keepingCapacity: true)
+        byteCount = 0
+        count = 0
         if !damaged.isEmpty { damaged.removeAll() }
     }
 
     func copy() -> RecordStorage {
-        let c = RecordStorage()
-        c.bytes = bytes
-        c.ends = ends
-        c.fieldLines = fieldLines
+        let c = RecordStorage(byteCapacity: max(byteCount, 16), fieldCapacity: max(count, 4))
+        for i in 0..<count {
+            let f = field(i)
+            c.append(f.baseAddress.map(UnsafeRawPointer.init), f.count, line: Int(fieldLines[i]))
+        }
         c.damaged = damaged
         return c
     }

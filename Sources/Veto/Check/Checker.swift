@@ -42,7 +42,7 @@ public final class Checker {
     private var tallies: [RuleTally]
     private var worstByKey: [UnitPeriod: Severity] = [:]
     private var firstSeen: [UnitPeriod: (file: String, line: Int)] = [:]
-    /// CSV findings of the record being read, given the unit and period of its row once known.
+    /// Input findings of the record being read, given the unit and period of its row once known.
     private var pendingLineFindings: [Finding] = []
 
     public init(options: CheckOptions = CheckOptions()) {
@@ -53,10 +53,11 @@ public final class Checker {
     /// Reads and checks one input. An input that cannot be opened is recorded, not thrown.
     public func add(path: String, display: String? = nil) {
         let index = result.inputs.count
+        let name = display ?? (path == "-" ? "<stdin>" : path)
         do {
             let summary = try SubmissionReader.read(
-                path: path, display: display, input: index, options: options.reader,
-                onRow: { [unowned self] row in self.row(row, file: display ?? path) },
+                path: path, display: name, input: index, options: options.reader,
+                onRow: { [unowned self] row in self.row(row, file: name) },
                 onFinding: { [unowned self] f in self.finding(f) })
             flushPending()
             result.inputs.append(summary)
@@ -66,14 +67,29 @@ public final class Checker {
         }
     }
 
+    /// Checks an input held in memory (tests, and callers that already have the bytes).
+    public func add(bytes: [UInt8], name: String) {
+        let index = result.inputs.count
+        let sub = SubmissionReader(file: name, input: index,
+                                   onRow: { [unowned self] row in self.row(row, file: name) },
+                                   onFinding: { [unowned self] f in self.finding(f) })
+        let reader = CSVReader(options: options.reader, onRecord: sub.record, onFinding: sub.csvFinding)
+        bytes.withUnsafeBytes { reader.feed($0) }
+        let s = reader.finish()
+        flushPending()
+        result.inputs.append(sub.summary(s))
+    }
+
     public func finish() -> CheckResult {
         result.verdicts = worstByKey.keys.sorted().map { ($0, Verdict(worstByKey[$0])) }
         result.rules = zip(options.rules, tallies).map { ($0.id, $1) }
         return result
     }
 
+    /// Input findings wait for their record's row, so that those without a unit (a ragged
+    /// row, a NUL byte) get the row's unit and period, and all keep the order they came in.
     private func finding(_ f: Finding) {
-        if f.kind == .input && f.unitCode == nil && f.line != nil {
+        if f.kind == .input && f.line != nil {
             pendingLineFindings.append(f)
             return
         }
@@ -95,7 +111,7 @@ public final class Checker {
     private func flushPending(for row: Row? = nil) {
         guard !pendingLineFindings.isEmpty else { return }
         for var f in pendingLineFindings {
-            if let row, let line = f.line, line >= row.line, line <= row.endLine {
+            if let row, f.unitCode == nil, let line = f.line, line >= row.line, line <= row.endLine {
                 f.unitCode = row.unitCode?.code
                 f.period = row.period?.description
             }

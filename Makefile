@@ -1,0 +1,31 @@
+# Two commands do everything on a fresh Debian machine:
+#   make demo   installs libcsv-dev if missing, builds, checks the domain report's county
+#   make test   installs libcsv-dev if missing, builds, runs the whole test suite
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO := fixtures/domain/county-2020.csv
+
+.PHONY: demo test deps build bench clean
+
+deps:
+	@if [ ! -f /usr/include/csv.h ]; then \
+	  echo "libcsv-dev is missing: installing it with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcsv-dev; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Exits 1: the county reports 10 women under the long-term contraception reward and 0 paid.
+demo: build
+	.build/debug/veto check $(DEMO)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	bash benchmarks/run.sh
+
+clean:
+	rm -rf .build .build-release

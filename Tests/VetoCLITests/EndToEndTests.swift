@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+
+/// Runs the built `veto` binary (`VETO_BIN`, or `.build/debug/veto` of this checkout).
+struct Run {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        if let b = ProcessInfo.processInfo.environment["VETO_BIN"] { return URL(fileURLWithPath: b) }
+        return root.appendingPathComponent(".build/debug/veto")
+    }
+
+    static func veto(_ args: [String], stdin: Data? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "C"
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        // Outputs go to temporary files: no pipe can fill up and block the child.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try inp.fileHandleForWriting.close()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Run(stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+                   status: p.terminationStatus)
+    }
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+    }
+
+    var findings: [[String: Any]] { json["findings"] as? [[String: Any]] ?? [] }
+
+    /// "id@line:column" for each finding at review or above.
+    var located: [String] {
+        findings.filter { ($0["severity"] as? String) != "info" }.map { f in
+            let l = (f["line"] as? Int).map(String.init) ?? "-"
+            let c = (f["column"] as? Int).map(String.init) ?? "-"
+            return "\(f["id"] as? String ?? "?")@\(l):\(c)"
+        }
+    }
+}
+
+@Test func demoPrintsTheUnpaidRewardAndExits1() throws {
+    let r = try Run.veto(["check", "fixtures/domain/county-2020.csv"])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("funds.ltc_reward_paid"))
+    #expect(r.stdout.contains("10 women are reported under the long-term contraception reward, yet 0 yuan was paid"))
+    #expect(r.stdout.contains("623021000000"))
+    #expect(r.stdout.contains("fail 1"))
+    #expect(r.stderr.isEmpty)
+}
+
+@Test func domainCountyJSONHasTheSpecShape() throws {
+    let r = try Run.veto(["check", "--format", "json", "fixtures/domain/county-2020.csv"])
+    #expect(r.status == 1)
+    let j = r.json
+    #expect(j["version"] as? Int == 1)
+    let inputs = j["inputs"] as? [[String: Any]] ?? []
+    #expect(inputs.first?["rows"] as? Int == 1)
+    #expect(inputs.first?["encoding"] as? String == "utf-8")
+    #expect(r.located == ["funds.ltc_reward_paid@2:8"])
+    let f = r.findings.first { $0["id"] as? String == "funds.ltc_reward_paid" } ?? [:]
+    for key in ["id", "kind", "severity", "file", "line", "column", "unit_code", "period", "fields", "expected",
+                "actual", "likely_wrong", "typo", "p_value", "message"] {
+        #expect(f.keys.contains(key), "\(key)")
+    }
+    #expect(f["expected"] as? String == "> 0")
+    #expect(f["actual"] as? String == "0")
+    let verdicts = j["verdicts"] as? [[String: Any]] ?? []
+    #expect(verdicts.count == 1)
+    #expect(verdicts.first?["verdict"] as? String == "fail")
+}
+
+@Test func gb18030CRLFCountyGivesTheSameFindings() throws {
+    let utf8 = try Run.veto(["check", "--format", "json", "fixtures/domain/county-2020.csv"])
+    let gb = try Run.veto(["check", "--format", "json", "fixtures/domain/county-2020-gb18030-crlf.csv"])
+    #expect(gb.status == 1)
+    #expect((gb.json["inputs"] as? [[String: Any]])?.first?["encoding"] as? String == "gb18030")
+    let strip: ([[String: Any]]) -> [String] = { $0.map { "\($0["id"]!) \($0["line"]!) \($0["column"]!) \($0["expected"]!) \($0["message"]!)" } }
+    #expect(strip(gb.findings) == strip(utf8.findings))
+    #expect(!gb.findings.isEmpty)
+}
+
+@Test func failOnDecidesTheExitCode() throws {
+    #expect(try Run.veto(["check", "--fail-on", "never", "fixtures/domain/county-2020.csv"]).status == 0)
+    #expect(try Run.veto(["check", "--fail-on", "veto", "fixtures/domain/county-2020.csv"]).status == 0)
+    #expect(try Run.veto(["check", "--fail-on", "review", "fixtures/domain/county-2020.csv"]).status == 1)
+}
+
+@Test func usageErrorsExit2AndUnreadableInputsExit3() throws {
+    let usage = try Run.veto(["check", "--no-such-option", "x.csv"])
+    #expect(usage.status == 2)
+    #expect(usage.stderr.contains("--no-such-option"))
+    let badFormat = try Run.veto(["check", "--format", "yaml", "fixtures/domain/county-2020.csv"])
+    #expect(badFormat.status == 2)
+    let missing = try Run.veto(["check", "no/such/file.csv"])
+    #expect(missing.status == 3)
+    #expect(missing.stderr.contains("no/such/file.csv"))
+    #expect(missing.stderr.contains("No such file"))
+    let dir = try Run.veto(["check", "fixtures"])
+    #expect(dir.status == 3)
+    // One unreadable input does not stop the others from being checked.
+    let mixed = try Run.veto(["check", "--format", "json", "no/such.csv", "fixtures/domain/county-2020.csv"])
+    #expect(mixed.status == 3)
+    #expect(mixed.located == ["funds.ltc_reward_paid@2:8"])
+}
+
+@Test func standardInputIsAnInput() throws {
+    let data = try Data(contentsOf: Run.root.appendingPathComponent("fixtures/domain/county-2020.csv"))
+    let r = try Run.veto(["check", "--format", "json", "-"], stdin: data)
+    #expect(r.status == 1)
+    #expect(r.located == ["funds.ltc_reward_paid@2:8"])
+    #expect(r.findings.first?["file"] as? String == "<stdin>")
+}
+
+@Test func chineseMessagesWithLangZh() throws {
+    let r = try Run.veto(["check", "--lang", "zh", "fixtures/domain/county-2020.csv"])
+    #expect(r.stdout.contains("报告 10 人采取长效节育措施，但兑现奖励金为 0 元"))
+}
+
+struct CorpusCase: Sendable, CustomTestStringConvertible {
+    var file: String
+    var args: [String]
+    var expected: [String]
+    var testDescription: String { file }
+}
+
+let corpus: [CorpusCase] = {
+    let url = Run.root.appendingPathComponent("fixtures/malformed/EXPECTED.tsv")
+    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+        let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        return CorpusCase(file: cols[0],
+                          args: cols.count > 1 ? cols[1].split(separator: " ").map(String.init) : [],
+                          expected: cols.count > 2 ? cols[2].split(separator: " ").map(String.init) : [])
+    }
+}()
+
+@Test func corpusIsListed() {
+    #expect(corpus.count >= 15)
+}
+
+@Test(arguments: corpus)
+func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
+    let r = try Run.veto(["check", "--format", "json"] + c.args + ["fixtures/malformed/" + c.file])
+    let failing = r.findings.contains { ["fail", "veto"].contains($0["severity"] as? String) }
+    #expect(r.status == (failing ? 1 : 0), "\(r.stderr)")
+    #expect(failing == !c.expected.allSatisfy { $0.hasPrefix("csv-stray-quote") })
+    #expect(r.located == c.expected)
+    #expect(!r.stderr.contains("Fatal"))
+}
+
+@Test func normalizeWritesCanonicalCSV() throws {
+    let r = try Run.veto(["normalize", "fixtures/domain/county-2020.csv"])
+    #expect(r.status == 0)
+    let expected = """
+    period,unit_code,unit_name,births,births_illegal,multi_outside_policy_rate,ltc_women,ltc_reward_funds,\
+    reward_added,reward_exited,reward_total,reward_funds,special_added,special_exited,special_total,\
+    special_added_disabled,special_added_death,special_total_disabled,special_total_death,special_funds,\
+    sskf_added,sskf_funds,women_contacted,technicians,villages,communities
+    2020,623021000000,某县（整改报告）,142,0,0,10,0,42,17,556,533760,14,1,33,1,13,5,28,291360,68,204000,1825,111,171,4
+
+    """
+    #expect(r.stdout == expected)
+}
+
+@Test func normalizeIsTheSameFromGB18030CRLF() throws {
+    let a = try Run.veto(["normalize", "fixtures/domain/county-2020.csv"])
+    let b = try Run.veto(["normalize", "fixtures/domain/county-2020-gb18030-crlf.csv"])
+    #expect(b.status == 0)
+    #expect(a.stdout == b.stdout)
+}
+
+@Test func normalizeWritesBadCellsEmptyAndSaysSo() throws {
+    let r = try Run.veto(["normalize", "--source", "fixtures/malformed/text-in-number.csv"])
+    #expect(r.status == 1)
+    let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0] == "period,unit_code,unit_name,births,births_male,births_female,source_file,source_line")
+    #expect(lines[1] == "2020,623021101000,甲镇,,21,19,fixtures/malformed/text-in-number.csv,2")
+    #expect(lines[2] == "2020,623021102000,乙乡,,17,16,fixtures/malformed/text-in-number.csv,3")
+    #expect(r.stderr.contains("fixtures/malformed/text-in-number.csv:2:4: fail cell-invalid-number"))
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import Veto
+import VetoCSV
+
+@Test func badCellsAreFindingsAtTheirCellNeverZero() {
+    let csv = "年度,区划代码,出生人数,出生男,出生女,奖励扶助资金(万元),政策外多孩率\n" +
+              "2020,623021,约140,70,1.5,53.376万元,2%\n" +
+              "2020,623022,142,五十,72,12%,0.5\n"
+    let r = check(csv)
+    let cells = r.findings.filter { $0.id.hasPrefix("cell-") }.map { "\($0.id)@\($0.line!):\($0.column!)" }
+    #expect(cells == ["cell-invalid-number@2:3", "cell-fraction-in-count@2:5", "cell-invalid-number@3:4", "cell-unit-mismatch@3:6"])
+    // births unreadable: the sex rule is not checked, not broken and not passed.
+    #expect(tally(r, "sum.births_sex") == RuleTally(holds: 0, fails: 0, notChecked: 2))
+    #expect(r.verdicts.map(\.verdict) == [.fail, .fail])
+}
+
+@Test func raggedRowFindingGetsTheRowsUnit() {
+    let r = check("年度,区划代码,出生人数\n2020,623021\n2020,623022,5,9\n")
+    let f = r.findings.filter { $0.id.hasPrefix("csv-") }
+    #expect(f.map(\.id) == ["csv-too-few-fields", "csv-too-many-fields"])
+    #expect(f.map(\.unitCode) == ["623021000000", "623022000000"])
+    #expect(f.map(\.column) == [3, 4])
+}
+
+@Test func rowIdentityProblems() {
+    let r = check("年度,区划代码,出生人数\n2020,6.23021E+11,5\n20x0,623021,5\n2020,623021,5\n2020,623021,6\n")
+    #expect(r.findings.map(\.id) == ["row-invalid-unit-code", "row-invalid-period", "row-duplicate"])
+    #expect(r.findings.map(\.line) == [2, 3, 5])
+    #expect(r.verdicts.count == 1)
+}
+
+@Test func missingIdentityColumnsAreReported() {
+    let r = check("出生人数\n5\n")
+    #expect(r.findings.map(\.id) == ["header-missing-column", "header-missing-column"])
+    #expect(r.findings.map(\.fields) == [["unit_code"], ["period"]])
+}
+
+@Test func unknownColumnsAreKeptByName() {
+    var rows: [Row] = []
+    let sub = SubmissionReader(file: "x", input: 0, onRow: { rows.append($0) }, onFinding: { _ in })
+    let reader = CSVReader(onRecord: sub.record, onFinding: sub.csvFinding)
+    reader.feed(bytes: Array("年度,区划代码,备注,出生人数\n2020,623021,\"见附件, 第3页\",7\n".utf8))
+    reader.finish()
+    #expect(rows.count == 1)
+    #expect(rows[0].extras.map(\.name) == ["备注"])
+    #expect(rows[0].extras.map(\.value) == ["见附件, 第3页"])
+    #expect(rows[0].number(.births)?.mantissa == 7)
+}
