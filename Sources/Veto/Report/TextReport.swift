@@ -44,7 +44,7 @@ public enum TextReport {
         for i in r.inputs {
             let note = zh
                 ? "\(i.file)：\(i.encoding)\(i.hadBOM ? "（带 BOM）" : "")，分隔符 “\(i.delimiter)”，\(i.lines) 行，\(i.rows) 条记录"
-                : "\(i.file): \(i.encoding)\(i.hadBOM ? " with BOM" : ""), delimiter '\(i.delimiter)', \(i.lines) lines, \(i.rows) rows"
+                : "\(i.file): \(i.encoding)\(i.hadBOM ? " with BOM" : ""), delimiter '\(i.delimiter)', \(i.lines) lines, \(i.rows) row\(i.rows == 1 ? "" : "s")"
             out += paint(note, "2") + "\n"
         }
         for e in r.unreadable {
