@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libcsv (Debian libcsv-dev): link "csv"; only VetoCSV imports it.
@@ -18,7 +19,7 @@ let package = Package(
         // Bytes -> records: transcoding, libcsv, positions, structural findings.
         .target(name: "VetoCSV", dependencies: ["CLibCSV"]),
         // Records -> typed rows -> rules -> findings -> verdicts -> reporters.
-        .target(name: "Veto", dependencies: ["VetoCSV"]),
+        .target(name: "Veto", dependencies: ["VetoCSV", .product(name: "Yams", package: "Yams")]),
         // The command line: arguments, output choice, exit codes.
         .executableTarget(name: "veto", dependencies: [
             "Veto",

@@ -590,6 +590,16 @@ extension CSVReader {
     public static func read(path: String, options: CSVReaderOptions = CSVReaderOptions(),
                             onRecord: @escaping (CSVRecord) -> Void,
                             onFinding: @escaping (CSVFinding) -> Void) throws(CSVReadError) -> CSVInputSummary {
+        let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
+        try ByteFile.read(path) { reader.feed($0) }
+        return reader.finish()
+    }
+}
+
+/// Reads a file, or standard input for `-`, in 64 KiB chunks.
+public enum ByteFile {
+    @discardableResult
+    public static func read(_ path: String, chunk: (UnsafeRawBufferPointer) -> Void) throws(CSVReadError) -> Int64 {
         let fd: Int32
         if path == "-" {
             fd = STDIN_FILENO
@@ -603,10 +613,10 @@ extension CSVReader {
             }
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
-        let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
         let size = 1 << 16
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
+        var total: Int64 = 0
         while true {
             let n = Glibc.read(fd, buffer, size)
             if n < 0 {
@@ -614,8 +624,9 @@ extension CSVReader {
                 throw CSVReadError(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            reader.feed(UnsafeRawBufferPointer(start: buffer, count: n))
+            total += Int64(n)
+            chunk(UnsafeRawBufferPointer(start: buffer, count: n))
         }
-        return reader.finish()
+        return total
     }
 }

@@ -18,6 +18,7 @@ struct Check: ParsableCommand {
     var files: [String]
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var ruleOptions: RuleOptions
 
     @Option(name: .long, help: "Output format.")
     var format: OutputFormat = .text
@@ -41,6 +42,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         var options = CheckOptions()
+        (options.rules, options.standards) = try ruleOptions.load()
         options.reader = input.readerOptions
         options.maxFindings = maxFindings
         let checker = Checker(options: options)

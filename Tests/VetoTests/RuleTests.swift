@@ -43,9 +43,18 @@ let ruleCases: [RuleCase] = [
     .init(rule: "flow.reward", header: "年度,区划代码,奖励扶助上年人数,奖励扶助新增,奖励扶助退出,奖励扶助人数",
           holds: "2020,623021,531,42,17,556", fails: "2020,623021,1500,70,40,1350", notChecked: "2020,623021,,42,17,556",
           expected: "1530..1530", actual: "1350", column: 6),
+    .init(rule: "funds.reward", header: "年度,区划代码,奖励扶助新增,奖励扶助人数,奖励扶助资金(万元)",
+          holds: "2020,623021,42,556,53.376", fails: "2020,623021,42,556,45.376", notChecked: "2020,623021,42,556,—",
+          expected: "493440..533760", actual: "453760", column: 5),
+    .init(rule: "funds.sskf", header: "年度,区划代码,少生快富新增,少生快富资金(万元)",
+          holds: "2020,623021,68,20.4", fails: "2020,623021,68,19.4", notChecked: "2020,623021,,20.4",
+          expected: "204000..204000", actual: "194000", column: 4),
+    .init(rule: "rate.multi_outside_policy", header: "年度,区划代码,出生人数,政策外多孩人数,政策外多孩率",
+          holds: "2020,623021,142,3,2.11%", fails: "2020,623021,142,3,0%", notChecked: "2020,623021,142,,2.11",
+          expected: "2.1126760562..2.1126760564", actual: "0", column: 5),
     .init(rule: "flow.special", header: "年度,区划代码,特别扶助上年人数,特别扶助新增,特别扶助退出,特别扶助人数",
-          holds: "2020,623021,20,14,1,33", fails: "2020,623021,20,14,1,34", notChecked: "2020,623021,20,14,x,33",
-          expected: "33..33", actual: "34", column: 6),
+          holds: "2020,623021,20,14,1,33", fails: "2020,623021,20,14,1,30", notChecked: "2020,623021,20,14,x,33",
+          expected: "33..33", actual: "30", column: 6),
     .init(rule: "funds.ltc_reward_paid", header: "年度,区划代码,长效节育措施人数,长效节育措施奖励金(万元)",
           holds: "2020,623021,10,0.3", fails: "2020,623021,10,0", notChecked: "2020,623021,10,——",
           expected: "> 0", actual: "0", column: 4),
@@ -77,8 +86,12 @@ func ruleHoldsFailsAndIsNotChecked(_ c: RuleCase) {
     let r = check("年度,区划代码,出生人数\n2020,623021,142\n")
     for (id, t) in r.rules {
         #expect(t.holds == 0, "\(id)")
-        #expect(t.notChecked == 1, "\(id)")
+        #expect(t.fails == 0, "\(id)")
+        #expect(t.notChecked + t.notApplicable == 1, "\(id)")
     }
+    // Rules on births alone are not checked; those conditioned on child units do not apply.
+    #expect(tally(r, "sum.births_sex")?.notChecked == 1)
+    #expect(tally(r, "hier.births")?.notApplicable == 1)
     #expect(r.verdicts.map(\.verdict) == [.pass])
 }
 
@@ -98,9 +111,18 @@ func ruleHoldsFailsAndIsNotChecked(_ c: RuleCase) {
     let problems = r.findings.filter { $0.severity >= .review }
     #expect(problems.map(\.id) == ["funds.ltc_reward_paid"])
     #expect(problems.first?.message.zh == "报告 10 人采取长效节育措施，但兑现奖励金为 0 元")
+    #expect(problems.first?.severity == .fail)
     #expect(r.findings.first { $0.id == "flow.reward.implied-opening" }?.expected == "531")
-    #expect(tally(r, "sum.special_added") == RuleTally(holds: 1, fails: 0, notChecked: 0))
-    #expect(tally(r, "sum.special_total") == RuleTally(holds: 1, fails: 0, notChecked: 0))
-    #expect(tally(r, "flow.reward") == RuleTally(holds: 0, fails: 0, notChecked: 1))
+    #expect(tally(r, "sum.special_added") == RuleTally(holds: 1))
+    #expect(tally(r, "sum.special_total") == RuleTally(holds: 1))
+    #expect(tally(r, "flow.reward") == RuleTally(notChecked: 1))
+    // Reward and one-off funds agree with the example standards (556 × 960; 68 × 3,000).
+    #expect(tally(r, "funds.reward") == RuleTally(holds: 1))
+    #expect(tally(r, "funds.sskf") == RuleTally(holds: 1))
+    // Special support: no standard, so not checked, with the per-person amount the figures imply.
+    #expect(tally(r, "funds.special") == RuleTally(notChecked: 1))
+    let implied = r.findings.first { $0.id == "funds.special.implied" }
+    #expect(implied?.severity == .info)
+    #expect(implied?.message.en == "not checked: no standard for special_disabled; implied 8,829.09 yuan per person")
     #expect(r.verdicts.map(\.verdict) == [.fail])
 }

@@ -1,12 +1,5 @@
 import VetoCSV
 
-/// Counts of one rule over a run: holds, fails, not checked (R validate's `passes fails nNA`).
-public struct RuleTally: Sendable, Equatable {
-    public var holds = 0
-    public var fails = 0
-    public var notChecked = 0
-}
-
 /// Everything `veto check` learned from its inputs.
 public struct CheckResult: Sendable {
     public var inputs: [InputSummary] = []
@@ -28,10 +21,18 @@ public struct CheckResult: Sendable {
 
 public struct CheckOptions: Sendable {
     public var reader = CSVReaderOptions()
-    public var rules: [RowRule] = RowRule.builtIn
+    /// The rules: the built-in `family-welfare` pack unless a rule file is given.
+    public var rules: RuleSet
+    /// Per-person standards: the pack's examples, the rule file's, and a `--standards` table.
+    public var standards: StandardsTable
     /// At most this many findings are kept; the rest are counted.
     public var maxFindings = 100_000
-    public init() {}
+
+    public init() {
+        // The pack is part of the toolkit and tested to parse; an empty set is the only fallback.
+        rules = (try? Packs.load("family-welfare")) ?? RuleSet(rules: [])
+        standards = StandardsTable.examples
+    }
 }
 
 /// Runs the report-table inputs through the reader and the row rules, and gives each
@@ -39,7 +40,11 @@ public struct CheckOptions: Sendable {
 public final class Checker {
     public let options: CheckOptions
     private var result = CheckResult()
-    private var tallies: [RuleTally]
+    /// Report-table rows are kept until every input is read: rules look at child units and
+    /// previous periods from any input. (One small record per row; a county's ten years of
+    /// villages is thousands of rows.)
+    private var rows: [Row] = []
+    private var files: [String] = []
     private var worstByKey: [UnitPeriod: Severity] = [:]
     private var firstSeen: [UnitPeriod: (file: String, line: Int)] = [:]
     /// Input findings of the record being read, given the unit and period of its row once known.
@@ -47,13 +52,13 @@ public final class Checker {
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
-        self.tallies = Array(repeating: RuleTally(), count: options.rules.count)
     }
 
     /// Reads and checks one input. An input that cannot be opened is recorded, not thrown.
     public func add(path: String, display: String? = nil) {
-        let index = result.inputs.count
+        let index = files.count
         let name = display ?? (path == "-" ? "<stdin>" : path)
+        files.append(name)
         do {
             let summary = try SubmissionReader.read(
                 path: path, display: name, input: index, options: options.reader,
@@ -69,7 +74,8 @@ public final class Checker {
 
     /// Checks an input held in memory (tests, and callers that already have the bytes).
     public func add(bytes: [UInt8], name: String) {
-        let index = result.inputs.count
+        let index = files.count
+        files.append(name)
         let sub = SubmissionReader(file: name, input: index,
                                    onRow: { [unowned self] row in self.row(row, file: name) },
                                    onFinding: { [unowned self] f in self.finding(f) })
@@ -81,8 +87,17 @@ public final class Checker {
     }
 
     public func finish() -> CheckResult {
+        let standards = StandardsTable(options.standards.standards + options.rules.standards.standards)
+        let engine = RuleEngine(rules: options.rules.rules, standards: standards)
+        let tallies = engine.run(rows: rows, files: files) { keep($0) }
+        // Where no previous period was read, say what opening stock the figures imply.
+        let keys = Set(rows.compactMap(\.key))
+        for r in rows {
+            if let k = r.key, keys.contains(UnitPeriod(unit: k.unit, period: k.period.previous)) { continue }
+            impliedOpenings(r, file: r.input < files.count ? files[r.input] : "")
+        }
         result.verdicts = worstByKey.keys.sorted().map { ($0, Verdict(worstByKey[$0])) }
-        result.rules = zip(options.rules, tallies).map { ($0.id, $1) }
+        result.rules = zip(options.rules.rules, tallies).map { ($0.id, $1) }
         return result
     }
 
@@ -125,36 +140,14 @@ public final class Checker {
         if let u = row.unitCode, let n = row.unitName, !n.isEmpty, result.unitNames[u.code] == nil {
             result.unitNames[u.code] = n
         }
-        guard let key = row.key else {
-            // Without a unit and period the row cannot get a verdict; its findings say why.
-            checkRules(row, file: file)
-            return
-        }
+        rows.append(row)
+        // Without a unit and period a row gets no verdict; its findings say why.
+        guard let key = row.key else { return }
         if let first = firstSeen[key] {
             keep(InputFindings.duplicate(row, first: first, file: file))
         } else {
             firstSeen[key] = (file, row.line)
             if worstByKey[key] == nil { worstByKey[key] = .info }
-        }
-        checkRules(row, file: file)
-        impliedOpenings(row, file: file)
-    }
-
-    private func checkRules(_ row: Row, file: String) {
-        for (i, rule) in options.rules.enumerated() {
-            switch rule.check(row) {
-            case .holds:
-                tallies[i].holds += 1
-            case .notChecked:
-                tallies[i].notChecked += 1
-            case .fails(let v):
-                tallies[i].fails += 1
-                keep(Finding(id: rule.id, kind: .rule, severity: rule.severity, file: file,
-                             line: row.line, column: row.column(rule.target),
-                             unitCode: row.unitCode?.code, period: row.period?.description,
-                             fields: rule.fields.map(\.rawValue), expected: v.expected, actual: v.actual,
-                             message: v.message))
-            }
         }
     }
 
@@ -164,8 +157,10 @@ public final class Checker {
             ("flow.special", .special_prev, .special_added, .special_exited, .special_total, "特别扶助", "special support"),
         ]
         for (id, prev, added, exited, total, zh, en) in programmes {
-            guard let implied = RowRule.impliedOpening(row, prev: prev, added: added, exited: exited, total: total) else { continue }
-            let t = RowRule.shown(row, total), a = RowRule.shown(row, added), x = RowRule.shown(row, exited)
+            guard row.number(prev) == nil, let tn = row.number(total), let an = row.number(added),
+                  let xn = row.number(exited) else { continue }
+            let implied = ExactDecimal(tn) - ExactDecimal(an) + ExactDecimal(xn)
+            let t = ExactDecimal(tn).grouped(), a = ExactDecimal(an).grouped(), x = ExactDecimal(xn).grouped()
             keep(Finding(id: id + ".implied-opening", kind: .rule, severity: .info, file: file, line: row.line,
                          column: row.column(total), unitCode: row.unitCode?.code, period: row.period?.description,
                          fields: [prev.rawValue, added.rawValue, exited.rawValue, total.rawValue],

@@ -1,0 +1,308 @@
+/// Built-in rule packs, in the same YAML format as user rule files (`veto rules show`).
+public enum Packs {
+    public static let names = ["family-welfare"]
+
+    public static func text(_ name: String) -> String? {
+        name == "family-welfare" ? familyWelfare : nil
+    }
+
+    /// The built-in pack, parsed. The pack is tested to parse without error.
+    public static func load(_ name: String) throws -> RuleSet {
+        guard let t = text(name) else {
+            throw RuleFileError(file: "pack:\(name)", line: 1, column: 1,
+                                message: "no pack `\(name)`; packs: \(names.joined(separator: ", "))")
+        }
+        let (set, errors) = RuleFile.parse(t, file: "pack:\(name)")
+        if let e = errors.first { throw e }
+        return set
+    }
+
+    public static let familyWelfare = #"""
+# The population-and-family-welfare report (SPEC.md §4).
+# Comparisons are precision-aware: each figure stands for the interval of its reported
+# precision, so no tolerance is needed; a rule whose figures are missing is "not checked".
+version: 1
+name: family-welfare
+description: Consistency rules of the county population-and-family-welfare report.
+
+rules:
+  # --- part ≤ whole -------------------------------------------------------------------
+  - id: part.births_illegal
+    severity: fail
+    assert: births_illegal ≤ births
+    target: births_illegal
+    message:
+      zh: 违法生育人数不能超过出生人数
+      en: illegal births cannot exceed births
+    tags: [part]
+    example: |
+      period,unit_code,births,births_illegal
+      2020,623021105000,12,15
+
+  - id: part.births_multi_outside_policy
+    severity: fail
+    assert: births_multi_outside_policy ≤ births
+    target: births_multi_outside_policy
+    message:
+      zh: 政策外多孩人数不能超过出生人数
+      en: births outside policy cannot exceed births
+    tags: [part]
+
+  # --- parts sum to wholes --------------------------------------------------------------
+  - id: sum.births_sex
+    severity: fail
+    assert: births_male + births_female = births
+    message:
+      zh: 出生男 + 出生女 应等于出生人数
+      en: male + female births must equal births
+    tags: [sum]
+    example: |
+      period,unit_code,births,births_male,births_female
+      2020,623021105000,142,73,96
+
+  - id: sum.special_added
+    severity: fail
+    assert: special_added_disabled + special_added_death = special_added
+    message:
+      zh: 新增伤残 + 新增死亡 应等于特别扶助新增人数
+      en: special support additions, disabled + death, must equal the additions
+    tags: [sum]
+    example: |
+      period,unit_code,special_added,special_added_disabled,special_added_death
+      2020,623021000000,14,1,31
+
+  - id: sum.special_total
+    severity: fail
+    assert: special_total_disabled + special_total_death = special_total
+    message:
+      zh: 伤残家庭 + 死亡家庭 应等于特别扶助人数
+      en: special support, disabled + death families, must equal the total
+    tags: [sum]
+    example: |
+      period,unit_code,special_total,special_total_disabled,special_total_death
+      2020,623021000000,33,5,82
+
+  # --- stock and flow -------------------------------------------------------------------
+  - id: flow.reward
+    severity: fail
+    assert: reward_prev + reward_added - reward_exited = reward_total
+    inflates: true
+    message:
+      zh: 奖励扶助：上年人数 + 新增 − 退出 应等于本年人数
+      en: "reward support: opening + added − exited must equal the closing stock"
+    tags: [flow]
+    example: |
+      period,unit_code,reward_prev,reward_added,reward_exited,reward_total
+      2020,623021105000,1500,70,40,1350
+
+  - id: flow.special
+    severity: fail
+    assert: special_prev + special_added - special_exited = special_total
+    inflates: true
+    message:
+      zh: 特别扶助：上年人数 + 新增 − 退出 应等于本年人数
+      en: "special support: opening + added − exited must equal the closing stock"
+    tags: [flow]
+    example: |
+      period,unit_code,special_prev,special_added,special_exited,special_total
+      2020,623021000000,20,14,1,43
+
+  - id: flow.reward_exited
+    severity: fail
+    assert: reward_exited ≤ reward_prev
+    target: reward_exited
+    message:
+      zh: 奖励扶助退出人数不能超过上年人数
+      en: reward support exits cannot exceed the opening stock
+    tags: [flow]
+
+  - id: flow.special_exited
+    severity: fail
+    assert: special_exited ≤ special_prev
+    target: special_exited
+    message:
+      zh: 特别扶助退出人数不能超过上年人数
+      en: special support exits cannot exceed the opening stock
+    tags: [flow]
+
+  # --- period links: this period's opening is last period's closing ----------------------
+  - id: link.reward
+    severity: fail
+    assert: reward_total - reward_added + reward_exited = prev.reward_total
+    target: reward_total
+    inflates: true
+    message:
+      zh: 奖励扶助：本年人数 − 新增 + 退出 应等于上期报告的人数
+      en: "reward support: closing − added + exited must equal last period's reported closing stock"
+    tags: [link]
+    example: |
+      period,unit_code,reward_prev,reward_added,reward_exited,reward_total
+      2019,623021105000,480,40,20,500
+      2020,623021105000,500,30,10,560
+
+  - id: link.special
+    severity: fail
+    assert: special_total - special_added + special_exited = prev.special_total
+    target: special_total
+    inflates: true
+    message:
+      zh: 特别扶助：本年人数 − 新增 + 退出 应等于上期报告的人数
+      en: "special support: closing − added + exited must equal last period's reported closing stock"
+    tags: [link]
+
+  - id: link.reward_prev
+    severity: fail
+    assert: reward_prev = prev.reward_total
+    target: reward_prev
+    message:
+      zh: 奖励扶助上年人数应等于上期报告的人数
+      en: reward support opening stock must equal last period's reported closing stock
+    tags: [link]
+
+  - id: link.special_prev
+    severity: fail
+    assert: special_prev = prev.special_total
+    target: special_prev
+    message:
+      zh: 特别扶助上年人数应等于上期报告的人数
+      en: special support opening stock must equal last period's reported closing stock
+    tags: [link]
+
+  # --- rates ----------------------------------------------------------------------------
+  - id: rate.multi_outside_policy
+    severity: fail
+    when: births > 0
+    assert: multi_outside_policy_rate = births_multi_outside_policy / births * 100
+    target: multi_outside_policy_rate
+    message:
+      zh: 政策外多孩率应等于 政策外多孩人数 ÷ 出生人数 × 100
+      en: the outside-policy rate must equal outside-policy births ÷ births × 100
+    tags: [rate]
+    example: |
+      period,unit_code,births,births_multi_outside_policy,multi_outside_policy_rate
+      2020,623021000000,142,3,0%
+
+  - id: rate.multi_outside_policy_zero
+    severity: fail
+    when: births = 0
+    assert: births_multi_outside_policy = 0
+    target: births_multi_outside_policy
+    message:
+      zh: 没有出生时政策外多孩人数应为 0
+      en: with no births there can be no births outside policy
+    tags: [rate]
+
+  # --- funds against standards ----------------------------------------------------------
+  - id: funds.reward
+    severity: fail
+    assert: (reward_total - reward_added) * std(reward) ≤ reward_funds ≤ reward_total * std(reward)
+    target: reward_funds
+    inflates: true
+    implied: reward_funds / reward_total
+    message:
+      zh: 奖励扶助资金应在 (本年人数 − 新增) × 标准 与 本年人数 × 标准 之间（新增人员可能只发部分年度）
+      en: reward funds must lie between (closing − added) × standard and closing × standard (new entrants may be paid part of the year)
+    tags: [funds]
+    example: |
+      period,unit_code,reward_added,reward_total,reward_funds(万元)
+      2020,623021000000,42,556,63.376
+
+  - id: funds.special
+    severity: fail
+    assert: >-
+      (special_total_disabled - special_added_disabled) * std(special_disabled)
+      + (special_total_death - special_added_death) * std(special_death)
+      ≤ special_funds ≤
+      special_total_disabled * std(special_disabled) + special_total_death * std(special_death)
+    target: special_funds
+    inflates: true
+    implied: special_funds / special_total
+    message:
+      zh: 特别扶助资金应在按伤残、死亡两类标准计算的上下限之间
+      en: special support funds must lie between the bounds from the disabled and death standards
+    tags: [funds]
+
+  - id: funds.sskf
+    severity: fail
+    assert: sskf_funds = sskf_added * std(sskf)
+    target: sskf_funds
+    inflates: true
+    implied: sskf_funds / sskf_added
+    message:
+      zh: 少生快富资金应等于 新增户数 × 一次性标准
+      en: fewer-births-faster-prosperity funds must equal families added × the one-off standard
+    tags: [funds]
+    example: |
+      period,unit_code,sskf_added,sskf_funds
+      2020,623021000000,68,240000
+
+  - id: funds.ltc_reward
+    severity: fail
+    assert: ltc_reward_funds = ltc_women * std(ltc_reward)
+    target: ltc_reward_funds
+    inflates: true
+    implied: ltc_reward_funds / ltc_women
+    message:
+      zh: 长效节育措施奖励金应等于 人数 × 标准
+      en: the long-term contraception reward must equal women × the standard
+    tags: [funds]
+
+  - id: funds.ltc_reward_paid
+    severity: fail
+    when: ltc_women > 0
+    assert: ltc_reward_funds > 0
+    target: ltc_reward_funds
+    message:
+      zh: 报告 {ltc_women} 人采取长效节育措施，但兑现奖励金为 {ltc_reward_funds} 元
+      en: "{ltc_women} women are reported under the long-term contraception reward, yet {ltc_reward_funds} yuan was paid"
+    tags: [funds]
+    example: |
+      年度,区划代码,长效节育措施人数,长效节育措施奖励金(万元)
+      2020,623021000000,10,0
+
+  # --- hierarchy: a unit's additive figures are the sums over its child units -----------
+  - id: hier.{col}
+    severity: fail
+    each: [population, births, births_male, births_female, births_illegal, births_multi_outside_policy,
+           ltc_women, ltc_reward_funds, reward_prev, reward_added, reward_exited, reward_total, reward_funds,
+           special_prev, special_added, special_exited, special_total, special_added_disabled, special_added_death,
+           special_total_disabled, special_total_death, special_funds, sskf_added, sskf_funds,
+           women_contacted, technicians]
+    when: count(children) > 0
+    assert: "{col} = sum(children.{col})"
+    target: "{col}"
+    inflates: true
+    message:
+      zh: "{col} 应等于下级单位之和"
+      en: "{col} must equal the sum over the child units"
+    tags: [hierarchy]
+    example: |
+      period,unit_code,{col}
+      2020,623021105000,100
+      2020,623021105201,40
+      2020,623021105202,45
+
+  - id: hier.village_rows
+    severity: fail
+    levels: [township]
+    when: count(children) > 0
+    assert: count(children) = villages + communities
+    target: villages
+    message:
+      zh: 下级村（社区）的行数应等于报告的行政村数 + 社区数
+      en: the number of village and community rows must equal the villages + communities reported
+    tags: [hierarchy]
+
+  - id: hier.{col}
+    severity: fail
+    levels: [province, city, county]
+    when: count(children) > 0
+    each: [villages, communities]
+    assert: "{col} = sum(children.{col})"
+    target: "{col}"
+    message:
+      zh: "{col} 应等于下级单位之和"
+      en: "{col} must equal the sum over the child units"
+    tags: [hierarchy]
+"""#
+}
