@@ -52,16 +52,27 @@ extension RuleEngine {
             if let t = best.typo, ruleVariables.contains(t.field) {
                 findings[k].typo = t
             }
-            guard rule.inflates, best.typo == nil, best.fields.count == 1,
-                  let f = Field(rawValue: best.fields[0]), Self.inflatable.contains(f),
-                  ruleVariables.contains(best.fields[0]),
+            // Veto only when the evidence is unambiguous: no typo explains it, and every smallest
+            // fix lowers a money or beneficiary figure that was reported too high. A tie with a fix
+            // that raises another figure (an addition left out) is an honest error as much as a padding.
+            guard rule.inflates, best.typo == nil,
+                  let f = Field(rawValue: best.fields[0]), ruleVariables.contains(best.fields[0]),
                   let reported = ctx.row.interval(f),
-                  let range = Self.feasibleRange(f, ctx.row, constraints), reported.lo > range.hi else { continue }
+                  let range = Self.feasibleRange(f, ctx.row, constraints),
+                  solutions.allSatisfy({ Self.lowersInflatedFigure($0, ctx.row, constraints) }) else { continue }
             findings[k].severity = .veto
-            let zh = "（\(f.rawValue) 报告 \(reported.lo.grouped(fractionDigits: 2))，其他数字只容许至多 \(range.hi.grouped(fractionDigits: 2))，且无法用笔误解释）"
-            let en = " (\(f.rawValue) reported \(reported.lo.grouped(fractionDigits: 2)); the other figures allow at most \(range.hi.grouped(fractionDigits: 2)), and no typo explains it)"
+            let shown = ctx.row.number(f).map { ExactDecimal($0).grouped() } ?? reported.lo.grouped()
+            let zh = "（\(f.rawValue) 报告 \(shown)，其他数字只容许至多 \(range.hi.grouped(fractionDigits: 2))，且无法用笔误解释）"
+            let en = " (\(f.rawValue) reported \(shown); the other figures allow at most \(range.hi.grouped(fractionDigits: 2)), and no typo explains it)"
             findings[k].message = Message(zh: findings[k].message.zh + zh, en: findings[k].message.en + en)
         }
+    }
+
+    /// A fix of one inflatable figure that was reported above every value the others allow.
+    static func lowersInflatedFigure(_ s: Localization, _ row: Row, _ constraints: [LinearConstraint]) -> Bool {
+        guard s.typo == nil, s.fields.count == 1, let f = Field(rawValue: s.fields[0]), inflatable.contains(f),
+              let reported = row.interval(f), let range = feasibleRange(f, row, constraints) else { return false }
+        return reported.lo > range.hi
     }
 
     /// The values `f` may take with every other figure of the row at its reported interval.

@@ -218,7 +218,8 @@ public struct RuleEngine: Sendable {
     static func render(_ e: Expr, _ v: Interval?, _ ctx: RowContext) -> String {
         let value = v.map { $0.isPoint ? $0.lo.grouped(fractionDigits: 2) : "\($0.lo.grouped(fractionDigits: 2))..\($0.hi.grouped(fractionDigits: 2))" } ?? "?"
         switch e {
-        case .column, .number: return value
+        case .column(let f): return ctx.row.number(f).map { ExactDecimal($0).grouped() } ?? value
+        case .number: return value
         default: return "\(substitute(e, ctx)) = \(value)"
         }
     }
@@ -229,7 +230,8 @@ public struct RuleEngine: Sendable {
             (try? ev.number(x)).map { $0.isPoint ? $0.lo.grouped(fractionDigits: 2) : $0.description } ?? "?"
         }
         switch e {
-        case .column, .number, .prev, .childSum, .childCount, .standard, .extra: return show(e)
+        case .column(let f): return ctx.row.number(f).map { ExactDecimal($0).grouped() } ?? "?"
+        case .number, .prev, .childSum, .childCount, .standard, .extra: return show(e)
         case .unary(.negate, let x): return "−" + paren(x, ctx)
         case .binary(let op, let a, let b):
             let sym = switch op { case .add: "+"; case .sub: "−"; case .mul: "×"; case .div: "÷"; case .and: "and"; case .or: "or" }

@@ -1,0 +1,277 @@
+import Testing
+@testable import Veto
+
+/// Checks several inputs in memory with the pack (and extra standards).
+func checkAll(_ inputs: [(String, String)], standards: [Standard] = []) -> CheckResult {
+    var o = CheckOptions()
+    o.standards.standards += standards
+    let c = Checker(options: o)
+    for (name, csv) in inputs { c.add(bytes: Array(csv.utf8), name: name) }
+    return c.finish()
+}
+
+@Test func thePackParsesAndLintsClean() throws {
+    let set = try Packs.load("family-welfare")
+    #expect(set.rules.count >= 45)
+    let report = RuleLint.check(set)
+    #expect(report.contradictions.isEmpty)
+    #expect(report.warnings.isEmpty, "\(report.warnings.map(\.message))")
+}
+
+@Test func everyPackExampleFailsItsRule() throws {
+    let set = try Packs.load("family-welfare")
+    let withExamples = set.rules.filter { $0.example != nil }
+    #expect(withExamples.count >= 30)
+    for rule in withExamples {
+        let r = checkAll([("example.csv", rule.example! + "\n")])
+        #expect(r.findings.contains { $0.id == rule.id && $0.severity >= .fail }, "\(rule.id)")
+    }
+}
+
+@Test func banffTieIsBrokenByTheTypo() {
+    // 1500 + 70 − 40 = 1530, reported 1350: only the total is one keystroke from balancing.
+    let r = check("年度,区划代码,奖励扶助上年人数,奖励扶助新增,奖励扶助退出,奖励扶助人数\n2020,623021105000,1500,70,40,1350\n")
+    let f = r.findings.first { $0.id == "flow.reward" }
+    #expect(f?.likelyWrong == ["reward_total"])
+    #expect(f?.typo == TypoHypothesis(field: "reward_total", kind: "swap", corrected: "1530"))
+    #expect(f?.severity == .fail)   // a typo explains it: not veto
+}
+
+@Test func twoBrokenRulesSharingAFieldBlameIt() {
+    // births 115 written as 151: male + female = 115, and illegal births ≤ births holds either way;
+    // outside-policy 120 ≤ births only if births is the wrong one... both rules point at births.
+    let csv = "period,unit_code,births,births_male,births_female,births_multi_outside_policy\n2020,623021105000,151,60,55,3\n"
+    let r = check(csv)
+    let f = r.findings.first { $0.id == "sum.births_sex" }
+    #expect(f?.likelyWrong == ["births"])
+    #expect(f?.typo?.corrected == "115")
+}
+
+@Test func paddedRollWithItsMoneyIsFailBecauseAMissedAdditionExplainsItAsWell() {
+    // Closing stock raised by 20 and its money with it. One change explains it just as well:
+    // 20 additions left out. Fellegi–Holt names that single field; not an accusation.
+    let csv = """
+    period,unit_code,reward_prev,reward_added,reward_exited,reward_total,reward_funds
+    2019,623021105000,480,40,20,500,480000
+    2020,623021105000,500,30,10,540,518400
+
+    """
+    let r = checkAll([("t.csv", csv)])
+    let flow = r.findings.first { $0.id == "flow.reward" }
+    #expect(flow?.severity == .fail)
+    #expect(flow?.likelyWrong == ["reward_added"])
+    #expect(flow?.typo == nil)
+    #expect(flow?.expected == "520..520")
+    #expect(r.verdicts.first { $0.key.period.description == "2020" }?.verdict == .fail)
+    #expect(r.verdicts.first { $0.key.period.description == "2019" }?.verdict == .pass)
+}
+
+@Test func moneyAboveAPinnedRollIsVeto() {
+    // The roll balances and links to last year; the money claimed exceeds closing × standard and
+    // no typo (digit swap, 万/元 slip, dropped or doubled digit) explains it.
+    let csv = """
+    period,unit_code,reward_prev,reward_added,reward_exited,reward_total,reward_funds
+    2019,623021105000,480,40,20,500,480000
+    2020,623021105000,500,30,10,520,531200
+
+    """
+    let r = checkAll([("t.csv", csv)])
+    let funds = r.findings.first { $0.id == "funds.reward" }
+    #expect(funds?.severity == .veto)
+    #expect(funds?.likelyWrong == ["reward_funds"])
+    #expect(funds?.expected == "470400..499200")
+    #expect(funds?.message.en.contains("reward_funds reported 531,200; the other figures allow at most 499,200") == true)
+    #expect(r.verdicts.first { $0.key.period.description == "2020" }?.verdict == .veto)
+}
+
+@Test func aTownshipAboveTheSumOfItsVillagesIsVeto() {
+    let csv = "period,unit_code,reward_total\n2020,623021105000,130\n2020,623021105201,40\n2020,623021105202,45\n"
+    let r = check(csv)
+    let h = r.findings.first { $0.id == "hier.reward_total" }
+    #expect(h?.severity == .veto)
+    #expect(h?.likelyWrong == ["reward_total"])
+    // The same gap as a digit swap (58 → 85) is a typo: fail.
+    let typo = check("period,unit_code,reward_total\n2020,623021105000,58\n2020,623021105201,40\n2020,623021105202,45\n")
+    #expect(typo.findings.first { $0.id == "hier.reward_total" }?.severity == .fail)
+    #expect(typo.findings.first { $0.id == "hier.reward_total" }?.typo?.corrected == "85")
+}
+
+@Test func deflationIsFailNotVeto() {
+    let r = check("period,unit_code,reward_prev,reward_added,reward_exited,reward_total\n2020,623021105000,500,30,10,480\n")
+    #expect(r.findings.first { $0.id == "flow.reward" }?.severity == .fail)
+}
+
+@Test func periodLinksWorkAcrossTwoInputFiles() {
+    let y2019 = "年度,区划代码,奖励扶助人数\n2019,623021105000,500\n"
+    let y2020 = "年度,区划代码,奖励扶助上年人数,奖励扶助新增,奖励扶助退出,奖励扶助人数\n2020,623021105000,510,30,10,530\n"
+    let r = checkAll([("2019.csv", y2019), ("2020.csv", y2020)])
+    let link = r.findings.first { $0.id == "link.reward_prev" }
+    #expect(link?.file == "2020.csv")
+    #expect(link?.line == 2)
+    #expect(link?.expected == "500..500")
+    #expect(link?.actual == "510")
+    #expect(tally(r, "link.reward")?.fails == 1)   // 530 − 30 + 10 = 510 ≠ 500
+    #expect(tally(r, "flow.reward")?.holds == 1)
+}
+
+@Test func hierarchyAcrossFilesAndVillageRowCount() {
+    let township = "period,unit_code,births,villages,communities\n2020,623021105000,100,3,0\n"
+    let villages = "period,unit_code,births\n2020,623021105201,40\n2020,623021105202,45\n"
+    let r = checkAll([("t.csv", township), ("v.csv", villages)])
+    let h = r.findings.first { $0.id == "hier.births" }
+    #expect(h?.expected == "85..85")
+    #expect(h?.actual == "100")
+    #expect(h?.unitCode == "623021105000")
+    let rows = r.findings.first { $0.id == "hier.village_rows" }
+    #expect(rows?.actual == "3")
+    #expect(tally(r, "hier.births")?.notApplicable == 2)   // the villages have no children
+}
+
+@Test func hierarchyHoldsWithinPrecision() {
+    // The township reports money in 万元 to 2 decimals; the villages to the yuan.
+    let csv = "period,unit_code,reward_funds\n2020,623021105000,5.34万\n2020,623021105201,20000\n2020,623021105202,33376\n"
+    let r = check(csv)
+    #expect(tally(r, "hier.reward_funds")?.holds == 1)
+    let off = check("period,unit_code,reward_funds\n2020,623021105000,5.34万\n2020,623021105201,20000\n2020,623021105202,33460\n")
+    #expect(tally(off, "hier.reward_funds")?.fails == 1)
+}
+
+@Test func standardsMatchProgrammePeriodAndRegion() {
+    let table = StandardsTable([
+        Standard(programme: .reward, perYear: ExactDecimal(integer: 720), fromYear: 2010, toYear: 2015, region: "",
+                 oneOff: false, minAge: 60, source: "t", example: false),
+        Standard(programme: .reward, perYear: ExactDecimal(integer: 960), fromYear: 2016, toYear: nil, region: "",
+                 oneOff: false, minAge: 60, source: "t", example: false),
+        Standard(programme: .reward, perYear: ExactDecimal(integer: 1200), fromYear: 2016, toYear: nil, region: "6230",
+                 oneOff: false, minAge: 60, source: "t", example: false),
+    ])
+    let u = try? UnitCode.parse("623021105000").get(), other = try? UnitCode.parse("110101001000").get()
+    #expect(table.lookup(.reward, period: Period.parse("2014")!, unit: u)?.perYear == ExactDecimal(integer: 720))
+    #expect(table.lookup(.reward, period: Period.parse("2020")!, unit: u)?.perYear == ExactDecimal(integer: 1200))
+    #expect(table.lookup(.reward, period: Period.parse("2020")!, unit: other)?.perYear == ExactDecimal(integer: 960))
+    #expect(table.lookup(.sskf, period: Period.parse("2020")!, unit: u) == nil)
+    #expect(table.lookup(.reward, period: Period.parse("2020H1")!, unit: u)?.amount(for: Period.parse("2020H1")!) == ExactDecimal(integer: 600))
+}
+
+@Test func specialFundsCheckedOnceStandardsAreGiven() {
+    let domain = "period,unit_code,special_added,special_total,special_added_disabled,special_added_death,special_total_disabled,special_total_death,special_funds(万元)\n2020,623021000000,14,33,1,13,5,28,29.1360\n"
+    let std = [
+        Standard(programme: .special_disabled, perYear: ExactDecimal(integer: 7200), fromYear: 2016, toYear: nil, region: "62", oneOff: false, minAge: 49, source: "t", example: false),
+        Standard(programme: .special_death, perYear: ExactDecimal(integer: 9120), fromYear: 2016, toYear: nil, region: "62", oneOff: false, minAge: 49, source: "t", example: false),
+    ]
+    let r = checkAll([("d.csv", domain)], standards: std)
+    #expect(tally(r, "funds.special")?.holds == 1)
+    let padded = domain.replacingOccurrences(of: "29.1360", with: "39.1360")
+    let p = checkAll([("d.csv", padded)], standards: std)
+    let f = p.findings.first { $0.id == "funds.special" }
+    #expect(f?.expected == "165600..291360")
+    #expect(f?.actual == "391360")
+}
+
+struct RuleFileCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var yaml: String
+    var line: Int
+    var column: Int
+    var contains: String
+    var testDescription: String { name }
+}
+
+let badRuleFiles: [RuleFileCase] = [
+    .init(name: "unknownColumn", yaml: "version: 1\nrules:\n  - id: a\n    assert: birthz = 1\n    message: {zh: x, en: x}\n",
+          line: 4, column: 13, contains: "unknown column `birthz`; did you mean `births`?"),
+    .init(name: "unknownFunction", yaml: "version: 1\nrules:\n  - id: a\n    assert: sqrt(births) = 1\n    message: {zh: x, en: x}\n",
+          line: 4, column: 13, contains: "unknown function `sqrt`"),
+    .init(name: "typeError", yaml: "version: 1\nrules:\n  - id: a\n    assert: births + (births > 1) = 2\n    message: {zh: x, en: x}\n",
+          line: 4, column: 13, contains: "needs numbers"),
+    .init(name: "notACondition", yaml: "version: 1\nrules:\n  - id: a\n    assert: births + 1\n    message: {zh: x, en: x}\n",
+          line: 4, column: 13, contains: "a rule needs a condition"),
+    .init(name: "syntaxError", yaml: "version: 1\nrules:\n  - id: a\n    assert: \"births = (1 +\"\n    message: {zh: x, en: x}\n",
+          line: 4, column: 27, contains: "expected a number, a column or `(`"),
+    .init(name: "badYAML", yaml: "version: 1\nrules:\n  - id: a\n    assert: [births\n", line: 5, column: 1, contains: "YAML"),
+    .init(name: "missingMessage", yaml: "version: 1\nrules:\n  - id: a\n    assert: births = 1\n", line: 3, column: 5, contains: "needs `message:`"),
+    .init(name: "badSeverity", yaml: "version: 1\nrules:\n  - id: a\n    severity: fatal\n    assert: births = 1\n    message: {zh: x, en: x}\n",
+          line: 4, column: 15, contains: "severity `fatal`"),
+    .init(name: "unknownKey", yaml: "version: 1\nrules:\n  - id: a\n    asert: births = 1\n    message: {zh: x, en: x}\n",
+          line: 4, column: 5, contains: "did you mean `assert`?"),
+    .init(name: "duplicateId", yaml: "version: 1\nrules:\n  - {id: a, assert: births = 1, message: {zh: x, en: x}}\n  - {id: a, assert: births = 2, message: {zh: x, en: x}}\n",
+          line: 4, column: 5, contains: "used twice"),
+    .init(name: "badStd", yaml: "version: 1\nrules:\n  - id: a\n    assert: reward_funds = reward_total * std(pension)\n    message: {zh: x, en: x}\n",
+          line: 4, column: 47, contains: "std() takes a programme"),
+]
+
+@Test(arguments: badRuleFiles)
+func ruleFileErrorsNameLineAndColumn(_ c: RuleFileCase) {
+    let (_, errors) = RuleFile.parse(c.yaml, file: "r.yml")
+    #expect(errors.count >= 1)
+    let e = errors.first
+    #expect(e?.file == "r.yml")
+    #expect(e?.line == c.line, "\(errors)")
+    #expect(e?.column == c.column, "\(errors)")
+    #expect(e?.message.contains(c.contains) == true, "\(errors)")
+}
+
+@Test func lintFindsContradictionsAndRulesThatCanNeverFail() {
+    let yaml = """
+    version: 1
+    rules:
+      - {id: a, assert: births ≤ 5, message: {zh: x, en: x}}
+      - {id: b, assert: births ≥ 7, message: {zh: x, en: x}}
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml")
+    #expect(errors.isEmpty)
+    let report = RuleLint.check(set)
+    #expect(report.contradictions.count == 1)
+    #expect(report.contradictions.first?.message.contains("`a`") == true)
+    #expect(report.contradictions.first?.message.contains("`b`") == true)
+
+    let implied = """
+    version: 1
+    rules:
+      - {id: a, assert: births_illegal ≤ births_male, message: {zh: x, en: x}}
+      - {id: b, assert: births_male ≤ births, message: {zh: x, en: x}}
+      - {id: c, assert: births_illegal ≤ births, message: {zh: x, en: x}}
+    """
+    let (set2, _) = RuleFile.parse(implied, file: "r.yml")
+    let r2 = RuleLint.check(set2)
+    #expect(r2.contradictions.isEmpty)
+    #expect(r2.warnings.map(\.message) == ["rule `c` can never fail: the other rules (and counts ≥ 0) already imply it"])
+}
+
+@Test func userRulesWithExtraColumnsAndEach() {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: 宣传资料份数, kind: count}
+    rules:
+      - id: my.{col}_positive
+        each: [births, population]
+        assert: "{col} > 0"
+        message: {zh: "{col} 应为正", en: "{col} must be positive"}
+      - id: my.leaflets
+        severity: review
+        assert: 宣传资料份数 ≥ births
+        message: {zh: 资料太少, en: too few leaflets}
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml")
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(set.rules.map(\.id) == ["my.births_positive", "my.population_positive", "my.leaflets"])
+    var o = CheckOptions()
+    o.rules = set
+    let c = Checker(options: o)
+    c.add(bytes: Array("period,unit_code,births,population,宣传资料份数\n2020,623021105000,0,900,5\n2020,623021106000,4,900,3\n".utf8), name: "t")
+    let r = c.finish()
+    #expect(r.findings.filter { $0.kind == .rule }.map { "\($0.id)@\($0.line!)" } == ["my.births_positive@2", "my.leaflets@3"])
+    #expect(r.findings.first { $0.id == "my.leaflets" }?.severity == .review)
+}
+
+@Test func explainRunsTheExampleThroughTheChecker() throws {
+    let set = try Packs.load("family-welfare")
+    let text = Explain.text("flow.reward", rules: set, standards: .examples, lang: .en) ?? ""
+    #expect(text.contains("assert: reward_prev + reward_added - reward_exited = reward_total"))
+    #expect(text.contains("expected 1530..1530, actual 1350"))
+    #expect(text.contains("typo: reward_total swap → 1530"))
+    let input = Explain.text("csv-too-few-fields", rules: set, standards: .examples, lang: .en) ?? ""
+    #expect(input.contains("fail line 2, column 3"))
+    #expect(Explain.text("no.such.rule", rules: set, standards: .examples, lang: .en) == nil)
+}
