@@ -46,3 +46,33 @@ import VetoCSV
     #expect(rows[0].extras.map(\.value) == ["见附件, 第3页"])
     #expect(rows[0].number(.births)?.mantissa == 7)
 }
+
+/// The same report as UTF-8, UTF-8 with BOM, GB18030 (as Excel on Chinese Windows saves it)
+/// and with CRLF gives the same typed rows.
+@Test func encodingsGiveTheSameRows() throws {
+    let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    let utf8 = try #require(readAll("/" + path + "/fixtures/domain/county-2020.csv"))
+    let gb = try #require(readAll("/" + path + "/fixtures/domain/county-2020-gb18030-crlf.csv"))
+    func rows(_ bytes: [UInt8]) -> (String, [String]) {
+        var out: [String] = []
+        let sub = SubmissionReader(file: "x", input: 0, onRow: { r in
+            out.append(Field.allCases.map { "\(r[$0].map { "\($0)" } ?? "-")" }.joined(separator: "|") + "|\(r.unitName ?? "")")
+        }, onFinding: { _ in })
+        let reader = CSVReader(onRecord: sub.record, onFinding: sub.csvFinding)
+        reader.feed(bytes: bytes)
+        return (reader.finish().encoding.rawValue, out)
+    }
+    let a = rows(utf8), b = rows([0xEF, 0xBB, 0xBF] + utf8), c = rows(gb)
+    #expect(a.0 == "utf-8")
+    #expect(c.0 == "gb18030")
+    #expect(a.1.count == 1)
+    #expect(a.1 == b.1)
+    #expect(a.1 == c.1)
+    #expect(a.1.first?.hasSuffix("|某县（整改报告）") == true)
+}
+
+func readAll(_ path: String) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    do { try ByteFile.read(path) { bytes.append(contentsOf: $0) } } catch { return nil }
+    return bytes
+}
