@@ -202,3 +202,72 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     #expect(lines[2] == "2020,623021102000,乙乡,,17,16,fixtures/malformed/text-in-number.csv,3")
     #expect(r.stderr.contains("fixtures/malformed/text-in-number.csv:2:4: fail cell-invalid-number"))
 }
+
+@Test func rulesListShowAndLint() throws {
+    let list = try Run.veto(["rules", "list"])
+    #expect(list.status == 0)
+    #expect(list.stdout.contains("flow.reward"))
+    #expect(list.stdout.contains("hier.reward_total"))
+    let show = try Run.veto(["rules", "show"])
+    #expect(show.stdout.hasPrefix("# The population-and-family-welfare report"))
+    let one = try Run.veto(["rules", "show", "funds.reward"])
+    #expect(one.stdout.contains("assert: (reward_total - reward_added) * std(reward) ≤ reward_funds ≤ reward_total * std(reward)"))
+    let missing = try Run.veto(["rules", "show", "flow.rewrd"])
+    #expect(missing.status == 2)
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-lint-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = dir.appendingPathComponent("bad.yml")
+    try """
+    version: 1
+    rules:
+      - id: a
+        assert: birthz ≤ 5
+        message: {zh: x, en: x}
+      - id: b
+        assert: sqrt(births) = 2
+        message: {zh: x, en: x}
+    """.write(to: bad, atomically: true, encoding: .utf8)
+    let lint = try Run.veto(["rules", "lint", bad.path])
+    #expect(lint.status == 2)
+    #expect(lint.stderr.contains("bad.yml:4:13: rule `a`, assert: unknown column `birthz`; did you mean `births`?"))
+    #expect(lint.stderr.contains("bad.yml:7:13: rule `b`, assert: unknown function `sqrt`"))
+    #expect(lint.stderr.contains("2 errors"))
+    // A broken rule file given to check is a usage error: exit 2.
+    let check = try Run.veto(["check", "--rules", bad.path, "fixtures/domain/county-2020.csv"])
+    #expect(check.status == 2)
+    #expect(check.stderr.contains("bad.yml:4:13"))
+}
+
+@Test func initWritesFilesThatLintCleanAndRefusesToOverwrite() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-init-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let first = try Run.veto(["init", dir.path])
+    #expect(first.status == 0)
+    #expect(first.stdout.contains("rules.yml"))
+    let lint = try Run.veto(["rules", "lint", dir.appendingPathComponent("rules.yml").path])
+    #expect(lint.status == 0, "\(lint.stderr)")
+    #expect(lint.stdout.contains("2 rules, 0 errors"))
+    let check = try Run.veto(["check", "--format", "json", "--rules", dir.appendingPathComponent("rules.yml").path,
+                              "--standards", dir.appendingPathComponent("standards.yml").path,
+                              "fixtures/domain/county-2020.csv"])
+    #expect(check.status == 1)
+    let rules = check.json["rules"] as? [[String: Any]] ?? []
+    let mine = rules.first { $0["id"] as? String == "my.technicians_per_village" }
+    #expect(mine?["holds"] as? Int == 1)   // 111 technicians ≥ 171 villages / 2
+    #expect(rules.first { $0["id"] as? String == "my.reward_growth" }?["not_checked"] as? Int == 1)
+    let again = try Run.veto(["init", dir.path])
+    #expect(again.status == 2)
+    #expect(again.stderr.contains("exists"))
+}
+
+@Test func explainPrintsAWorkedExample() throws {
+    let r = try Run.veto(["explain", "flow.reward"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("typo: reward_total swap → 1530"))
+    let zh = try Run.veto(["explain", "--lang", "zh", "csv-unterminated-quote"])
+    #expect(zh.stdout.contains("引号未闭合"))
+    let none = try Run.veto(["explain", "no.such"])
+    #expect(none.status == 2)
+}

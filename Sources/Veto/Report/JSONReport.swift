@@ -141,6 +141,7 @@ public enum JSONReport {
             w.field("holds", t.holds)
             w.field("fails", t.fails)
             w.field("not_checked", t.notChecked)
+            w.field("not_applicable", t.notApplicable)
             w.endObject()
         }
         w.endArray()
