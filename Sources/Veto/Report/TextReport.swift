@@ -81,13 +81,14 @@ public enum TextReport {
         let verdictLine = counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
         let checked = r.rules.reduce(into: RuleTally()) { acc, x in
             acc.holds += x.tally.holds; acc.fails += x.tally.fails; acc.notChecked += x.tally.notChecked
+            acc.notApplicable += x.tally.notApplicable
         }
         if zh {
             out += "单位-期别 \(r.verdicts.count) 个：\(verdictLine)\n"
-            out += "规则检查：成立 \(checked.holds)，不成立 \(checked.fails)，未检查（数据缺失）\(checked.notChecked)\n"
+            out += "规则检查：成立 \(checked.holds)，不成立 \(checked.fails)，未检查（数据缺失）\(checked.notChecked)，不适用 \(checked.notApplicable)\n"
         } else {
             out += "\(r.verdicts.count) unit-period\(r.verdicts.count == 1 ? "" : "s"): \(verdictLine)\n"
-            out += "rule checks: \(checked.holds) hold, \(checked.fails) fail, \(checked.notChecked) not checked (figures missing)\n"
+            out += "rule checks: \(checked.holds) hold, \(checked.fails) fail, \(checked.notChecked) not checked (figures missing), \(checked.notApplicable) not applicable\n"
         }
         return out
     }
