@@ -49,7 +49,7 @@ do {
             }
             c.pointee.records += 1
             for (i, kind, exp) in numeric {
-                switch r.withField(i, { NumberParser.parse($0, kind: kind, headerExponent: exp) }) {
+                switch NumberParser.parse(r.unsafeField(i), kind: kind, headerExponent: exp) {
                 case .number: c.pointee.numbers += 1
                 case .missing: c.pointee.missing += 1
                 case .invalid: c.pointee.invalid += 1

@@ -103,7 +103,7 @@ public final class SubmissionReader {
                 row[field] = .invalid(.notANumber)   // reported by the CSV layer already
                 continue
             }
-            let value = r.withField(b.index) { NumberParser.parse($0, kind: kind, headerExponent: b.exponent) }
+            let value = NumberParser.parse(r.unsafeField(b.index), kind: kind, headerExponent: b.exponent)
             row[field] = value
             if case .invalid(let p) = value {
                 onFinding(InputFindings.cell(p, raw: r.string(b.index), field: field, row: row,
