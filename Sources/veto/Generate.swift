@@ -1,0 +1,162 @@
+import ArgumentParser
+import Veto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write synthetic counties, optionally with planted and labelled fabrication.",
+        discussion: """
+        Writes one CSV per county and year, OUT/<county code>-<year>.csv (e.g. 620121-2020.csv):
+        the county row, then each of its townships followed by that township's communities and
+        villages, with every canonical column of the report table. Townships and the county are
+        exact sums of their children; prev = last year's total; funds follow the example
+        standards (reward 960 yuan/yr, special 7,200 disabled / 9,120 death per yr, sskf 3,000 and
+        ltc reward 500 one-off); each county pays new entrants of yearly programmes either the
+        full year or from the month they joined. The same --seed writes the same bytes.
+
+        OUT/labels.csv lists every cell a planted case changed (file, line, unit_code, period,
+        pattern, field, case, role, deserves); it holds only its header when nothing is injected.
+
+        --inject NAME[:RATE], repeatable; NAME is a pattern or 'all'. RATE is a whole number of
+        cases per county (3) or a probability per candidate with a point (0.02); without it each
+        pattern plants its default number per county:
+        \(Pattern.allCases.map { "  \($0.rawValue) (\($0.defaultAmount), deserves \($0.deserves)): \($0.summary)" }.joined(separator: "\n"))
+
+        Exit codes: 0 written; 1 a file could not be written; 2 usage error.
+        """)
+
+    @Option(help: "Seed of the run (0…2^64−1).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Number of counties.")
+    var counties: Int = 1
+
+    @Option(help: ArgumentHelp("Years, consecutive: 2016-2025, or one year.", valueName: "FIRST-LAST"))
+    var years: String = "2016-2025"
+
+    @Option(help: "Directory to write into (created if missing). Optional with --describe.")
+    var out: String?
+
+    @Option(help: ArgumentHelp("Header names: zh (Chinese aliases) or en (canonical).", valueName: "zh|en"))
+    var headers: String = "zh"
+
+    @Option(help: ArgumentHelp("File encoding.", valueName: "utf-8|utf-8-bom|gb18030"))
+    var encoding: String = "utf-8"
+
+    @Option(help: ArgumentHelp("Money columns in whole yuan, or in 万元 with four decimals.", valueName: "yuan|wan"))
+    var money: String = "yuan"
+
+    @Option(name: .customLong("line-ending"), help: ArgumentHelp("Line ends.", valueName: "lf|crlf"))
+    var lineEnding: String = "lf"
+
+    @Option(help: ArgumentHelp("Plant a pattern (repeatable); see above.", valueName: "NAME[:RATE]"))
+    var inject: [String] = []
+
+    @Option(help: ArgumentHelp("Townships per county, drawn uniformly.", valueName: "MIN-MAX"))
+    var townships: String = "8-20"
+
+    @Option(help: ArgumentHelp("Villages and communities per township, drawn uniformly.", valueName: "MIN-MAX"))
+    var villages: String = "5-20"
+
+    @Flag(help: "Print the distributions of the generated figures (births per 1,000, sex ratio, exit rates…).")
+    var describe = false
+
+    func validate() throws {
+        _ = try config()
+        if out == nil && !describe { throw ValidationError("give --out DIR (or --describe to only look at the figures)") }
+    }
+
+    /// The library's configuration from the options; every problem is a usage error.
+    func config() throws -> GeneratorConfig {
+        guard let h = CSVOutputFormat.Headers(rawValue: headers) else { throw ValidationError("--headers must be zh or en") }
+        guard let e = CSVOutputFormat.Encoding(rawValue: encoding.lowercased()) else {
+            throw ValidationError("--encoding must be utf-8, utf-8-bom or gb18030")
+        }
+        guard let m = MoneyUnit(rawValue: money) else { throw ValidationError("--money must be yuan or wan") }
+        guard let l = CSVOutputFormat.LineEnding(rawValue: lineEnding) else { throw ValidationError("--line-ending must be lf or crlf") }
+        var injections: [Injection] = []
+        for i in inject {
+            do { injections += try Injection.parse(i) } catch { throw ValidationError("--inject: \(error.description)") }
+        }
+        let c = GeneratorConfig(seed: seed, counties: counties, years: try Self.range(years, "--years"),
+                                townships: try Self.range(townships, "--townships"),
+                                villages: try Self.range(villages, "--villages"),
+                                format: CSVOutputFormat(headers: h, encoding: e, money: m, lineEnding: l),
+                                injections: injections)
+        if let p = c.problems.first { throw ValidationError(p) }
+        return c
+    }
+
+    /// `2016-2025` or `2020`.
+    static func range(_ s: String, _ option: String) throws -> ClosedRange<Int> {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 1, let a = Int(parts[0]) { return a...a }
+        if parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b { return a...b }
+        throw ValidationError("\(option) must be FIRST-LAST with FIRST ≤ LAST, or one number; got '\(s)'")
+    }
+
+    func run() throws {
+        let generator = try Generator(config: config())
+        var summary = GenerationSummary(config: generator.config)
+        var labels: [PlantedLabel] = []
+        var files = 0
+        if let out { try makeDirectories(out) }
+        for i in 0..<generator.config.counties {
+            let county = try generator.county(i)
+            if let out {
+                for f in county.files {
+                    try write(f.bytes, to: join(out, f.name))
+                    files += 1
+                }
+            }
+            labels += county.labels
+            if describe { summary.add(county) }
+        }
+        if let out {
+            try write(Array(Generator.labelsCSV(labels).utf8), to: join(out, "labels.csv"))
+            let cases = Set(labels.map(\.caseID)).count
+            FileHandleOut.stderr("veto generate: wrote \(files) files and labels.csv (\(cases) planted case\(cases == 1 ? "" : "s")) to \(out)\n")
+        }
+        if describe { FileHandleOut.stdout(summary.render()) }
+    }
+
+    private func join(_ dir: String, _ name: String) -> String { dir.hasSuffix("/") ? dir + name : dir + "/" + name }
+
+    /// `mkdir -p`.
+    private func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                FileHandleOut.stderr("veto generate: cannot create \(prefix): \(String(cString: strerror(errno)))\n")
+                throw ExitCode(1)
+            }
+            prefix += "/"
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            FileHandleOut.stderr("veto generate: cannot write \(path): \(String(cString: strerror(errno)))\n")
+            throw ExitCode(1)
+        }
+        defer { close(fd) }
+        var off = 0
+        let ok = bytes.withUnsafeBytes { b -> Bool in
+            guard let base = b.baseAddress else { return true }
+            while off < b.count {
+                let n = Glibc.write(fd, base + off, b.count - off)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
+        }
+        if !ok {
+            FileHandleOut.stderr("veto generate: cannot write \(path): \(String(cString: strerror(errno)))\n")
+            throw ExitCode(1)
+        }
+    }
+}
