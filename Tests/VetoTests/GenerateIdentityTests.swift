@@ -59,7 +59,7 @@ func identityViolations(_ county: ReadCounty) -> [String] {
             for f in CountyTable.additive {
                 expect(kids.reduce(ExactDecimal.zero) { $0 + ($1.v(f) ?? .zero) } == (r.v(f) ?? ExactDecimal(-1)), r, "\(f) ≠ sum of children")
             }
-            let leaves = r.level == .township ? kids : kids.flatMap { county.children(of: $0.unit, r.period) }
+            let leaves = r.level == .township ? kids : kids.flatMap { county.children(of: $0.unit, $0.period) }
             // Village committees are numbered 2xx, residents' committees (communities) 0xx/1xx.
             let villageRows = leaves.filter { $0.unit.suffix(3) >= "200" }.count
             expect(r.i(.villages) == Int64(villageRows), r, "villages \(r.i(.villages) ?? -1) ≠ \(villageRows) village rows")
@@ -99,7 +99,7 @@ func genuineCountySatisfiesEveryIdentity(seed: UInt64) throws {
 @Test func genuineDistributionsLookLikeACounty() throws {
     var male: Int64 = 0, female: Int64 = 0, births: Int64 = 0, pop: Int64 = 0
     var zeroIllegal = 0, villageYears = 0
-    for seed: UInt64 in 1...40 {
+    for seed: UInt64 in 1...24 {
         let c = try generate(smallConfig(seed: seed, years: 2016...2019))
         for r in readBack(c.files).rows where r.level == .village {
             male += r.i(.births_male)!; female += r.i(.births_female)!
