@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// A fresh directory under the system's temporary directory, removed by the caller.
+private func scratch() throws -> URL {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("veto-generate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+}
+
+@Test func generateWritesFilesThatVetoCheckPasses() throws {
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("county").path
+    let g = try Run.veto(["generate", "--seed", "5", "--years", "2020-2021", "--townships", "2-3", "--villages", "2-4", "--out", out])
+    #expect(g.status == 0, "\(g.stderr)")
+    #expect(g.stderr.contains("wrote 2 files and labels.csv (0 planted cases)"))
+    let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+    #expect(names == ["620121-2020.csv", "620121-2021.csv", "labels.csv"])
+    #expect(try String(contentsOfFile: out + "/labels.csv", encoding: .utf8) == "file,line,unit_code,period,pattern,field,case,role,deserves\n")
+    let c = try Run.veto(["check", "--format", "json", out + "/620121-2020.csv", out + "/620121-2021.csv"])
+    #expect(c.status == 0, "\(c.located)")
+    #expect((c.json["verdicts"] as? [[String: Any]])?.allSatisfy { $0["verdict"] as? String == "pass" } == true)
+}
+
+@Test func generatePlantsAndLabels() throws {
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let g = try Run.veto(["generate", "--seed", "2", "--years", "2019-2020", "--inject", "padded-roll:2", "--out", dir.path])
+    #expect(g.status == 0)
+    let labels = try String(contentsOfFile: dir.path + "/labels.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(labels.filter { $0.contains(",planted,") }.count == 2)
+    #expect(labels.allSatisfy { $0.contains(",padded-roll,") && $0.hasSuffix(",veto") })
+}
+
+@Test func describePrintsTheDistributions() throws {
+    let r = try Run.veto(["generate", "--describe", "--seed", "1", "--years", "2019-2020"])
+    #expect(r.status == 0)
+    for s in ["births per 1,000 people", "sex ratio at birth", "exit rate", "villages with 0 illegal births"] {
+        #expect(r.stdout.contains(s), "\(s)")
+    }
+}
+
+@Test(arguments: [
+    (["generate", "--describe", "--inject", "nonsense"], "unknown pattern 'nonsense'"),
+    (["generate", "--describe", "--years", "2025-2016"], "--years"),
+    (["generate", "--describe", "--encoding", "latin1"], "--encoding"),
+    (["generate", "--describe", "--counties", "0"], "--counties"),
+    (["generate", "--seed", "1"], "--out"),
+])
+func generateUsageErrorsExit2(_ args: [String], _ message: String) throws {
+    let r = try Run.veto(args)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains(message), "\(r.stderr)")
+}
