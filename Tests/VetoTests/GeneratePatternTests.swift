@@ -157,7 +157,9 @@ func patternDoesWhatItsNameSays(_ pattern: Pattern, seed: UInt64) throws {
             #expect(first.file.hasSuffix("\(r.period + 1).csv"))
             #expect(r.v(first.field) != g.v(first.field))
             let fileRows = p.planted.rows.filter { $0.file == first.file }
-            #expect(fileRows.count == 2 * p.genuine.rows.filter { $0.file == first.file }.count)
+            let restated = fileRows.filter { $0.period == r.period }
+            #expect(fileRows.count == p.genuine.rows.filter { $0.file == first.file }.count + 3)
+            #expect(restated.map { $0.level } == [.county, .township, .village] && restated.last?.unit == r.unit)
         }
     }
 }

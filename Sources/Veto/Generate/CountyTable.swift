@@ -62,8 +62,10 @@ struct CountyTable: Sendable {
     var prorated: Bool
     /// Cells written scaled by 10^scale (a 万/元 slip): the figure stays, the text changes.
     var slips: [CellKey: Int] = [:]
-    /// Year index y → year y−1's rows as restated at the end of year y's file.
+    /// Year index y → year y−1's rows as restated in year y's file (all units are kept so that
+    /// sums stay easy; only `restatedUnits[y]` are written, after the year's own rows).
     var restated: [Int: [Figures]] = [:]
+    var restatedUnits: [Int: [Int]] = [:]
 
     /// Columns whose township and county values are the sums of their children's.
     static let additive: [Field] = Field.allCases.filter {
@@ -85,9 +87,7 @@ struct CountyTable: Sendable {
         var keys: [RowKey] = []
         for y in years.indices {
             for u in units.indices { keys.append(RowKey(year: y, unit: u)) }
-            if restated[y] != nil {
-                for u in units.indices { keys.append(RowKey(year: y, unit: u, restated: true)) }
-            }
+            for u in restatedUnits[y] ?? [] { keys.append(RowKey(year: y, unit: u, restated: true)) }
         }
         return keys
     }
@@ -100,8 +100,11 @@ struct CountyTable: Sendable {
 
     static func fileName(code6: String, year: Int) -> String { "\(code6)-\(year).csv" }
 
-    /// The row's physical line in its file (1 = header).
-    func line(_ k: RowKey) -> Int { 2 + k.unit + (k.restated ? units.count : 0) }
+    /// The row's physical line in its file (1 = header); nil for a restated row not written.
+    func line(_ k: RowKey) -> Int? {
+        guard k.restated else { return 2 + k.unit }
+        return restatedUnits[k.year]?.firstIndex(of: k.unit).map { 2 + units.count + $0 }
+    }
 
     /// Ancestors of a unit, nearest first.
     func ancestors(_ u: Int) -> [Int] {

@@ -88,12 +88,12 @@ enum CountyCSV {
         return sign + digits[..<point] + "." + digits[point...]
     }
 
-    /// The text of a year's file: its rows, then any rows it restates.
+    /// The text of a year's file: its rows, then any rows of the previous year it restates.
     static func text(_ t: CountyTable, year y: Int, format: CSVOutputFormat) -> String {
         let eol = format.lineEnding.text
         var out = header(format).joined(separator: ",") + eol
-        var keys = t.units.indices.map { RowKey(year: y, unit: $0) }
-        if t.restated[y] != nil { keys += t.units.indices.map { RowKey(year: y, unit: $0, restated: true) } }
+        let keys = t.units.indices.map { RowKey(year: y, unit: $0) }
+            + (t.restatedUnits[y] ?? []).map { RowKey(year: y, unit: $0, restated: true) }
         for k in keys {
             out += Field.allCases.map { cell(t, k, $0, money: format.money) }.joined(separator: ",") + eol
         }

@@ -51,7 +51,7 @@ public enum Pattern: String, CaseIterable, Sendable, Comparable {
         case .targetSmoothing:
             "in a township-year, every village whose outside-policy rate is above 5.00 % gets just enough of those births removed to sit at or under it"
         case .silentRevision:
-            "a year's file restates the previous year's whole table after its own rows, with one village figure (population, women contacted, ltc women or sskf families, money following) changed and its township and county sums with it"
+            "a year's file ends with a correction of the previous year: the county's, a township's and one village's rows for that year, the village with one figure changed (population, women contacted, ltc women or sskf families, money following) and the sums with it; nothing says it was revised"
         }
     }
 

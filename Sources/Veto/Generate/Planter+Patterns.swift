@@ -285,6 +285,8 @@ extension Planter {
         let k = RowKey(year: y, unit: v, restated: true)
         let ancestors = table.ancestors(v).map { RowKey(year: y, unit: $0, restated: true) }
         let kept = attempt(.silentRevision, targets: [k], planted: [field]) { t in
+            // The correction: the village's row and the rows whose sums it changes, top down.
+            t.restatedUnits[y] = ([v] + t.ancestors(v)).sorted()
             for r in [k] + ancestors {
                 t[r][field] += delta
                 if let (m, std) = money { t[r][m] += delta * std }

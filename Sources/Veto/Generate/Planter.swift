@@ -77,8 +77,8 @@ struct Planter {
         return true
     }
 
-    /// Repeats year y−1's rows, as now written, at the end of year y's file; their changed cells
-    /// keep the cases that changed them.
+    /// Copies year y−1's rows, as now written, to be restated in year y's file (which of them
+    /// are written is up to the case); their changed cells keep the cases that changed them.
     mutating func restate(year y: Int) {
         guard y > 0, table.restated[y] == nil else { return }
         table.restated[y] = table.rows[y - 1]
@@ -96,6 +96,7 @@ struct Planter {
     mutating func unrestate(year y: Int) {
         guard table.restated[y] != nil else { return }
         table.restated[y] = nil
+        table.restatedUnits[y] = nil
         for u in table.units.indices {
             for f in Field.allCases {
                 let c = CellKey(row: RowKey(year: y, unit: u, restated: true), field: f)
@@ -111,12 +112,13 @@ struct Planter {
         var out: [(index: Int, key: RowKey, field: Field, label: PlantedLabel)] = []
         for k in table.allRowKeys {
             let g = genuineFigures(k)
+            guard let line = table.line(k) else { continue }
             for f in Field.allCases {
                 let c = CellKey(row: k, field: f)
                 guard table.written(c) != (g.reported(f), 0) else { continue }
                 for (index, role) in owners[c] ?? [] {
                     out.append((index, k, f, PlantedLabel(
-                        file: table.file(k), line: table.line(k), unitCode: table.units[k.unit].code,
+                        file: table.file(k), line: line, unitCode: table.units[k.unit].code,
                         period: String(table.period(k)), pattern: cases[index].pattern, field: f,
                         caseID: cases[index].id, role: role)))
                 }
