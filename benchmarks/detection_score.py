@@ -7,11 +7,12 @@ DIR holds the output of `veto generate` (files <county code>-<year>.csv and labe
 Each county's files are checked together in one `veto check --format json --fail-on never`
 run (so previous-period rules see every year), counties in parallel.
 
-Planted: a case (the `case` column of labels.csv) is *detected* when some finding with
-severity at or above the case's `deserves` level sits at the unit and period of one of the
-case's `planted` lines (a finding with no period counts at its unit). *Flagged* is the same at
-any severity from `review` up, to show partial progress. For `typo`, *vetoed* counts cases with
-a `veto` finding at a planted unit-period: an honest mistake must never be vetoed.
+Planted: a case (the `case` column of labels.csv) is found at a level when some finding with
+at least that severity sits at the unit and period of one of the case's `planted` lines (a
+finding with no period counts at its unit). The table gives, per pattern, the share of cases
+found at `review`, `fail` and `veto`, and the recall: the share found at the level the pattern
+deserves (its `deserves` column: `fail` for arithmetic slips, `veto` for fabrication). A `typo`
+found at `veto` is an honest mistake called fabrication: that column must stay 0.
 
 Genuine: every unit-period verdict of the genuine counties; the false-alarm rate at a level is
 the share of unit-periods whose verdict is at or above it.
@@ -58,7 +59,7 @@ def check_all(veto, directory, jobs):
 
 
 def score_planted(docs, labels_path):
-    """Per pattern: deserves, cases, detected, flagged, vetoed."""
+    """Per pattern: deserves, cases, found at each level, detected (found at the deserved level)."""
     # (unit, period) -> highest finding severity rank there; unit -> highest with no period.
     at = collections.defaultdict(lambda: -1)
     at_unit = collections.defaultdict(lambda: -1)
@@ -80,12 +81,13 @@ def score_planted(docs, labels_path):
                 c["where"].add((row["unit_code"], row["period"]))
     table = collections.OrderedDict()
     for c in cases.values():
-        t = table.setdefault(c["pattern"], {"deserves": c["deserves"], "cases": 0, "detected": 0, "flagged": 0, "vetoed": 0})
+        t = table.setdefault(c["pattern"], {"deserves": c["deserves"], "cases": 0, "detected": 0,
+                                            "review": 0, "fail": 0, "veto": 0})
         best = max([max(at[w], at_unit[w[0]]) for w in c["where"]] or [-1])
         t["cases"] += 1
         t["detected"] += best >= RANK[c["deserves"]]
-        t["flagged"] += best >= RANK["review"]
-        t["vetoed"] += best >= RANK["veto"]
+        for level in ("review", "fail", "veto"):
+            t[level] += best >= RANK[level]
     return table
 
 
@@ -113,16 +115,16 @@ def main():
     order = [p for p in a.patterns.split(",") if p] or sorted(table)
 
     print(f"Planted: {n_planted} counties, {sum(t['cases'] for t in table.values())} cases.\n")
-    print("| pattern | deserves | planted | detected | recall | flagged ≥ review | vetoed |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| pattern | deserves | planted | found ≥ review | found ≥ fail | found at veto | detected | recall |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for p in order:
         if p not in table:
-            print(f"| {p} | | 0 | | | | |")
+            print(f"| {p} | | 0 | | | | | |")
             continue
         t = table[p]
-        vetoed = str(t["vetoed"]) + (" (must be 0)" if p == "typo" else "")
-        print(f"| {p} | {t['deserves']} | {t['cases']} | {t['detected']} | {pct(t['detected'], t['cases'])} "
-              f"| {pct(t['flagged'], t['cases'])} | {vetoed} |")
+        veto = pct(t["veto"], t["cases"]) + (" (must be 0)" if p == "typo" else "")
+        print(f"| {p} | {t['deserves']} | {t['cases']} | {pct(t['review'], t['cases'])} | {pct(t['fail'], t['cases'])} "
+              f"| {veto} | {t['detected']} | **{pct(t['detected'], t['cases'])}** |")
     n, over = score_genuine(genuine_docs)
     print(f"\nGenuine: {n_genuine} counties, {n} unit-periods.\n")
     print("| verdict at or above | unit-periods | false-alarm rate |")

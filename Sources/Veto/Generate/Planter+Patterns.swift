@@ -265,8 +265,19 @@ extension Planter {
         }
     }
 
+    /// Tries the county's villages in random order until one can take the correction.
     private mutating func silentRevision(_ y: Int, _ rng: inout SplitMix64) -> Bool {
-        guard y > 0, let v = rng.pick(table.leaves) else { return false }
+        guard y > 0 else { return false }
+        var leaves = table.leaves
+        rng.shuffle(&leaves)
+        for v in leaves where reviseOne(y, v, &rng) { return true }
+        return false
+    }
+
+    private mutating func reviseOne(_ y: Int, _ v: Int, _ rng: inout SplitMix64) -> Bool {
+        // The correction restates the township's row too: not one another case planted.
+        guard let tw = table.units[v].parent, !isClaimed(RowKey(year: y - 1, unit: tw)),
+              untouched(RowKey(year: y - 1, unit: v)) else { return false }
         let field = rng.pick([Field.population, .women_contacted, .ltc_women, .sskf_added]) ?? .population
         let g = genuine.rows[y - 1][v]
         var delta: Int64 = switch field {
