@@ -8,21 +8,13 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write synthetic counties, optionally with planted and labelled fabrication.",
         discussion: """
-        Writes one CSV per county and year, OUT/<county code>-<year>.csv (e.g. 620121-2020.csv):
-        the county row, then each of its townships followed by that township's communities and
-        villages, with every canonical column of the report table. Townships and the county are
-        exact sums of their children; prev = last year's total; funds follow the example
-        standards (reward 960 yuan/yr, special 7,200 disabled / 9,120 death per yr, sskf 3,000 and
-        ltc reward 500 one-off); each county pays new entrants of yearly programmes either the
-        full year or from the month they joined. The same --seed writes the same bytes.
+        Writes one CSV per county and year, OUT/<county code>-<year>.csv (e.g. 620121-2020.csv): the county row, then each township followed by its communities and villages, with every canonical column of the report table. Townships and the county are exact sums of their children; prev = last year's total; funds follow example standards (reward 960 yuan a year, special support 7,200 disabled / 9,120 death a year, sskf 3,000 and ltc reward 500 one-off); each county pays new entrants of yearly programmes either the full year or from the month they joined. The same --seed writes the same bytes.
 
-        OUT/labels.csv lists every cell a planted case changed (file, line, unit_code, period,
-        pattern, field, case, role, deserves); it holds only its header when nothing is injected.
+        OUT/labels.csv lists every cell a planted case changed: file, line, unit_code, period, pattern, field, case, role (planted, carried, sum) and deserves (the verdict a checker should reach). It holds only its header when nothing is injected.
 
-        --inject NAME[:RATE], repeatable; NAME is a pattern or 'all'. RATE is a whole number of
-        cases per county (3) or a probability per candidate with a point (0.02); without it each
-        pattern plants its default number per county:
-        \(Pattern.allCases.map { "  \($0.rawValue) (\($0.defaultAmount), deserves \($0.deserves)): \($0.summary)" }.joined(separator: "\n"))
+        --inject NAME[:RATE] is repeatable; NAME is a pattern below or 'all'. RATE is a whole number of cases per county (3) or a probability per candidate, written with a point (0.02). Without RATE each pattern plants its default number per county.
+
+        \(Pattern.allCases.map { "\($0.rawValue) (\($0.defaultAmount), deserves \($0.deserves)): \($0.summary)." }.joined(separator: "\n\n"))
 
         Exit codes: 0 written; 1 a file could not be written; 2 usage error.
         """)
@@ -100,23 +92,33 @@ struct Generate: ParsableCommand {
     func run() throws {
         let generator = try Generator(config: config())
         var summary = GenerationSummary(config: generator.config)
-        var labels: [PlantedLabel] = []
-        var files = 0
-        if let out { try makeDirectories(out) }
+        var files = 0, cases = 0
+        // labels.csv is written county by county: a large run never holds all its labels.
+        var labels: Int32?
+        if let out {
+            try makeDirectories(out)
+            let fd = try openForWriting(join(out, "labels.csv"))
+            labels = fd
+            try writeAll(fd, Array(Generator.labelsCSV([]).utf8), path: "labels.csv")
+        }
+        defer { if let labels { close(labels) } }
         for i in 0..<generator.config.counties {
             let county = try generator.county(i)
-            if let out {
+            if let out, let labels {
                 for f in county.files {
-                    try write(f.bytes, to: join(out, f.name))
+                    let path = join(out, f.name)
+                    let fd = try openForWriting(path)
+                    defer { close(fd) }
+                    try writeAll(fd, f.bytes, path: path)
                     files += 1
                 }
+                let lines = county.labels.map { $0.csvLine + "\n" }.joined()
+                try writeAll(labels, Array(lines.utf8), path: "labels.csv")
             }
-            labels += county.labels
+            cases += county.cases.values.reduce(0, +)
             if describe { summary.add(county) }
         }
         if let out {
-            try write(Array(Generator.labelsCSV(labels).utf8), to: join(out, "labels.csv"))
-            let cases = Set(labels.map(\.caseID)).count
             FileHandleOut.stderr("veto generate: wrote \(files) files and labels.csv (\(cases) planted case\(cases == 1 ? "" : "s")) to \(out)\n")
         }
         if describe { FileHandleOut.stdout(summary.render()) }
@@ -137,16 +139,19 @@ struct Generate: ParsableCommand {
         }
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
+    private func openForWriting(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
             FileHandleOut.stderr("veto generate: cannot write \(path): \(String(cString: strerror(errno)))\n")
             throw ExitCode(1)
         }
-        defer { close(fd) }
-        var off = 0
+        return fd
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         let ok = bytes.withUnsafeBytes { b -> Bool in
             guard let base = b.baseAddress else { return true }
+            var off = 0
             while off < b.count {
                 let n = Glibc.write(fd, base + off, b.count - off)
                 if n < 0 { if errno == EINTR { continue }; return false }
