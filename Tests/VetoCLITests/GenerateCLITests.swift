@@ -53,3 +53,21 @@ func generateUsageErrorsExit2(_ args: [String], _ message: String) throws {
     #expect(r.status == 2)
     #expect(r.stderr.contains(message), "\(r.stderr)")
 }
+
+/// Every written variant is read by `veto check` as written: GB18030 detected, nothing to report.
+@Test(arguments: [
+    ["--encoding", "gb18030", "--money", "wan", "--line-ending", "crlf"],
+    ["--headers", "en", "--encoding", "utf-8-bom", "--money", "wan"],
+])
+func generatedVariantsPassVetoCheck(_ variant: [String]) throws {
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let g = try Run.veto(["generate", "--seed", "4", "--years", "2020-2021", "--townships", "2-3", "--villages", "2-4",
+                          "--out", dir.path] + variant)
+    #expect(g.status == 0, "\(g.stderr)")
+    let c = try Run.veto(["check", "--format", "json", dir.path + "/620121-2020.csv", dir.path + "/620121-2021.csv"])
+    #expect(c.status == 0, "\(c.located)")
+    let encodings = (c.json["inputs"] as? [[String: Any]])?.compactMap { $0["encoding"] as? String }
+    #expect(encodings == Array(repeating: variant.contains("gb18030") ? "gb18030" : "utf-8", count: 2))
+    #expect(c.findings.allSatisfy { ($0["severity"] as? String) == "info" }, "\(c.located)")
+}

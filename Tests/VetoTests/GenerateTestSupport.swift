@@ -72,25 +72,19 @@ struct ReadCounty: Sendable {
 /// The numeric canonical columns.
 let numericFields = Field.allCases.filter { $0.numberKind != nil }
 
-/// Reads files through the same reader `veto check` uses (GB18030 files are first turned into
-/// UTF-8 with iconv: the transcoder in VetoCSV is still a UTF-8 placeholder on this branch).
+/// Reads files through the same reader `veto check` uses, encoding detected from the bytes.
+/// `gb18030`: also expect the transcoder to have detected GB18030.
 func readBack(_ files: [GeneratedFile], gb18030: Bool = false) -> ReadCounty {
     var problems: [String] = []
     var all: [ReadRow] = []
     for f in files {
-        var bytes = f.bytes
-        if gb18030 {
-            do { bytes = try Iconv.convert(bytes, from: "GB18030", to: "UTF-8") } catch {
-                problems.append("\(f.name): \(error)")
-                continue
-            }
-        }
         var rows: [Row] = []
         var findings: [Finding] = []
         let sub = SubmissionReader(file: f.name, input: 0, onRow: { rows.append($0) }, onFinding: { findings.append($0) })
         let reader = CSVReader(onRecord: sub.record, onFinding: sub.csvFinding)
-        reader.feed(bytes: bytes)
-        reader.finish()
+        reader.feed(bytes: f.bytes)
+        let summary = reader.finish()
+        if summary.encoding != (gb18030 ? .gb18030 : .utf8) { problems.append("\(f.name): read as \(summary.encoding)") }
         problems += findings.map { "\(f.name):\($0.line ?? 0): \($0.id) \($0.message.en)" }
         for r in rows {
             var values: [Field: ExactDecimal?] = [:]
