@@ -14,6 +14,13 @@ found at `review`, `fail` and `veto`, and the recall: the share found at the lev
 deserves (its `deserves` column: `fail` for arithmetic slips, `veto` for fabrication). A `typo`
 found at `veto` is an honest mistake called fabrication: that column must stay 0.
 
+Typos are also scored on the correction: the share whose finding names the planted field with
+the genuine value (`typo.corrected` = the label's `original`). Frozen and copy-paste rows are
+also scored on the cases that break a period link at the planted period itself (this period's
+opening ≠ last period's closing, or closing − added + exited ≠ last period's closing, for reward
+or special support): a frozen row of a village where nothing changed is arithmetically genuine,
+and its break, if any, shows a period later.
+
 Genuine: every unit-period verdict of the genuine counties; the false-alarm rate at a level is
 the share of unit-periods whose verdict is at or above it.
 
@@ -44,8 +51,10 @@ def counties(directory):
 
 
 def check(veto, files):
-    """Runs veto check on one county's files; returns the JSON document."""
-    run = subprocess.run([veto, "check", "--format", "json", "--fail-on", "never", *files],
+    """Runs veto check on one county's files (with the standards they were paid by); returns the JSON document."""
+    standards = os.path.join(os.path.dirname(files[0]), "standards.yml")
+    extra = ["--standards", standards] if os.path.exists(standards) else []
+    run = subprocess.run([veto, "check", "--format", "json", "--fail-on", "never", *extra, *files],
                          capture_output=True, env={**os.environ, "LANG": "C", "NO_COLOR": "1"})
     if run.returncode != 0:
         raise SystemExit(f"veto check failed ({run.returncode}) on {files[0]}…: {run.stderr.decode()[:500]}")
@@ -58,13 +67,16 @@ def check_all(veto, directory, jobs):
         return list(pool.map(lambda files: check(veto, files), by_county.values())), len(by_county)
 
 
-def score_planted(docs, labels_path):
+def score_planted(docs, labels_path, rolls=None):
     """Per pattern: deserves, cases, found at each level, detected (found at the deserved level)."""
     # (unit, period) -> highest finding severity rank there; unit -> highest with no period.
     at = collections.defaultdict(lambda: -1)
     at_unit = collections.defaultdict(lambda: -1)
+    corrections = collections.defaultdict(set)   # (unit, period) -> {(field, corrected)}
     for d in docs:
         for f in d["findings"]:
+            if f.get("typo") and f.get("unit_code") and f.get("period"):
+                corrections[(f["unit_code"], f["period"])].add((f["typo"]["field"], f["typo"]["corrected"]))
             unit, period, rank = f.get("unit_code"), f.get("period"), RANK.get(f["severity"], -1)
             if unit is None:
                 continue
@@ -72,23 +84,73 @@ def score_planted(docs, labels_path):
                 at_unit[unit] = max(at_unit[unit], rank)
             else:
                 at[(unit, period)] = max(at[(unit, period)], rank)
-    cases = collections.defaultdict(lambda: {"pattern": None, "deserves": None, "where": set()})
+    cases = collections.defaultdict(lambda: {"pattern": None, "deserves": None, "where": set(), "cells": []})
     with open(labels_path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             c = cases[row["case"]]
             c["pattern"], c["deserves"] = row["pattern"], row["deserves"]
             if row["role"] == "planted":
                 c["where"].add((row["unit_code"], row["period"]))
+                c["cells"].append((row["unit_code"], row["period"], row["field"], row.get("original", "")))
     table = collections.OrderedDict()
     for c in cases.values():
         t = table.setdefault(c["pattern"], {"deserves": c["deserves"], "cases": 0, "detected": 0,
-                                            "review": 0, "fail": 0, "veto": 0})
+                                            "review": 0, "fail": 0, "veto": 0, "corrected": 0,
+                                            "link_cases": 0, "link_detected": 0})
         best = max([max(at[w], at_unit[w[0]]) for w in c["where"]] or [-1])
         t["cases"] += 1
         t["detected"] += best >= RANK[c["deserves"]]
         for level in ("review", "fail", "veto"):
             t[level] += best >= RANK[level]
+        if c["pattern"] == "typo":
+            t["corrected"] += any((f, o) in corrections[(u, p)] for u, p, f, o in c["cells"])
+        if c["pattern"] in ("frozen", "copy-paste") and rolls is not None:
+            if any(breaks_link(rolls, u, p) for u, p in c["where"]):
+                t["link_cases"] += 1
+                t["link_detected"] += best >= RANK["fail"]
     return table
+
+
+ROLL_COLUMNS = {
+    "reward_prev": ("reward_prev", "奖励扶助上年人数"), "reward_added": ("reward_added", "奖励扶助新增"),
+    "reward_exited": ("reward_exited", "奖励扶助退出"), "reward_total": ("reward_total", "奖励扶助人数"),
+    "special_prev": ("special_prev", "特别扶助上年人数"), "special_added": ("special_added", "特别扶助新增"),
+    "special_exited": ("special_exited", "特别扶助退出"), "special_total": ("special_total", "特别扶助人数"),
+}
+
+
+def read_rolls(directory):
+    """(unit, period) -> the eight roll figures as written, from UTF-8 files with zh or en headers."""
+    rolls = {}
+    for files in counties(directory).values():
+        for path in files:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.reader(fh))
+            header = rows[0]
+            idx = {name: next((header.index(h) for h in hs if h in header), None) for name, hs in ROLL_COLUMNS.items()}
+            code = next(i for i, h in enumerate(header) if h in ("unit_code", "区划代码"))
+            period = next(i for i, h in enumerate(header) if h in ("period", "年度"))
+            for r in rows[1:]:
+                rolls[(r[code], r[period])] = {k: (int(r[i]) if i is not None and r[i].strip().isdigit() else None)
+                                               for k, i in idx.items()}
+    return rolls
+
+
+def breaks_link(rolls, unit, period):
+    """Whether the unit's row at `period` disagrees with its closing stock of the period before."""
+    this, before = rolls.get((unit, period)), rolls.get((unit, str(int(period) - 1)))
+    if not this or not before:
+        return False
+    for prog in ("reward", "special"):
+        last = before[prog + "_total"]
+        if last is None:
+            continue
+        if this[prog + "_prev"] is not None and this[prog + "_prev"] != last:
+            return True
+        t, a, x = this[prog + "_total"], this[prog + "_added"], this[prog + "_exited"]
+        if None not in (t, a, x) and t - a + x != last:
+            return True
+    return False
 
 
 def score_genuine(docs):
@@ -111,7 +173,11 @@ def main():
 
     genuine_docs, n_genuine = check_all(a.veto, a.genuine, a.jobs)
     planted_docs, n_planted = check_all(a.veto, a.planted, a.jobs)
-    table = score_planted(planted_docs, os.path.join(a.planted, "labels.csv"))
+    try:
+        rolls = read_rolls(a.planted)
+    except (UnicodeDecodeError, StopIteration, ValueError):
+        rolls = None   # not the default UTF-8 variant: the link subsets are left out
+    table = score_planted(planted_docs, os.path.join(a.planted, "labels.csv"), rolls)
     order = [p for p in a.patterns.split(",") if p] or sorted(table)
 
     print(f"Planted: {n_planted} counties, {sum(t['cases'] for t in table.values())} cases.\n")
@@ -125,6 +191,15 @@ def main():
         veto = pct(t["veto"], t["cases"]) + (" (must be 0)" if p == "typo" else "")
         print(f"| {p} | {t['deserves']} | {t['cases']} | {pct(t['review'], t['cases'])} | {pct(t['fail'], t['cases'])} "
               f"| {veto} | {t['detected']} | **{pct(t['detected'], t['cases'])}** |")
+    if "typo" in table:
+        t = table["typo"]
+        print(f"\nTypos with the right corrected value (field and genuine value): {t['corrected']} of {t['cases']} "
+              f"= **{pct(t['corrected'], t['cases'])}**; found at veto: {t['veto']} (must be 0).")
+    for p in ("frozen", "copy-paste"):
+        if p in table and table[p]["link_cases"]:
+            t = table[p]
+            print(f"\n{p} cases that break a period link at their own period: {t['link_cases']} of {t['cases']}; "
+                  f"found at fail or above: {t['link_detected']} = **{pct(t['link_detected'], t['link_cases'])}**.")
     n, over = score_genuine(genuine_docs)
     print(f"\nGenuine: {n_genuine} counties, {n} unit-periods.\n")
     print("| verdict at or above | unit-periods | false-alarm rate |")

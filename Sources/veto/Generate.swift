@@ -10,7 +10,7 @@ struct Generate: ParsableCommand {
         discussion: """
         Writes one CSV per county and year, OUT/<county code>-<year>.csv (e.g. 620121-2020.csv): the county row, then each township followed by its communities and villages, with every canonical column of the report table. Townships and the county are exact sums of their children; prev = last year's total; funds follow example standards (reward 960 yuan a year, special support 7,200 disabled / 9,120 death a year, sskf 3,000 and ltc reward 500 one-off); each county pays new entrants of yearly programmes either the full year or from the month they joined. The same --seed writes the same bytes.
 
-        OUT/labels.csv lists every cell a planted case changed: file, line, unit_code, period, pattern, field, case, role (planted, carried, sum) and deserves (the verdict a checker should reach). It holds only its header when nothing is injected.
+        OUT/labels.csv lists every cell a planted case changed: file, line, unit_code, period, pattern, field, case, role (planted, carried, sum) deserves (the verdict a checker should reach) and original (the genuine value). It holds only its header when nothing is injected. OUT/standards.yml holds the example standards the counties were paid by (veto check --standards OUT/standards.yml).
 
         --inject NAME[:RATE] is repeatable; NAME is a pattern below or 'all'. RATE is a whole number of cases per county (3) or a probability per candidate, written with a point (0.02). Without RATE each pattern plants its default number per county.
 
@@ -100,6 +100,10 @@ struct Generate: ParsableCommand {
             let fd = try openForWriting(join(out, "labels.csv"))
             labels = fd
             try writeAll(fd, Array(Generator.labelsCSV([]).utf8), path: "labels.csv")
+            // The standards the counties were paid by, for `veto check --standards`.
+            let sfd = try openForWriting(join(out, "standards.yml"))
+            defer { close(sfd) }
+            try writeAll(sfd, Array(ExampleStandards.yaml.utf8), path: "standards.yml")
         }
         defer { if let labels { close(labels) } }
         for i in 0..<generator.config.counties {
@@ -119,7 +123,7 @@ struct Generate: ParsableCommand {
             if describe { summary.add(county) }
         }
         if let out {
-            FileHandleOut.stderr("veto generate: wrote \(files) files and labels.csv (\(cases) planted case\(cases == 1 ? "" : "s")) to \(out)\n")
+            FileHandleOut.stderr("veto generate: wrote \(files) files, standards.yml and labels.csv (\(cases) planted case\(cases == 1 ? "" : "s")) to \(out)\n")
         }
         if describe { FileHandleOut.stdout(summary.render()) }
     }

@@ -14,10 +14,10 @@ private func scratch() throws -> URL {
     let out = dir.appendingPathComponent("county").path
     let g = try Run.veto(["generate", "--seed", "5", "--years", "2020-2021", "--townships", "2-3", "--villages", "2-4", "--out", out])
     #expect(g.status == 0, "\(g.stderr)")
-    #expect(g.stderr.contains("wrote 2 files and labels.csv (0 planted cases)"))
+    #expect(g.stderr.contains("wrote 2 files, standards.yml and labels.csv (0 planted cases)"))
     let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-    #expect(names == ["620121-2020.csv", "620121-2021.csv", "labels.csv"])
-    #expect(try String(contentsOfFile: out + "/labels.csv", encoding: .utf8) == "file,line,unit_code,period,pattern,field,case,role,deserves\n")
+    #expect(names == ["620121-2020.csv", "620121-2021.csv", "labels.csv", "standards.yml"])
+    #expect(try String(contentsOfFile: out + "/labels.csv", encoding: .utf8) == "file,line,unit_code,period,pattern,field,case,role,deserves,original\n")
     let c = try Run.veto(["check", "--format", "json", out + "/620121-2020.csv", out + "/620121-2021.csv"])
     #expect(c.status == 0, "\(c.located)")
     #expect((c.json["verdicts"] as? [[String: Any]])?.allSatisfy { $0["verdict"] as? String == "pass" } == true)
@@ -30,7 +30,7 @@ private func scratch() throws -> URL {
     #expect(g.status == 0)
     let labels = try String(contentsOfFile: dir.path + "/labels.csv", encoding: .utf8).split(separator: "\n").dropFirst()
     #expect(labels.filter { $0.contains(",planted,") }.count == 2)
-    #expect(labels.allSatisfy { $0.contains(",padded-roll,") && $0.hasSuffix(",veto") })
+    #expect(labels.allSatisfy { $0.contains(",padded-roll,") && $0.contains(",fail,") })
 }
 
 @Test func describePrintsTheDistributions() throws {

@@ -23,10 +23,31 @@ import VetoCSV
 }
 
 @Test func rowIdentityProblems() {
-    let r = check("年度,区划代码,出生人数\n2020,6.23021E+11,5\n20x0,623021,5\n2020,623021,5\n2020,623021,6\n")
-    #expect(r.findings.map(\.id) == ["row-invalid-unit-code", "row-invalid-period", "row-duplicate"])
-    #expect(r.findings.map(\.line) == [2, 3, 5])
+    let r = check("年度,区划代码,出生人数\n2020,6.23021E+11,5\n20x0,623021,5\n2020,623021,5\n2020,623021,5\n2020,623021,6\n")
+    #expect(r.findings.map(\.id) == ["row-invalid-unit-code", "row-invalid-period", "row-duplicate", "row-revised"])
+    #expect(r.findings.map(\.line) == [2, 3, 5, 6])
     #expect(r.verdicts.count == 1)
+}
+
+@Test func aRevisedPastFigureIsFoundAcrossFiles() {
+    // Last year's file, then this year's file restating last year with one figure changed
+    // (the same value written differently is not a revision).
+    let y2019 = "年度,区划代码,出生人数,奖励扶助资金\n2019,623021105000,40,53.376万\n"
+    let y2020 = "年度,区划代码,出生人数,奖励扶助资金\n2019,623021105000,38,533760\n2020,623021105000,41,540000\n"
+    var o = CheckOptions()
+    o.rules = RuleSet(rules: [])
+    let c = Checker(options: o)
+    c.add(bytes: Array(y2019.utf8), name: "2019.csv")
+    c.add(bytes: Array(y2020.utf8), name: "2020.csv")
+    let r = c.finish()
+    let f = r.findings.first { $0.id == "row-revised" }
+    #expect(f?.file == "2020.csv")
+    #expect(f?.line == 2)
+    #expect(f?.fields == ["births"])
+    #expect(f?.expected == "40")
+    #expect(f?.actual == "38")
+    #expect(f?.severity == .fail)
+    #expect(r.verdicts.first { $0.key.period.description == "2019" }?.verdict == .fail)
 }
 
 @Test func missingIdentityColumnsAreReported() {

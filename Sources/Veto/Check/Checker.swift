@@ -46,7 +46,7 @@ public final class Checker {
     private var rows: [Row] = []
     private var files: [String] = []
     private var worstByKey: [UnitPeriod: Severity] = [:]
-    private var firstSeen: [UnitPeriod: (file: String, line: Int)] = [:]
+    private var firstSeen: [UnitPeriod: (file: String, line: Int, row: Int)] = [:]
     /// Input findings of the record being read, given the unit and period of its row once known.
     private var pendingLineFindings: [Finding] = []
 
@@ -144,11 +144,35 @@ public final class Checker {
         // Without a unit and period a row gets no verdict; its findings say why.
         guard let key = row.key else { return }
         if let first = firstSeen[key] {
-            keep(InputFindings.duplicate(row, first: first, file: file))
+            let changed = Self.revisedFields(rows[first.row], row)
+            if changed.isEmpty {
+                keep(InputFindings.duplicate(row, first: (first.file, first.line), file: file))
+            } else {
+                keep(InputFindings.revision(row, first: (first.file, first.line), changes: changed, file: file))
+            }
         } else {
-            firstSeen[key] = (file, row.line)
+            firstSeen[key] = (file, row.line, rows.count - 1)
             if worstByKey[key] == nil { worstByKey[key] = .info }
         }
+    }
+
+    /// Figures a later row of the same unit and period reports differently (by value, not by
+    /// how it is written: 53.376万 and 533760 are the same figure).
+    static func revisedFields(_ a: Row, _ b: Row) -> [(Field, String, String)] {
+        var out: [(Field, String, String)] = []
+        for f in Field.allCases where f.numberKind != nil {
+            let x = a.number(f), y = b.number(f)
+            switch (x, y) {
+            case (let x?, let y?) where !x.hasSameValue(as: y):
+                out.append((f, ExactDecimal(x).description, ExactDecimal(y).description))
+            case (nil, let y?) where a[f] != nil:
+                out.append((f, "", ExactDecimal(y).description))
+            case (let x?, nil) where b[f] != nil:
+                out.append((f, ExactDecimal(x).description, ""))
+            default: continue
+            }
+        }
+        return out
     }
 
     private func impliedOpenings(_ row: Row, file: String) {

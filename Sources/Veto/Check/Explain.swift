@@ -40,7 +40,10 @@ public enum Explain {
         ("row-missing-period", "A row without a period.", "缺少期别。", "period,unit_code,births\n,623021105000,4\n"),
         ("row-invalid-period", "A period that is not 2020, 2020H1, 2020Q3 or 2020-06.", "期别无法识别。",
          "period,unit_code,births\n20x0,623021105000,4\n"),
-        ("row-duplicate", "The same unit and period twice; the first is used for cross-row rules.", "同一单位同一期别重复。",
+        ("row-duplicate", "The same unit and period twice with the same figures; the first is used for cross-row rules.", "同一单位同一期别重复（数字相同）。",
+         "period,unit_code,births\n2020,623021105000,4\n2020,623021105000,4\n"),
+        ("row-revised", "The same unit and period again with different figures (a past period restated in a later file): both cannot be true. The first is used for cross-row rules.",
+         "同一单位同一期别再次出现且数字不同（如在后来的文件中改动了往期数字）：二者不可能都真实。",
          "period,unit_code,births\n2020,623021105000,4\n2020,623021105000,5\n"),
     ]
 

@@ -128,6 +128,18 @@ enum InputFindings {
                                   en: "period \"\(raw)\" is not one of 2020, 2020H1, 2020Q3, 2020-06"))
     }
 
+    /// The same unit and period again with different figures: one of the two is not true.
+    static func revision(_ row: Row, first: (file: String, line: Int), changes: [(Field, String, String)], file: String) -> Finding {
+        let list = changes.prefix(6).map { "\($0.0.rawValue) \($0.1.isEmpty ? "—" : $0.1) → \($0.2.isEmpty ? "—" : $0.2)" }
+            .joined(separator: ", ") + (changes.count > 6 ? ", …" : "")
+        return Finding(id: "row-revised", kind: .input, severity: .fail, file: file, line: row.line,
+                       column: changes.first.flatMap { row.column($0.0) },
+                       unitCode: row.unitCode?.code, period: row.period?.description,
+                       fields: changes.map(\.0.rawValue), expected: changes.first?.1, actual: changes.first?.2,
+                       message: Message(zh: "同一单位同一期别再次出现且数字不同（首次见于 \(first.file) 第 \(first.line) 行）：\(list)",
+                                        en: "the same unit and period again with different figures (first at \(first.file) line \(first.line)): \(list)"))
+    }
+
     static func duplicate(_ row: Row, first: (file: String, line: Int), file: String) -> Finding {
         Finding(id: "row-duplicate", kind: .input, severity: .review, file: file, line: row.line,
                 unitCode: row.unitCode?.code, period: row.period?.description,

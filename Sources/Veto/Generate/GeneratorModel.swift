@@ -17,6 +17,20 @@ public enum ExampleStandards {
     /// 长效节育措施奖励金: one-off, per woman.
     public static let ltcRewardOneOff: Int64 = 500
 
+    /// The standards as a `veto check --standards` file.
+    public static let yaml = """
+    # The example standards `veto generate` paid its synthetic counties by (yuan).
+    # Examples, not an official table: reward and sskf match the domain report; the special
+    # support pair (600 / 760 a month) is one pair that fits its 291,360 yuan; ltc is assumed.
+    standards:
+      - {programme: reward, per_year: \(rewardPerYear), from_period: 2000, one_off: false, source: "example: veto generate"}
+      - {programme: special_disabled, per_year: \(specialDisabledPerYear), from_period: 2000, one_off: false, source: "example: veto generate"}
+      - {programme: special_death, per_year: \(specialDeathPerYear), from_period: 2000, one_off: false, source: "example: veto generate"}
+      - {programme: sskf, per_year: \(sskfOneOff), from_period: 2000, one_off: true, source: "example: veto generate"}
+      - {programme: ltc_reward, per_year: \(ltcRewardOneOff), from_period: 2000, one_off: true, source: "example: veto generate"}
+
+    """
+
     /// The yearly standard of a yearly programme's closing-stock column, nil for others.
     static func perYear(_ total: Field) -> Int64? {
         switch total {

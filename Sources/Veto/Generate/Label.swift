@@ -22,12 +22,14 @@ public struct PlantedLabel: Sendable, Equatable {
     /// Unique in a run: `<county code>-<n>`.
     public var caseID: String
     public var role: Role
+    /// The genuine value before planting (yuan for money, people for counts; empty when not reported).
+    public var original: String
 
-    public static let header = ["file", "line", "unit_code", "period", "pattern", "field", "case", "role", "deserves"]
+    public static let header = ["file", "line", "unit_code", "period", "pattern", "field", "case", "role", "deserves", "original"]
 
     /// The CSV line (no line end); no field needs quoting.
     public var csvLine: String {
         [file, String(line), unitCode, period, pattern.rawValue, field.rawValue, caseID, role.rawValue,
-         pattern.deserves.name].joined(separator: ",")
+         pattern.deserves.name, original].joined(separator: ",")
     }
 }

@@ -22,9 +22,14 @@ public enum Pattern: String, CaseIterable, Sendable, Comparable {
     /// The lowest severity at which a finding counts as detecting this pattern: `fail` for
     /// figures that cannot all be true and carry no sign of intent (a broken sum, a typo, a
     /// revised figure), `veto` for fabrication. A typo must never be vetoed.
+    ///
+    /// A padded roll is `fail`: a closing stock raised together with its money is, figure for
+    /// figure, the same as additions left out of the report (one changed figure either way, and
+    /// next period's opening breaks alike). veto puts a `veto` only on evidence no honest slip
+    /// explains as well; a wrong accusation costs as much as a missed one.
     public var deserves: Severity {
         switch self {
-        case .hierarchy, .typo, .silentRevision: .fail
+        case .hierarchy, .typo, .silentRevision, .paddedRoll: .fail
         default: .veto
         }
     }

@@ -120,7 +120,7 @@ struct Planter {
                     out.append((index, k, f, PlantedLabel(
                         file: table.file(k), line: line, unitCode: table.units[k.unit].code,
                         period: String(table.period(k)), pattern: cases[index].pattern, field: f,
-                        caseID: cases[index].id, role: role)))
+                        caseID: cases[index].id, role: role, original: g.reported(f).map(String.init) ?? "")))
                 }
             }
         }

@@ -26,7 +26,8 @@ extension RuleEngine {
 
     /// Which field is wrong (Fellegi–Holt over every linear rule that applies to the row),
     /// whether one typo explains it, and whether the failure inflates money or people.
-    func explain(_ findings: inout [Finding], _ failing: [Rule], _ ctx: RowContext) {
+    /// `explainedByChild`: findings a child unit's typo already explains (left as they are).
+    func explain(_ findings: inout [Finding], _ failing: [Rule], _ ctx: RowContext, explainedByChild: Set<Int> = []) {
         var constraints: [LinearConstraint] = []
         for rule in rules {
             switch outcome(rule, ctx) {
@@ -44,7 +45,7 @@ extension RuleEngine {
             return Figure(name: name, reported: n, isCount: f.numberKind == .count, weight: Self.weight(f))
         }
         guard let solutions = Localizer.localize(figures, constraints, maxSize: 3), let best = solutions.first else { return }
-        for k in findings.indices {
+        for k in findings.indices where !explainedByChild.contains(k) {
             let rule = failing[k]
             let ruleVariables = Set(constraints.filter { $0.rule == rule.id }.flatMap { $0.terms.map(\.variable) })
             guard !ruleVariables.isEmpty else { continue }   // not linear: nothing to localise

@@ -107,14 +107,57 @@ public struct RuleEngine: Sendable {
                 }
             }
             var findings = failing.map { violation($0, ctx, file: file) }
-            if !findings.isEmpty { explain(&findings, failing, ctx) }
+            var childFindings: [Finding] = []
+            var byChild = Set<Int>()
+            for (k, rule) in failing.enumerated() {
+                if let f = childTypo(rule, ctx, files: files, parent: &findings[k]) {
+                    childFindings.append(f)
+                    byChild.insert(k)
+                }
+            }
+            if !findings.isEmpty { explain(&findings, failing, ctx, explainedByChild: byChild) }
             findings.forEach(emit)
+            childFindings.forEach(emit)
             notes.forEach(emit)
         }
         return tallies
     }
 
     // MARK: Findings
+
+    /// A sum over child units that one keystroke in one child's figure would balance: the
+    /// township is not wrong, that village is. Reported at the child, with the correction.
+    func childTypo(_ rule: Rule, _ ctx: RowContext, files: [String], parent: inout Finding) -> Finding? {
+        guard case .compare([.eq], let operands) = rule.assert, operands.count == 2,
+              case .column(let f) = operands[0], case .childSum(let g) = operands[1], f == g,
+              let total = ctx.row.number(f), let kind = f.numberKind else { return nil }
+        var figures = [Figure(name: "parent", reported: total, isCount: kind == .count, isRate: kind == .rate)]
+        var terms: [(variable: String, coefficient: ExactDecimal)] = [("parent", ExactDecimal(integer: 1))]
+        for (i, c) in ctx.children.enumerated() {
+            guard let n = c.number(f) else { return nil }
+            figures.append(Figure(name: "child\(i)", reported: n, isCount: kind == .count, isRate: kind == .rate))
+            terms.append(("child\(i)", ExactDecimal(integer: -1)))
+        }
+        let constraint = LinearConstraint(terms: terms, lo: .zero, hi: .zero, rule: rule.id)
+        let hypotheses = Localizer.typos(figures, [constraint])
+        // Only an unambiguous answer: one child, one correction, and not the parent itself.
+        guard !hypotheses.contains(where: { $0.field == "parent" }),
+              Set(hypotheses.map(\.field)).count == 1, Set(hypotheses.map(\.corrected)).count == 1,
+              let h = hypotheses.first, let i = Int(h.field.dropFirst("child".count)), i < ctx.children.count else { return nil }
+        let child = ctx.children[i]
+        let code = child.unitCode?.code ?? "?"
+        let was = child.number(f).map { ExactDecimal($0).grouped() } ?? "?"
+        parent.message = Message(zh: parent.message.zh + "（疑为 \(code) 的 \(f.rawValue) 笔误：\(was) 应为 \(h.corrected)）",
+                                 en: parent.message.en + " (likely a typo in \(code)'s \(f.rawValue): \(was) for \(h.corrected))")
+        parent.likelyWrong = ["\(code).\(f.rawValue)"]
+        let typo = TypoHypothesis(field: f.rawValue, kind: h.kind, corrected: h.corrected)
+        return Finding(id: rule.id, kind: .rule, severity: .fail, file: child.input < files.count ? files[child.input] : "",
+                       line: child.line, column: child.column(f), unitCode: code, period: child.period?.description,
+                       fields: [f.rawValue], expected: h.corrected, actual: child.number(f).map { ExactDecimal($0).description },
+                       likelyWrong: [f.rawValue], typo: typo,
+                       message: Message(zh: "\(f.rawValue) 疑为笔误（\(h.kind)）：改为 \(h.corrected) 后上级 \(ctx.row.unitCode?.code ?? "") 的合计正好相符",
+                                        en: "\(f.rawValue) looks mistyped (\(h.kind)): with \(h.corrected) the sum at \(ctx.row.unitCode?.code ?? "the parent") balances exactly"))
+    }
 
     /// The figure a finding points at: the rule's `target`, else the single column on one side.
     static func target(of rule: Rule) -> Field? {
@@ -219,7 +262,7 @@ public struct RuleEngine: Sendable {
         let value = v.map { $0.isPoint ? $0.lo.grouped(fractionDigits: 2) : "\($0.lo.grouped(fractionDigits: 2))..\($0.hi.grouped(fractionDigits: 2))" } ?? "?"
         switch e {
         case .column(let f): return ctx.row.number(f).map { ExactDecimal($0).grouped() } ?? value
-        case .number: return value
+        case .number, .prev, .childSum, .childCount, .standard: return value
         default: return "\(substitute(e, ctx)) = \(value)"
         }
     }
