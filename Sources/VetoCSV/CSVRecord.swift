@@ -51,7 +51,7 @@ public struct CSVRecord {
 
     /// True when field `i` could not be kept as written (over the size cap, or cut by an
     /// unterminated quote): its bytes are not the figure the source holds.
-    public func isDamaged(_ i: Int) -> Bool { storage.damaged.contains(i) }
+    public func isDamaged(_ i: Int) -> Bool { !storage.damaged.isEmpty && storage.damaged.contains(i) }
 
     /// A copy that outlives the callback.
     public func copy() -> CSVRecord {

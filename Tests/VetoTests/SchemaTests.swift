@@ -109,3 +109,7 @@ func periodsRejected(_ raw: String) {
     let ps = ["2021", "2020Q2", "2020", "2020-01", "2020H1"].compactMap(Period.parse).sorted().map(\.description)
     #expect(ps == ["2020", "2020H1", "2020Q2", "2020-01", "2021"])
 }
+
+@Test func fieldOrderIsThePositionInAllCases() {
+    for (i, f) in Field.allCases.enumerated() { #expect(f.order == i, "\(f)") }
+}

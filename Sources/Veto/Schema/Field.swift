@@ -84,5 +84,41 @@ public enum Field: String, CaseIterable, Sendable, Codable, Comparable {
 
     public static func < (a: Field, b: Field) -> Bool { a.order < b.order }
 
-    var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    /// Position in `allCases` (a jump table: rows index their cells by it on every access).
+    var order: Int {
+        switch self {
+        case .period: 0
+        case .unit_code: 1
+        case .unit_name: 2
+        case .population: 3
+        case .births: 4
+        case .births_male: 5
+        case .births_female: 6
+        case .births_illegal: 7
+        case .births_multi_outside_policy: 8
+        case .multi_outside_policy_rate: 9
+        case .ltc_women: 10
+        case .ltc_reward_funds: 11
+        case .reward_prev: 12
+        case .reward_added: 13
+        case .reward_exited: 14
+        case .reward_total: 15
+        case .reward_funds: 16
+        case .special_prev: 17
+        case .special_added: 18
+        case .special_exited: 19
+        case .special_total: 20
+        case .special_added_disabled: 21
+        case .special_added_death: 22
+        case .special_total_disabled: 23
+        case .special_total_death: 24
+        case .special_funds: 25
+        case .sskf_added: 26
+        case .sskf_funds: 27
+        case .women_contacted: 28
+        case .technicians: 29
+        case .villages: 30
+        case .communities: 31
+        }
+    }
 }

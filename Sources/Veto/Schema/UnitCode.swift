@@ -17,6 +17,8 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Parses `623021`, `623021105`, `623021105203`, full-width digits, surrounding spaces.
     public static func parse(_ raw: String) -> Result<UnitCode, Problem> {
+        // The common case: 12 ASCII digits as written.
+        if raw.utf8.count == 12, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }) { return .success(UnitCode(code: raw)) }
         var digits = ""
         var sawOther = false
         var sawE = false
@@ -78,6 +80,10 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `2020`, `2020年`, `2020H1`, `2020Q3`, `2020-06`, `2020年6月`, full-width digits.
     public static func parse(_ raw: String) -> Period? {
+        // The common case: a bare year.
+        if raw.utf8.count == 4, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }), let y = Int(raw), y >= 1900, y <= 2200 {
+            return Period(year: y, part: .year)
+        }
         var s = ""
         for u in raw.unicodeScalars {
             switch u {
