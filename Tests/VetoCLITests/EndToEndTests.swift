@@ -271,3 +271,21 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     let none = try Run.veto(["explain", "no.such"])
     #expect(none.status == 2)
 }
+
+@Test func aHugeLineIsAFindingNotACrashAndMemoryStaysBounded() throws {
+    // A 6 MiB line (an unquoted field far over the default 1 MiB cap), generated, never committed.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-huge-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("huge.csv")
+    var data = Data("period,unit_code,unit_name,births\n2020,623021105000,".utf8)
+    data.append(Data(repeating: UInt8(ascii: "x"), count: 6 << 20))
+    data.append(Data(",4\n2020,623021106000,乙乡,5\n".utf8))
+    try data.write(to: file)
+    let r = try Run.veto(["check", "--format", "json", file.path])
+    #expect(r.status == 1)
+    #expect(r.located == ["csv-field-too-large@2:3"])
+    let inputs = r.json["inputs"] as? [[String: Any]] ?? []
+    #expect(inputs.first?["rows"] as? Int == 2)
+    #expect((r.json["verdicts"] as? [[String: Any]])?.count == 2)
+}

@@ -275,23 +275,14 @@ func typoKnownAnswer(_ c: TypoHypothesisCase) {
     #expect(Localizer.isFeasible(figs, cons, free: ["x", "s"]))
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64).
-fileprivate struct LZSplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
+extension SplitMix64 {
+    fileprivate mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
 }
 
 /// Random systems over 2 or 3 free counts in a box, against brute force over the box.
 @Test(arguments: [(2, 1), (2, 2), (3, 3)])
 func integerFeasibilityAgreesWithBruteForce(_ vars: Int, _ seed: UInt64) {
-    var rng = LZSplitMix(state: seed)
+    var rng = SplitMix64(seed: seed)
     let names = ["x", "y", "z"].prefix(vars)
     let box = 9
     var disagreements = 0
@@ -442,7 +433,7 @@ func oneComponentRowIsFast(_ broken: Bool) {
 /// Two free counts with no upper bound (only ≥ 0): the solver's "unbounded region ⇒ integer point"
 /// step against brute force over a large box.
 @Test func unboundedTwoCountsAgreeWithBruteForce() {
-    var rng = LZSplitMix(state: 7)
+    var rng = SplitMix64(seed: 7)
     var disagreements = 0
     for _ in 0..<120 {
         var raw: [(Int, Int, Int?, Int?)] = []

@@ -52,16 +52,6 @@ struct Writer {
     }
 }
 
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
@@ -70,7 +60,7 @@ extension String {
 
 @Test(arguments: 0..<12)
 func normalizeReproducesEveryFigureExactly(seed: Int) throws {
-    var w = Writer(rng: SplitMix64(state: UInt64(seed) &* 7919 &+ 1))
+    var w = Writer(rng: SplitMix64(seed: UInt64(seed) &* 7919 &+ 1))
     let counts: [Field] = [.births, .births_male, .reward_total, .population, .special_total]
     let money: [Field] = [.reward_funds, .special_funds]
     let chinese = w.int(2) == 0

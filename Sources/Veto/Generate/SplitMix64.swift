@@ -9,7 +9,7 @@ import Glibc
 ///
 /// Not a `RandomNumberGenerator` on purpose: every draw goes through the methods below, whose
 /// algorithms are fixed here.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: Sendable, RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
