@@ -188,16 +188,19 @@ public final class CSVReader {
 
     private func sniffDelimiter(_ bytes: [UInt8]) {
         delimiterKnown = true
-        var counts: [UInt8: Int] = [0x2C: 0, 0x09: 0, 0x3B: 0, 0x7C: 0]
+        // Candidates in order of preference: comma wins ties.
+        let candidates: [UInt8] = [0x2C, 0x09, 0x3B, 0x7C]
+        var counts = [Int](repeating: 0, count: candidates.count)
         var quoted = false
         for b in bytes {
             if b == 0x22 { quoted.toggle(); continue }
             if quoted { continue }
             if b == 0x0A || b == 0x0D { break }
-            if counts[b] != nil { counts[b]! += 1 }
+            if let k = candidates.firstIndex(of: b) { counts[k] += 1 }
         }
-        var best: UInt8 = 0x2C
-        for d: UInt8 in [0x09, 0x3B, 0x7C] where counts[d]! > counts[best]! { best = d }
+        var bestIndex = 0
+        for k in candidates.indices where counts[k] > counts[bestIndex] { bestIndex = k }
+        let best = candidates[bestIndex]
         delimiter = best
         delimiterSniffed = true
         csv_set_delim(parser, best)

@@ -187,13 +187,11 @@ public struct ExprParser {
                 continue
             }
             let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-            switch two {
-            case "<=", ">=", "!=", "<>", "==", "&&", "||":
-                let map = ["<=": "≤", ">=": "≥", "!=": "≠", "<>": "≠", "==": "=", "&&": "and", "||": "or"]
-                out.append((.op(map[two]!), start))
+            let ascii = ["<=": "≤", ">=": "≥", "!=": "≠", "<>": "≠", "==": "=", "&&": "and", "||": "or"]
+            if let op = ascii[two] {
+                out.append((.op(op), start))
                 i += 2
                 continue
-            default: break
             }
             switch c {
             case "(", "（": out.append((.lparen, start))
