@@ -35,6 +35,7 @@ public enum NumberParser {
     /// - Complexity: O(n) in the cell's length; allocates nothing.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, kind: ColumnKind, headerExponent: Int = 0) -> CellValue {
         guard let p = bytes.baseAddress, bytes.count > 0 else { return .missing(.empty) }
+        if let n = plainDecimal(p, bytes.count, kind: kind, headerExponent: headerExponent) { return .number(n) }
         var lo = 0
         var hi = bytes.count
 
@@ -199,6 +200,37 @@ public enum NumberParser {
             if !number.isIntegral { return .invalid(.fractionalCount) }
         }
         return .number(number)
+    }
+
+    /// The shape of nearly every cell of a machine-written report, `1825` or `53.3760`:
+    /// ASCII digits with at most one point, nothing else. Returns nil for anything else
+    /// (or for what the general path must judge: a fraction in a count, too many digits),
+    /// which then takes the general path; the result is always the general path's.
+    @inline(__always)
+    static func plainDecimal(_ p: UnsafePointer<UInt8>, _ n: Int, kind: ColumnKind, headerExponent: Int) -> ReportedNumber? {
+        guard n <= 19 else { return nil }
+        var magnitude: UInt64 = 0
+        var significant = 0
+        var point = -1
+        var i = 0
+        while i < n {
+            let d = p[i] &- 0x30
+            if d < 10 {
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                significant &+= magnitude != 0 ? 1 : 0
+            } else if p[i] == 0x2E, point < 0, i > 0, i < n - 1 {
+                point = i
+            } else {
+                return nil
+            }
+            i &+= 1
+        }
+        let fraction = point < 0 ? 0 : n - 1 - point
+        let exponent = (kind == .rate ? 0 : headerExponent) - fraction
+        if significant > 18 || (significant > 0 && exponent > 18 - significant) { return nil }
+        let number = ReportedNumber(mantissa: Int64(magnitude), exponent: exponent)
+        if kind == .count && !number.isIntegral { return nil }
+        return number
     }
 
     /// Reads one cell given as a `String`; same rules as the byte form.
