@@ -102,7 +102,13 @@ final class RecordStorage {
         if byteCount + len > byteCapacity { growBytes(byteCount + len) }
         if count == fieldCapacity { growFields() }
         if let p, len > 0 {
-            (bytes + byteCount).update(from: p.assumingMemoryBound(to: UInt8.self), count: len)
+            let src = p.assumingMemoryBound(to: UInt8.self), dst = bytes + byteCount
+            if len <= 16 {
+                // Most cells are a few digits: a loop beats a call to memmove.
+                for k in 0..<len { dst[k] = src[k] }
+            } else {
+                dst.update(from: src, count: len)
+            }
             byteCount += len
         }
         ends[count] = byteCount
