@@ -37,11 +37,7 @@ struct InputOptions: ParsableArguments {
         CSVReaderOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding, maxFieldBytes: maxFieldBytes)
     }
 
-    var language: Language {
-        if let lang { return lang }
-        let env = getenv("LC_ALL").map { String(cString: $0) } ?? getenv("LANG").map { String(cString: $0) } ?? ""
-        return env.hasPrefix("zh") ? .zh : .en
-    }
+    var language: Language { lang ?? currentLanguage() }
 }
 
 extension TextEncoding: ExpressibleByArgument {

@@ -59,7 +59,7 @@ public enum Explain {
                 : "  Precision: each figure stands for the interval of its reported precision (53.376万 is 533,755..533,765); an equality holds when the intervals meet. A rule whose figures are missing is \"not checked\", never passed.\n"
             if let ex = r.example {
                 s += "\n" + (lang == .zh ? "示例：" : "Example:") + "\n" + indent(ex) + "\n"
-                s += run(ex, rules: RuleSet(rules: rules.rules, standards: rules.standards), standards: standards, only: r.id, lang: lang)
+                s += run(ex, rules: rules, standards: standards, only: r.id, lang: lang)
             }
             return s
         }

@@ -279,7 +279,7 @@ public enum LinearLint {
             func coefficients(_ terms: [(variable: String, coefficient: ExactDecimal)]) throws(FMOverflow) -> [FMRational] {
                 var a = [FMRational](repeating: .zero, count: n)
                 for t in terms {
-                    let i = index[t.variable]!
+                    guard let i = index[t.variable] else { continue }
                     a[i] = try a[i] + FMRational(t.coefficient)
                 }
                 return a
@@ -380,13 +380,12 @@ struct Prepared {
             do throws(FMOverflow) {
                 var coef: [Int: FMRational] = [:]
                 for t in c.terms {
-                    let v = index[t.variable]!
+                    guard let v = index[t.variable] else { continue }
                     coef[v] = try (coef[v] ?? .zero) + FMRational(t.coefficient)
                 }
                 var terms: [Term] = []
                 var smin = FMRational.zero, smax = FMRational.zero
-                for v in coef.keys.sorted() where coef[v]!.num != 0 {
-                    let k = coef[v]!
+                for (v, k) in coef.sorted(by: { $0.key < $1.key }) where k.num != 0 {
                     let a = try k * FMRational(intervals[v].lo), b = try k * FMRational(intervals[v].hi)
                     let (mn, mx) = k.num > 0 ? (a, b) : (b, a)
                     terms.append(Term(v: v, coefficient: k, min: mn, max: mx))
@@ -398,7 +397,7 @@ struct Prepared {
                                    hi: try c.hi.map { (x) throws(FMOverflow) in try FMRational(x) },
                                    sumMin: smin, sumMax: smax, overflow: false)
             } catch {
-                let vars = Array(Set(c.terms.map { index[$0.variable]! })).sorted()
+                let vars = Array(Set(c.terms.compactMap { index[$0.variable] })).sorted()
                 built = Constraint(terms: [], vars: vars, lo: nil, hi: nil, sumMin: .zero, sumMax: .zero, overflow: true)
             }
             for v in built.vars { consOf[v].append(cons.count) }
@@ -495,7 +494,7 @@ struct Prepared {
         var violatedList: [Int] = []
         for (i, c) in cons.enumerated() {
             guard let first = c.vars.first, pos[first] != nil else { continue }
-            let ls = c.vars.map { pos[$0]! }
+            let ls = c.vars.compactMap { pos[$0] }
             for x in ls { for y in ls { adj[x * n + y] = true } }
             if violated[i] {
                 for x in ls { violatedOf[x].append(violatedList.count) }
