@@ -43,6 +43,15 @@ let ruleCases: [RuleCase] = [
     .init(rule: "flow.reward", header: "年度,区划代码,奖励扶助上年人数,奖励扶助新增,奖励扶助退出,奖励扶助人数",
           holds: "2020,623021,531,42,17,556", fails: "2020,623021,1500,70,40,1350", notChecked: "2020,623021,,42,17,556",
           expected: "1530..1530", actual: "1350", column: 6),
+    .init(rule: "flow.reward_exited", header: "年度,区划代码,奖励扶助上年人数,奖励扶助退出",
+          holds: "2020,623021,531,17", fails: "2020,623021,12,17", notChecked: "2020,623021,——,17",
+          expected: "≤ 12", actual: "17", column: 4),
+    .init(rule: "flow.special_exited", header: "年度,区划代码,特别扶助上年人数,特别扶助退出",
+          holds: "2020,623021,20,1", fails: "2020,623021,0,1", notChecked: "2020,623021,20,",
+          expected: "≤ 0", actual: "1", column: 4),
+    .init(rule: "rate.multi_outside_policy_zero", header: "年度,区划代码,出生人数,政策外多孩人数",
+          holds: "2020,623021,0,0", fails: "2020,623021,0,2", notChecked: "2020,623021,0,—",
+          expected: "0..0", actual: "2", column: 4),
     .init(rule: "funds.reward", header: "年度,区划代码,奖励扶助新增,奖励扶助人数,奖励扶助资金(万元)",
           holds: "2020,623021,42,556,53.376", fails: "2020,623021,42,556,45.376", notChecked: "2020,623021,42,556,—",
           expected: "493440..533760", actual: "453760", column: 5),
@@ -125,4 +134,31 @@ func ruleHoldsFailsAndIsNotChecked(_ c: RuleCase) {
     #expect(implied?.severity == .info)
     #expect(implied?.message.en == "not checked: no standard for special_disabled; implied 8,829.09 yuan per person")
     #expect(r.verdicts.map(\.verdict) == [.fail])
+}
+
+@Test func genuineCountiesHoldEveryApplicableRuleAndBlankedOnesCheckNone() throws {
+    let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    let dir = root + "/fixtures/generated/seed1-zh-utf8-yuan-lf-genuine/"
+    var o = CheckOptions()
+    o.standards.standards += try StandardsTable.load(path: dir + "standards.yml").standards
+    let c = Checker(options: o)
+    for year in ["2020", "2021"] { c.add(path: dir + "620121-\(year).csv") }
+    let r = c.finish()
+    #expect(r.findings.filter { $0.severity >= .review }.isEmpty)
+    // Every rule of the pack is exercised and holds somewhere, except the ones this data
+    // cannot reach (a previous period before 2020, births = 0 with outside-policy births).
+    let unreached = r.rules.filter { $0.tally.holds == 0 }.map(\.id)
+    #expect(Set(unreached).isSubset(of: ["rate.multi_outside_policy_zero"]), "\(unreached)")
+    #expect(r.rules.allSatisfy { $0.tally.fails == 0 })
+
+    // The same table with every figure "not reported": nothing holds, nothing fails.
+    let text = String(decoding: readAll(dir + "620121-2020.csv") ?? [], as: UTF8.self)
+    var lines = text.split(separator: "\n").map(String.init)
+    for i in 1..<lines.count {
+        let cells = lines[i].split(separator: ",", omittingEmptySubsequences: false)
+        lines[i] = (Array(cells.prefix(3)).map(String.init) + Array(repeating: "—", count: cells.count - 3)).joined(separator: ",")
+    }
+    let blank = checkAll([("blank.csv", lines.joined(separator: "\n") + "\n")])
+    #expect(blank.rules.allSatisfy { $0.tally.holds == 0 && $0.tally.fails == 0 }, "\(blank.rules.filter { $0.tally.holds > 0 }.map(\.id))")
+    #expect(blank.rules.contains { $0.tally.notChecked > 0 })
 }
