@@ -399,15 +399,11 @@ public final class CSVReader {
         let index = fieldsInRecord
         fieldsInRecord += 1
         if len > options.maxFieldBytes && !currentFieldOversizeReported {
-            // The whole field arrived in one piece: the size check between pieces never saw it.
-            onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: index + 1,
-                                 detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
-            currentFieldDamaged = true
+            oversizedWholeField(index)
         }
         if index < options.maxFieldsPerRecord {
             if currentFieldDamaged {
-                storage.damaged.insert(index)
-                storage.append(nil, 0, line: fieldStartLine)
+                damagedField(index)
             } else {
                 storage.append(bytes.map(UnsafeRawPointer.init), len, line: fieldStartLine)
             }
@@ -415,6 +411,21 @@ public final class CSVReader {
         currentFieldDamaged = false
         currentFieldOversizeReported = false
         fieldStartLine = line
+    }
+
+    /// The whole field arrived in one piece: the size check between pieces never saw it.
+    /// (Cold paths live out of line, so the per-field callback stays small.)
+    @inline(never)
+    private func oversizedWholeField(_ index: Int) {
+        onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: index + 1,
+                             detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
+        currentFieldDamaged = true
+    }
+
+    @inline(never)
+    private func damagedField(_ index: Int) {
+        storage.damaged.insert(index)
+        storage.append(nil, 0, line: fieldStartLine)
     }
 
     private func recordEnd() {

@@ -229,7 +229,7 @@ public enum NumberParser {
         let exponent = (kind == .rate ? 0 : headerExponent) - fraction
         if significant > 18 || (significant > 0 && exponent > 18 - significant) { return nil }
         let number = ReportedNumber(mantissa: Int64(magnitude), exponent: exponent)
-        if kind == .count && !number.isIntegral { return nil }
+        if kind == .count && exponent < 0 && !number.isIntegral { return nil }
         return number
     }
 
