@@ -16,17 +16,21 @@ struct RuleOptions: ParsableArguments {
     @Option(help: "A standards table (CSV or YAML) whose standards are added to the pack's examples.")
     var standards: String?
 
-    /// Loads everything; a rule-file or standards error is a usage error (exit 2).
+    /// The pack's rule set (empty with `--pack none`).
+    func base() throws -> RuleSet {
+        pack == "none" ? RuleSet(rules: []) : try Packs.load(pack)
+    }
+
+    /// Loads everything; a rule-file or standards error is a usage error (exit 2). A rule file's
+    /// columns are declared on top of the pack's; its rules are added to the pack's.
     func load() throws -> (RuleSet, StandardsTable) {
         var set = RuleSet(rules: [])
         var standards = StandardsTable()
         do {
-            if pack != "none" {
-                set = try Packs.load(pack)
-                standards = StandardsTable.examples
-            }
+            set = try base()
+            if pack != "none" { standards = StandardsTable.examples }
             if let path = rules {
-                let user = try RuleFile.load(path: path)
+                let user = try RuleFile.load(path: path, base: set.schema)
                 let ids = Set(set.rules.map(\.id))
                 if let clash = user.rules.first(where: { ids.contains($0.id) }) {
                     throw RuleFileError(file: path, line: clash.line, column: clash.column,
@@ -34,9 +38,10 @@ struct RuleOptions: ParsableArguments {
                 }
                 set.rules += user.rules
                 set.standards.standards += user.standards.standards
+                set.schema = user.schema
             }
             if let path = self.standards {
-                standards.standards += try StandardsTable.load(path: path).standards
+                standards.standards += try StandardsTable.load(path: path, programmes: set.schema.programmes).standards
             }
         } catch let e as RuleFileError {
             throw ValidationError(e.description)
@@ -98,11 +103,13 @@ struct RulesCommand: ParsableCommand {
             abstract: "Check a rule file: syntax, unknown columns and functions, types; rules that contradict each other or can never fail.",
             discussion: "Exit 0 when the file is valid (warnings are printed), 2 when it has errors.")
         @Argument(help: "The rule file.") var file: String
+        @Option(help: "The pack whose columns the file builds on, or 'none'.") var pack: String = "family-welfare"
 
         func run() throws {
             let text: String
-            do { text = try readFile(file) } catch { throw ValidationError("cannot read \(file): \(error)") }
-            let (set, errors) = RuleFile.parse(text, file: file)
+            do { text = try RuleFile.readText(file) } catch { throw ValidationError("cannot read \(file): \(error)") }
+            let base = pack == "none" ? Schema() : ((try? Packs.load(pack))?.schema ?? Schema())
+            let (set, errors) = RuleFile.parse(text, file: file, base: base)
             var out = ""
             for e in errors { out += "\(e.description)\n" }
             let report = RuleLint.check(set)
@@ -128,7 +135,7 @@ func describe(_ r: Rule) -> String {
     s += "  \(r.message.en)\n  \(r.message.zh)\n"
     if let w = r.whenText { s += "  when:   \(w)\n" }
     s += "  assert: \(r.assertText)\n"
-    if let t = r.target { s += "  target: \(t.rawValue)\n" }
+    if let t = r.target { s += "  target: \(t)\n" }
     if let l = r.levels { s += "  levels: \(l.map(\.rawValue).sorted().joined(separator: ", "))\n" }
     if r.inflates { s += "  inflates: an unexplained failure that raises money or beneficiaries is `veto`\n" }
     if !r.tags.isEmpty { s += "  tags:   \(r.tags.joined(separator: ", "))\n" }
@@ -145,11 +152,6 @@ func currentLanguage() -> Language {
     return env.hasPrefix("zh") ? .zh : .en
 }
 
-func readFile(_ path: String) throws -> String {
-    var bytes: [UInt8] = []
-    try ByteFile.read(path) { bytes.append(contentsOf: $0) }
-    return String(decoding: bytes, as: UTF8.self)
-}
 
 extension String {
     func padding(toLength n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }

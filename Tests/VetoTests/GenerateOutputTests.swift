@@ -125,7 +125,7 @@ func genuineCountiesPassVetoCheck(seed: UInt64) throws {
     let planted = try generate(padded)
     let check2 = Checker()
     for f in planted.files { check2.add(bytes: f.bytes, name: f.name) }
-    let failing = Set(check2.finish().verdicts.filter { $0.verdict >= .fail }.map { "\($0.key.unit.code)@\($0.key.period)" })
+    let failing = Set(check2.finish().verdicts.filter { $0.verdict >= .fail }.map { "\($0.key.unit.code)@\($0.key.period?.description ?? "")" })
     let labelled = Set(planted.labels.filter { $0.role == .planted }.map { "\($0.unitCode)@\($0.period)" })
     #expect(!labelled.isEmpty && labelled.isSubset(of: failing))
 }

@@ -35,7 +35,7 @@ import VetoCSV
     let y2019 = "年度,区划代码,出生人数,奖励扶助资金\n2019,623021105000,40,53.376万\n"
     let y2020 = "年度,区划代码,出生人数,奖励扶助资金\n2019,623021105000,38,533760\n2020,623021105000,41,540000\n"
     var o = CheckOptions()
-    o.rules = RuleSet(rules: [])
+    o.rules = RuleSet(rules: [], schema: packSchema)
     let c = Checker(options: o)
     c.add(bytes: Array(y2019.utf8), name: "2019.csv")
     c.add(bytes: Array(y2020.utf8), name: "2020.csv")
@@ -47,13 +47,21 @@ import VetoCSV
     #expect(f?.expected == "40")
     #expect(f?.actual == "38")
     #expect(f?.severity == .fail)
-    #expect(r.verdicts.first { $0.key.period.description == "2019" }?.verdict == .fail)
+    #expect(r.verdicts.first { $0.key.period?.description == "2019" }?.verdict == .fail)
 }
 
-@Test func missingIdentityColumnsAreReported() {
-    let r = check("出生人数\n5\n")
-    #expect(r.findings.map(\.id) == ["header-missing-column", "header-missing-column"])
-    #expect(r.findings.map(\.fields) == [["unit_code"], ["period"]])
+/// A table without unit_code and period is not a failure: every line is its own unit, the
+/// row rules apply, hierarchy and period rules do not.
+@Test func aTableWithoutIdentityColumnsIsCheckedPerLine() {
+    let r = check("出生人数,出生男,出生女\n5,2,3\n7,3,3\n")
+    #expect(!r.findings.contains { $0.id.hasPrefix("header-missing") })
+    #expect(r.verdicts.map(\.verdict) == [.pass, .fail])
+    #expect(r.verdicts.map(\.key.unit.code) == ["line 2", "line 3"])
+    #expect(r.findings.first { $0.id == "sum.births_sex" }?.line == 3)
+    #expect(tally(r, "sum.births_sex") == RuleTally(holds: 1, fails: 1))
+    #expect(tally(r, "link.reward")?.notApplicable == 2)
+    #expect(tally(r, "hier.births")?.notApplicable == 2)
+    #expect(r.worst == .fail)
 }
 
 @Test func unknownColumnsAreKeptByName() {

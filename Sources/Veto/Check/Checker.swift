@@ -1,22 +1,53 @@
 import VetoCSV
 
+/// How one rule fared over the rows of a run.
+public struct RuleTally: Sendable, Equatable {
+    public var holds = 0
+    public var fails = 0
+    public var notChecked = 0
+    public var notApplicable = 0
+
+    public init(holds: Int = 0, fails: Int = 0, notChecked: Int = 0, notApplicable: Int = 0) {
+        self.holds = holds
+        self.fails = fails
+        self.notChecked = notChecked
+        self.notApplicable = notApplicable
+    }
+}
+
+/// The result of one rule on one row.
+public enum RuleOutcome: Sendable, Equatable {
+    case holds
+    case notApplicable
+    case notChecked(UnknownReason)
+    case fails
+}
+
 /// Everything `veto check` learned from its inputs.
 public struct CheckResult: Sendable {
     public var inputs: [InputSummary] = []
     /// Inputs that could not be read at all (exit code 3).
     public var unreadable: [CSVReadError] = []
+    /// The findings kept (at most `--max-findings`, the most severe first), in input order.
     public var findings: [Finding] = []
-    /// Findings beyond `maxFindings`, counted but not kept.
+    /// Findings counted but not kept.
     public var droppedFindings = 0
+    /// Of those, how many per id and severity.
+    public var dropped: [(id: String, severity: Severity, count: Int)] = []
+    /// Every finding of the run, kept or not, by severity.
+    public var severityCounts: [Severity: Int] = [:]
     public var verdicts: [(key: UnitPeriod, verdict: Verdict)] = []
     public var rules: [(id: String, tally: RuleTally)] = []
-    /// Display names by unit code, as the inputs give them.
+    /// Display names by unit, as the inputs give them.
     public var unitNames: [String: String] = [:]
 
-    /// The highest severity among all findings (info included), nil when there are none.
-    public var worst: Severity? { findings.map(\.severity).max() }
+    /// The highest severity among all findings of the run (info included), kept or not.
+    public var worst: Severity? {
+        Severity.allCases.reversed().first { (severityCounts[$0] ?? 0) > 0 }
+    }
 
-    public func count(_ s: Severity) -> Int { findings.filter { $0.severity == s }.count }
+    /// How many findings of severity `s` the run produced (kept or not).
+    public func count(_ s: Severity) -> Int { severityCounts[s] ?? 0 }
 }
 
 public struct CheckOptions: Sendable {
@@ -25,7 +56,7 @@ public struct CheckOptions: Sendable {
     public var rules: RuleSet
     /// Per-person standards: the pack's examples, the rule file's, and a `--standards` table.
     public var standards: StandardsTable
-    /// At most this many findings are kept; the rest are counted.
+    /// At most this many findings are kept (the most severe first); all are counted.
     public var maxFindings = 100_000
 
     public init() {
@@ -35,37 +66,135 @@ public struct CheckOptions: Sendable {
     }
 }
 
-/// Runs the report-table inputs through the reader and the row rules, and gives each
-/// unit-period its verdict. Streams each input; keeps one small record per unit-period.
+/// Checks report tables in one streaming pass. Each row is read into a reused cell buffer and
+/// every rule that can be decided on arrival is evaluated there and then (row rules, and period
+/// links whose previous period was already read); what the rules must remember across rows is
+/// kept compactly: per unit-period its verdict and the columns `prev.` reads, per parent-period
+/// the sums of the columns `sum(children.X)` reads. Rows whose rules need what is still to come
+/// (a parent's children, a previous period not yet read, a group aggregate) are held, as cells,
+/// until it comes or the inputs end.
+///
+/// - Complexity: time O(rows × rule instructions); memory O(unit-periods × prev columns +
+///   parent-periods × child columns + rows held), never O(rows) for row and link rules on
+///   period-ordered input.
 public final class Checker {
     public let options: CheckOptions
+    let program: Program
+    let schema: Schema
+    private let machine = TapeMachine()
+    private var sink: FindingSink
     private var result = CheckResult()
-    /// Report-table rows are kept until every input is read: rules look at child units and
-    /// previous periods from any input. (One small record per row; a county's ten years of
-    /// villages is thousands of rows.)
-    private var rows: [Row] = []
     private var files: [String] = []
-    private var worstByKey: [UnitPeriod: Severity] = [:]
-    private var firstSeen: [UnitPeriod: (file: String, line: Int, row: Int)] = [:]
+    private var bindings: [TableBinding] = []
+    private var tallies: [RuleTally]
+    private let standards: StandardsTable
+    private let flags: UnsafeMutablePointer<UInt8>
+    private var packer = KeyPacker()
+
+    // Unit-period table (structure of arrays, by slot).
+    private var upIndex: [UInt64: Int32] = [:]
+    private var upKey: [UInt64] = []
+    private var upWorst: [UInt8] = []
+    private var upFirst: [UInt64] = []          // input << 40 | line of the first row
+    private var upPrint: [UInt64] = []          // fingerprint of the first row's figures
+    private var upPrev: [Cell] = []             // slot × prevColumns.count
+
+    // Parent-period child sums.
+    private var parIndex: [UInt64: Int32] = [:]
+    private var parCount: [Int32] = []
+    private var parSums: [FixedInterval] = []   // slot × childColumns.count
+    private var parMissing: [Bool] = []
+    private var parOverflow: [Bool] = []
+
+    // Rows held until what their rules need has been read.
+    struct Held {
+        var slot: Int32
+        var key: UInt64
+        var input: Int32
+        var line: Int32
+        var unit: UnitKey
+        var period: Period?
+        var cells: [Cell]
+        /// Outcomes decided on arrival (row rules); nil where the rule waits.
+        var outcomes: [RuleOutcome?]
+        var waitsForChildren: Bool
+        var waitsForTable: Bool
+        var first: Bool
+        var uniqueHashes: [UInt64]
+        var groupKeys: [UInt64]
+    }
+    private var held: [Held?] = []
+    private var waitingForPrevious: [UInt64: [Int]] = [:]
+
+    // Table rules: aggregates per (slot, group) and uniqueness counts.
+    private var aggValues: [[UInt64: [ExactDecimal]]] = []
+    private var aggSums: [[UInt64: (sum: FixedInterval, n: Int, missing: Int)]] = []
+    private var uniqueCounts: [[UInt64: Int]] = []
+
+    // The row being evaluated (read by the frame's closures).
+    private var currentCode = ""
+    private var currentPeriod: Period?
+    private var currentRecord: CSVRecord?
+    private var currentBinding: TableBinding?
+    private var stdCache: [ExactDecimal??]
+
     /// Input findings of the record being read, given the unit and period of its row once known.
     private var pendingLineFindings: [Finding] = []
 
+    /// Failing `X = sum(children.X)` findings, kept aside until a second pass over the inputs has
+    /// looked for one child whose single typo balances the sum (bounded by such failures).
+    private var hierarchyFailures: [(finding: Finding, slot: Int32?, parent: UnitPeriod, column: Int, reported: ReportedNumber)] = []
+    /// Revised rows (the same unit-period again with other figures), completed by the second pass
+    /// with the figures that changed (bounded by such rows).
+    private var revisions: [(finding: Finding, slot: Int32, input: Int, first: UInt64, cells: [Cell])] = []
+    /// Where each input can be read again: a path, or the bytes given to `add(bytes:)`.
+    private var sources: [Source] = []
+    enum Source { case path(String), bytes([UInt8]) }
+
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
+        var set = options.rules
+        // Standards: the pack's examples, the rule file's, and the user's table, by declared programme.
+        var table = options.standards.standards + set.standards.standards
+        for i in table.indices {
+            if let p = set.schema.programme(table[i].programme) { table[i].programme = set.schema.programmes[p].name }
+        }
+        set.standards = StandardsTable([])
+        standards = StandardsTable(table)
+        // A rule set that does not compile was refused when its file was read.
+        program = (try? Program(rules: set)) ?? Program(empty: set.schema)
+        schema = program.schema
+        sink = FindingSink(cap: options.maxFindings)
+        tallies = Array(repeating: RuleTally(), count: program.rules.count)
+        flags = .allocate(capacity: max(1, program.flags.count))
+        flags.initialize(from: program.flags, count: program.flags.count)
+        stdCache = Array(repeating: nil, count: schema.programmes.count)
+        aggValues = Array(repeating: [:], count: program.aggregates.count)
+        aggSums = Array(repeating: [:], count: program.aggregates.count)
+        uniqueCounts = Array(repeating: [:], count: program.uniques.count)
     }
+
+    deinit { flags.deallocate() }
+
+    // MARK: Inputs
 
     /// Reads and checks one input. An input that cannot be opened is recorded, not thrown.
     public func add(path: String, display: String? = nil) {
         let index = files.count
         let name = display ?? (path == "-" ? "<stdin>" : path)
         files.append(name)
+        sources.append(.path(path))
+        bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
+        let reader = TableReader(schema: schema, file: name, input: index,
+                                 onRow: { [unowned self] row in self.row(&row) },
+                                 onFinding: { [unowned self] f in self.finding(f) })
         do {
-            let summary = try SubmissionReader.read(
-                path: path, display: name, input: index, options: options.reader,
-                onRow: { [unowned self] row in self.row(row, file: name) },
-                onFinding: { [unowned self] f in self.finding(f) })
+            let s = try CSVReader.read(path: path, options: options.reader, onRecord: { [unowned self] r in
+                reader.record(r)
+                if r.index == 0 { self.bindings[index] = reader.binding }
+            }, onFinding: reader.csvFinding)
             flushPending()
-            result.inputs.append(summary)
+            result.inputs.append(Self.summary(s, file: name, rows: reader.rows))
         } catch {
             flushPending()
             result.unreadable.append(error)
@@ -76,30 +205,29 @@ public final class Checker {
     public func add(bytes: [UInt8], name: String) {
         let index = files.count
         files.append(name)
-        let sub = SubmissionReader(file: name, input: index,
-                                   onRow: { [unowned self] row in self.row(row, file: name) },
-                                   onFinding: { [unowned self] f in self.finding(f) })
-        let reader = CSVReader(options: options.reader, onRecord: sub.record, onFinding: sub.csvFinding)
-        bytes.withUnsafeBytes { reader.feed($0) }
-        let s = reader.finish()
+        sources.append(.bytes(bytes))
+        bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
+        let reader = TableReader(schema: schema, file: name, input: index,
+                                 onRow: { [unowned self] row in self.row(&row) },
+                                 onFinding: { [unowned self] f in self.finding(f) })
+        let csv = CSVReader(options: options.reader, onRecord: { [unowned self] r in
+            reader.record(r)
+            if r.index == 0 { self.bindings[index] = reader.binding }
+        }, onFinding: reader.csvFinding)
+        bytes.withUnsafeBytes { csv.feed($0) }
+        let s = csv.finish()
         flushPending()
-        result.inputs.append(sub.summary(s))
+        result.inputs.append(Self.summary(s, file: name, rows: reader.rows))
     }
 
-    public func finish() -> CheckResult {
-        let standards = StandardsTable(options.standards.standards + options.rules.standards.standards)
-        let engine = RuleEngine(rules: options.rules.rules, standards: standards)
-        let tallies = engine.run(rows: rows, files: files) { keep($0) }
-        // Where no previous period was read, say what opening stock the figures imply.
-        let keys = Set(rows.compactMap(\.key))
-        for r in rows {
-            if let k = r.key, keys.contains(UnitPeriod(unit: k.unit, period: k.period.previous)) { continue }
-            impliedOpenings(r, file: r.input < files.count ? files[r.input] : "")
-        }
-        result.verdicts = worstByKey.keys.sorted().map { ($0, Verdict(worstByKey[$0])) }
-        result.rules = zip(options.rules.rules, tallies).map { ($0.id, $1) }
-        return result
+    static func summary(_ s: CSVInputSummary, file: String, rows: Int) -> InputSummary {
+        let d: String = s.delimiter == 0x09 ? "\\t" : String(UnicodeScalar(s.delimiter))
+        return InputSummary(file: file, rows: rows, encoding: s.encoding.rawValue, hadBOM: s.hadBOM,
+                            encodingNote: s.encodingNote, delimiter: d, lines: s.lines, bytes: s.bytes, blankLines: s.blankLines,
+                            columns: [])
     }
+
+    // MARK: Findings
 
     /// Input findings wait for their record's row, so that those without a unit (a ragged
     /// row, a NUL byte) get the row's unit and period, and all keep the order they came in.
@@ -108,90 +236,653 @@ public final class Checker {
             pendingLineFindings.append(f)
             return
         }
-        keep(f)
+        keep(f, slot: nil)
     }
 
-    private func keep(_ f: Finding) {
-        if let u = f.unitCode, let ps = f.period, let unit = try? UnitCode.parse(u).get(), let p = Period.parse(ps) {
-            let key = UnitPeriod(unit: unit, period: p)
-            worstByKey[key] = max(worstByKey[key] ?? .info, f.severity)
+    private func keep(_ f: Finding, slot: Int32?) {
+        if let s = slot {
+            let i = Int(s)
+            upWorst[i] = max(upWorst[i], UInt8(f.severity.rawValue))
         }
-        if result.findings.count < options.maxFindings {
-            result.findings.append(f)
-        } else {
-            result.droppedFindings += 1
-        }
+        sink.add(f)
     }
 
-    private func flushPending(for row: Row? = nil) {
+    private func flushPending(row: RowView? = nil, key: UnitPeriod? = nil, slot: Int32? = nil) {
         guard !pendingLineFindings.isEmpty else { return }
         for var f in pendingLineFindings {
-            if let row, f.unitCode == nil, let line = f.line, line >= row.line, line <= row.endLine {
-                f.unitCode = row.unitCode?.code
-                f.period = row.period?.description
+            var s: Int32?
+            if let row, let line = f.line, line >= row.line, line <= row.endLine {
+                if f.unitCode == nil { f.unitCode = key?.unit.code }
+                if f.period == nil { f.period = key?.period?.description }
+                s = slot
             }
-            keep(f)
+            keep(f, slot: s)
         }
-        pendingLineFindings.removeAll()
+        pendingLineFindings.removeAll(keepingCapacity: true)
     }
 
-    private func row(_ row: Row, file: String) {
-        flushPending(for: row)
-        if let u = row.unitCode, let n = row.unitName, !n.isEmpty, result.unitNames[u.code] == nil {
-            result.unitNames[u.code] = n
-        }
-        rows.append(row)
-        // Without a unit and period a row gets no verdict; its findings say why.
-        guard let key = row.key else { return }
-        if let first = firstSeen[key] {
-            let changed = Self.revisedFields(rows[first.row], row)
-            if changed.isEmpty {
-                keep(InputFindings.duplicate(row, first: (first.file, first.line), file: file))
+    // MARK: Rows
+
+    private func unitKey(_ row: RowView) -> UnitKey? {
+        if let u = row.unit, row.binding.textKeyColumns.isEmpty { return .code(u) }
+        if let t = row.unitText { return .text(t) }
+        if row.binding.keyIsLine { return .line(input: row.input, line: row.line) }
+        if row.binding.unitColumn == nil && row.period != nil { return .text("") }
+        return nil
+    }
+
+    private func row(_ row: inout RowView) {
+        let unit = unitKey(row)
+        // Without an identity (an unreadable code or period) a row gets no verdict; its findings
+        // say why. Its row rules are still evaluated.
+        let hasPeriodColumn = row.binding.periodColumn != nil
+        let key: UnitPeriod? = unit.flatMap { u in (hasPeriodColumn && row.period == nil) ? nil : UnitPeriod(unit: u, period: row.period) }
+        var slot: Int32?
+        var first = false
+        var id: UInt64 = 0
+        if let key {
+            id = packer.pack(key)
+            let print = fingerprint(row.cells)
+            if let s = upIndex[id] {
+                slot = s
+                let firstAt = upFirst[Int(s)]
+                let file = files[Int(firstAt >> 40)], line = Int(firstAt & 0xFF_FFFF_FFFF)
+                flushPending(row: row, key: key, slot: s)
+                if upPrint[Int(s)] == print {
+                    keep(InputFindings.duplicate(unit: key.unit.code, period: key.period?.description, line: row.line,
+                                                 first: (file, line), file: files[row.input]), slot: s)
+                } else {
+                    let f = InputFindings.revision(unit: key.unit.code, period: key.period?.description, line: row.line,
+                                                   first: (file, line), file: files[row.input])
+                    upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue))
+                    revisions.append((f, s, row.input, firstAt, Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))))
+                }
             } else {
-                keep(InputFindings.revision(row, first: (first.file, first.line), changes: changed, file: file))
+                let s = Int32(upKey.count)
+                slot = s
+                first = true
+                upIndex[id] = s
+                upKey.append(id)
+                upWorst.append(0)
+                upFirst.append(UInt64(row.input) << 40 | UInt64(row.line))
+                upPrint.append(print)
+                for c in program.prevColumns { upPrev.append(row.cells[c]) }
+                flushPending(row: row, key: key, slot: s)
+            }
+            if let u = key.unit.unitCode, let n = row.unitName, !n.isEmpty, result.unitNames[u.code] == nil {
+                result.unitNames[u.code] = n
             }
         } else {
-            firstSeen[key] = (file, row.line, rows.count - 1)
-            if worstByKey[key] == nil { worstByKey[key] = .info }
+            flushPending(row: row)
+        }
+        // A first row adds to its parent's child sums.
+        if first, !program.childColumns.isEmpty, let u = unit?.unitCode, let parent = u.parent {
+            addToParent(UnitPeriod(unit: .code(parent), period: row.period), row.cells)
+        }
+        for (k, agg) in program.aggregates.enumerated() {
+            addToAggregate(k, agg, row)
+        }
+        var uniqueHashes: [UInt64] = []
+        for (k, cols) in program.uniques.enumerated() {
+            let h = tupleHash(cols, row)
+            uniqueHashes.append(h)
+            uniqueCounts[k][h, default: 0] += 1
+        }
+        evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, first: first, uniqueHashes: uniqueHashes)
+        // A row waiting for this period as its previous one can now be decided.
+        if first, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)), let waiting = waitingForPrevious.removeValue(forKey: nextID) {
+            for h in waiting { resolveHeld(h) }
         }
     }
 
-    /// Figures a later row of the same unit and period reports differently (by value, not by
-    /// how it is written: 53.376万 and 533760 are the same figure).
-    static func revisedFields(_ a: Row, _ b: Row) -> [(Field, String, String)] {
-        var out: [(Field, String, String)] = []
-        for f in Field.allCases where f.numberKind != nil {
-            let x = a.number(f), y = b.number(f)
-            switch (x, y) {
-            case (let x?, let y?) where !x.hasSameValue(as: y):
-                out.append((f, ExactDecimal(x).description, ExactDecimal(y).description))
-            case (nil, let y?) where a[f] != nil:
-                out.append((f, "", ExactDecimal(y).description))
-            case (let x?, nil) where b[f] != nil:
-                out.append((f, ExactDecimal(x).description, ""))
-            default: continue
+    private func fingerprint(_ cells: UnsafeMutablePointer<Cell>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in 0..<schema.columns.count where schema.columns[c].isNumeric || isCategory(c) {
+            let cell = cells[c]
+            var m = UInt64(bitPattern: cell.mantissa), e = Int(cell.exponent)
+            if cell.state == .number && m != 0 {
+                while m % 10 == 0 && Int64(bitPattern: m) != 0 { m /= 10; e += 1 }   // value, not spelling
+            } else if cell.state == .number {
+                e = 0
+            }
+            for v in [UInt64(cell.state.rawValue), m, UInt64(bitPattern: Int64(e))] {
+                h = (h ^ v) &* 0x100_0000_01b3
             }
         }
-        return out
+        return h
     }
 
-    private func impliedOpenings(_ row: Row, file: String) {
-        let programmes: [(String, Field, Field, Field, Field, String, String)] = [
-            ("flow.reward", .reward_prev, .reward_added, .reward_exited, .reward_total, "奖励扶助", "reward support"),
-            ("flow.special", .special_prev, .special_added, .special_exited, .special_total, "特别扶助", "special support"),
-        ]
-        for (id, prev, added, exited, total, zh, en) in programmes {
-            guard row.number(prev) == nil, let tn = row.number(total), let an = row.number(added),
-                  let xn = row.number(exited) else { continue }
-            let implied = ExactDecimal(tn) - ExactDecimal(an) + ExactDecimal(xn)
-            let t = ExactDecimal(tn).grouped(), a = ExactDecimal(an).grouped(), x = ExactDecimal(xn).grouped()
-            keep(Finding(id: id + ".implied-opening", kind: .rule, severity: .info, file: file, line: row.line,
-                         column: row.column(total), unitCode: row.unitCode?.code, period: row.period?.description,
-                         fields: [prev.rawValue, added.rawValue, exited.rawValue, total.rawValue],
-                         expected: implied.description,
-                         message: Message(
-                            zh: "\(zh)上年人数未报告；由 \(t) − \(a) + \(x) 推得 \(implied.grouped())，应与上年报告的人数一致",
-                            en: "\(en) opening stock not reported; \(t) − \(a) + \(x) implies \(implied.grouped()), which must equal last period's reported closing stock")))
+    private func isCategory(_ c: Int) -> Bool {
+        if case .category = schema.columns[c].type { return true }
+        return false
+    }
+
+    private func tupleHash(_ cols: [Int], _ row: RowView) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in cols {
+            let text = schema.columns[c].isNumeric ? (row.cells[c].number.map { ExactDecimal($0).description } ?? "\u{0}NA") : row.text(c)
+            for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0xFF) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    private func groupKey(_ cols: [Int], _ row: RowView) -> UInt64 { cols.isEmpty ? 0 : tupleHash(cols, row) }
+
+    private func addToParent(_ parent: UnitPeriod, _ cells: UnsafeMutablePointer<Cell>) {
+        let id = packer.pack(parent)
+        let n = program.childColumns.count
+        let s: Int
+        if let i = parIndex[id] { s = Int(i) } else {
+            s = parCount.count
+            parIndex[id] = Int32(s)
+            parCount.append(0)
+            parSums.append(contentsOf: repeatElement(FixedInterval(point: 0), count: n))
+            parMissing.append(contentsOf: repeatElement(false, count: n))
+            parOverflow.append(contentsOf: repeatElement(false, count: n))
+        }
+        parCount[s] += 1
+        for (k, c) in program.childColumns.enumerated() {
+            let i = s * n + k
+            guard cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
+                parMissing[i] = true
+                continue
+            }
+            if let lo = Fixed.add(parSums[i].lo, v.lo), let hi = Fixed.add(parSums[i].hi, v.hi) {
+                parSums[i] = FixedInterval(lo: lo, hi: hi)
+            } else {
+                parOverflow[i] = true
+            }
+        }
+    }
+
+    private func addToAggregate(_ k: Int, _ agg: (fn: Expr.Aggregate, column: Int, group: [Int]), _ row: RowView) {
+        let g = groupKey(agg.group, row)
+        let cell = row.cells[agg.column]
+        if agg.fn == .median {
+            if let n = cell.number { aggValues[k][g, default: []].append(ExactDecimal(n)) } else { aggValues[k][g, default: []].reserveCapacity(0) }
+            return
+        }
+        var acc = aggSums[k][g] ?? (FixedInterval(point: 0), 0, 0)
+        if cell.state == .number, let v = cellInterval(cell, flags: flags[agg.column]) {
+            switch agg.fn {
+            case .min where acc.n > 0: acc.sum = FixedInterval(lo: min(acc.sum.lo, v.lo), hi: min(acc.sum.hi, v.hi))
+            case .max where acc.n > 0: acc.sum = FixedInterval(lo: max(acc.sum.lo, v.lo), hi: max(acc.sum.hi, v.hi))
+            case .min, .max: acc.sum = v
+            default:
+                if let lo = Fixed.add(acc.sum.lo, v.lo), let hi = Fixed.add(acc.sum.hi, v.hi) { acc.sum = FixedInterval(lo: lo, hi: hi) }
+            }
+            acc.n += 1
+        } else {
+            acc.missing += 1
+        }
+        aggSums[k][g] = acc
+    }
+
+    // MARK: Evaluation
+
+    /// Evaluates what can be decided now; holds the row if some rule must wait.
+    private func evaluateOnArrival(_ row: RowView, unit: UnitKey?, key: UnitPeriod?, id: UInt64, slot: Int32?, first: Bool,
+                                   uniqueHashes: [UInt64]) {
+        let level = unit?.unitCode?.level
+        let canHaveChildren = level.map { $0 != .village } ?? false
+        // The previous period's slot, when already read.
+        var prevSlot: Int32?
+        var prevMayCome = false
+        if let key, let p = key.period, let pid = KeyPacker.withPeriod(id, p.previous) {
+            prevSlot = upIndex[pid]
+            prevMayCome = prevSlot == nil
+        }
+        var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
+        var waitsChildren = false, waitsPrev = false, waitsTable = false
+        currentRecord = row.record
+        currentBinding = row.binding
+        var frame = makeFrame(cells: UnsafePointer(row.cells), code: unit?.unitCode?.code ?? "", period: key?.period ?? row.period)
+        let prevBase = prevSlot.map { Int($0) * program.prevColumns.count }
+        upPrev.withUnsafeBufferPointer { prevBuffer in
+            if let b = prevBase, let base = prevBuffer.baseAddress {
+                frame.prev = base + b
+                frame.prevKnown = true
+            }
+            for (r, rule) in program.rules.enumerated() {
+                if let levels = rule.rule.levels, let level, !levels.contains(level) { outcomes[r] = .notApplicable; continue }
+                if rule.tableLevel { continue }
+                if rule.needs.contains(.children) {
+                    if canHaveChildren && key != nil { waitsChildren = true; continue }
+                    frame.childrenKnown = true
+                    frame.childCount = 0
+                }
+                if rule.needs.contains(.previous) {
+                    if key?.period == nil { outcomes[r] = .notApplicable; continue }
+                    if prevMayCome { waitsPrev = true; continue }
+                }
+                if rule.needs.contains(.table) { waitsTable = true; continue }
+                outcomes[r] = decide(rule, frame)
+            }
+        }
+        let hold = waitsChildren || waitsPrev || waitsTable
+        if !hold {
+            finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
+                      input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
+            currentRecord = nil
+            return
+        }
+        let cells = Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))
+        let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
+                     unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period, cells: cells,
+                     outcomes: outcomes, waitsForChildren: waitsChildren, waitsForTable: waitsTable, first: first,
+                     uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
+        held.append(h)
+        if waitsPrev, let p = key?.period, let pid = KeyPacker.withPeriod(id, p.previous), !waitsChildren, !waitsTable {
+            waitingForPrevious[pid, default: []].append(held.count - 1)
+        }
+        currentRecord = nil
+    }
+
+    private func makeFrame(cells: UnsafePointer<Cell>, code: String, period: Period?) -> Frame {
+        currentCode = code
+        currentPeriod = period
+        for i in stdCache.indices { stdCache[i] = nil }
+        var f = Frame(cells: cells, flags: UnsafePointer(flags))
+        f.standard = { [unowned self] p in self.standard(p) }
+        f.text = { [unowned self] c in self.text(c) }
+        return f
+    }
+
+    private func standard(_ p: Int) -> ExactDecimal? {
+        if let cached = stdCache[p] { return cached }
+        guard let period = currentPeriod, p < schema.programmes.count else { return nil }
+        let s = standards.lookup(schema.programmes[p].name, period: period, code: currentCode)?.amount(for: period)
+        stdCache[p] = .some(s)
+        return s
+    }
+
+    private func text(_ c: Int) -> String {
+        guard let r = currentRecord, let b = currentBinding, c < b.fieldOf.count, let f = b.fieldOf[c], f < r.storedCount else { return "" }
+        return r.string(f)
+    }
+
+    /// One rule on one row, given what the frame holds.
+    private func decide(_ rule: CompiledRule, _ frame: Frame) -> RuleOutcome {
+        machine.resetReason()
+        if let w = rule.when {
+            switch machine.truth(w, frame) {
+            case false?: return .notApplicable
+            case nil: return .notChecked(machine.reason)
+            case true?: break
+            }
+        }
+        guard let a = rule.assert else {
+            // A note: decided when its value is known.
+            return machine.number(rule.note ?? a0, frame) != nil ? .holds : .notChecked(machine.reason)
+        }
+        machine.resetReason()
+        switch machine.truth(a, frame, tolerance: rule.tolerance) {
+        case true?: return .holds
+        case false?: return .fails
+        case nil: return .notChecked(machine.reason)
+        }
+    }
+
+    private let a0 = Tape(code: [], maxDepth: 0, numberSets: [], textSets: [], texts: [], regexes: [])
+
+    /// A held row whose wait is over (or the inputs ended: what never came is unknown).
+    private func resolveHeld(_ h: Int) {
+        guard var row = held[h] else { return }
+        held[h] = nil
+        let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
+        let parent = parentSlot(of: row.unit, period: row.period)
+        let childCount = parent.map { Int(parCount[Int($0)]) } ?? 0
+        row.cells.withUnsafeBufferPointer { cellBuffer in
+            guard let cells = cellBuffer.baseAddress else { return }
+            var frame = makeFrame(cells: cells, code: row.unit.unitCode?.code ?? "", period: row.period)
+            frame.childrenKnown = true
+            frame.childCount = childCount
+            let unique = row.uniqueHashes.enumerated().map { (k, h) in (uniqueCounts[k][h] ?? 0) <= 1 }
+            let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: row.groupKeys[k]) }
+            let n = program.childColumns.count
+            parSums.withUnsafeBufferPointer { sums in
+                parMissing.withUnsafeBufferPointer { missing in
+                    upPrev.withUnsafeBufferPointer { prevBuffer in
+                        unique.withUnsafeBufferPointer { u in
+                            aggs.withUnsafeBufferPointer { ag in
+                                if let p = parent, let s = sums.baseAddress, let m = missing.baseAddress {
+                                    frame.childSums = s + Int(p) * n
+                                    frame.childMissing = m + Int(p) * n
+                                }
+                                if let p = prevSlot, let base = prevBuffer.baseAddress {
+                                    frame.prev = base + Int(p) * program.prevColumns.count
+                                    frame.prevKnown = true
+                                }
+                                frame.unique = u.baseAddress
+                                frame.aggregates = ag.baseAddress
+                                for (r, rule) in program.rules.enumerated() where row.outcomes[r] == nil && !rule.tableLevel {
+                                    if rule.needs.contains(.previous) && row.period == nil { row.outcomes[r] = .notApplicable; continue }
+                                    row.outcomes[r] = decide(rule, frame)
+                                }
+                                finishRow(outcomes: row.outcomes, cells: cells, unit: row.unit, period: row.period,
+                                          slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
+                                          prevSlot: prevSlot, parent: parent)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func aggregate(_ k: Int, _ a: (fn: Expr.Aggregate, column: Int, group: [Int]), group g: UInt64) -> Slot {
+        if a.fn == .median {
+            guard var vs = aggValues[k][g], !vs.isEmpty else { return .unknown }
+            vs.sort()
+            let m = vs.count / 2
+            let med = vs.count % 2 == 1 ? vs[m] : ((vs[m - 1] + vs[m]).divided(by: ExactDecimal(integer: 2), digits: 12) ?? vs[m])
+            guard let v = Fixed.scaled(med) else { return .unknown }
+            return Slot(v: FixedInterval(point: v), tag: .number)
+        }
+        guard let acc = aggSums[k][g] else { return .unknown }
+        switch a.fn {
+        case .count: return Slot(v: FixedInterval(point: Int128(acc.n) * FixedInterval.one), tag: .number)
+        case .sum, .min, .max: return acc.n > 0 ? Slot(v: acc.sum, tag: .number) : .unknown
+        case .mean:
+            guard acc.n > 0, let v = Fixed.divide(acc.sum, FixedInterval(point: Int128(acc.n) * FixedInterval.one)) else { return .unknown }
+            return Slot(v: v, tag: .number)
+        case .median: return .unknown
+        }
+    }
+
+    /// Tallies a row's outcomes and emits its findings: violations localised together (which
+    /// field is wrong, a typo, whether it inflates), and notes.
+    private func finishRow(outcomes: [RuleOutcome?], cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
+                           input: Int, line: Int, prevSlot: Int32?, parent: Int32?) {
+        var failing: [Int] = []
+        for (r, o) in outcomes.enumerated() {
+            guard let o else { continue }
+            switch o {
+            case .holds:
+                tallies[r].holds += 1
+                if program.rules[r].rule.note != nil, program.rules[r].rule.assert == nil {
+                    emitNote(program.rules[r], cells: cells, unit: unit, period: period, slot: slot, input: input, line: line,
+                             prevSlot: prevSlot)
+                }
+            case .notApplicable: tallies[r].notApplicable += 1
+            case .fails:
+                tallies[r].fails += 1
+                failing.append(r)
+            case .notChecked(let why):
+                tallies[r].notChecked += 1
+                if case .noStandard(let p) = why, program.rules[r].implied != nil {
+                    emitImplied(program.rules[r], programme: p, cells: cells, unit: unit, period: period, slot: slot, input: input,
+                                line: line, prevSlot: prevSlot)
+                }
+            }
+        }
+        guard !failing.isEmpty else { return }
+        let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line,
+                             prevSlot: prevSlot, parent: parent)
+        var findings = ctx.violations(failing, outcomes: outcomes)
+        for f in findings.indices { findings[f].file = files[input] }
+        for (k, f) in findings.enumerated() {
+            let rule = program.rules[failing[k]]
+            if f.typo == nil, let u = unit?.unitCode, let c = Self.childSumColumn(rule, schema), let n = cells[c].number {
+                hierarchyFailures.append((f, slot, UnitPeriod(unit: .code(u), period: period), c, n))
+                continue
+            }
+            keep(f, slot: slot)
+        }
+    }
+
+    /// The column of a rule `X = sum(children.X)`.
+    static func childSumColumn(_ rule: CompiledRule, _ schema: Schema) -> Int? {
+        guard case .compare([.eq], let operands)? = rule.rule.assert, operands.count == 2,
+              case .column(let f) = operands[0], case .childSum(let g) = operands[1], f == g else { return nil }
+        return schema.index(of: f)
+    }
+
+    // MARK: Second pass: a child's typo
+
+    /// Reads the inputs again, only for what findings need and the pass did not keep: the first
+    /// row of a revised unit-period (which figures changed), and the children of parents whose
+    /// sums failed, to report a child whose single keystroke (a swap, a dropped or doubled digit, a 万/元 slip, a sign)
+    /// balances the sum exactly: the parent is not wrong, that child is. Standard input cannot be
+    /// read twice: there the parent's finding stands as it is.
+    private func secondPass() {
+        guard !hierarchyFailures.isEmpty || !revisions.isEmpty else { return }
+        var firstRows: [UInt64: [Int]] = [:]
+        for (i, r) in revisions.enumerated() { firstRows[r.first, default: []].append(i) }
+        var firstCells: [Int: [Cell]] = [:]
+        var wanted: [UInt64: [Int]] = [:]
+        for (i, h) in hierarchyFailures.enumerated() { wanted[packer.pack(h.parent), default: []].append(i) }
+        struct Child { var code: String; var input: Int; var line: Int; var field: Int?; var value: ReportedNumber? }
+        var children: [Int: [Child]] = [:]
+        for (input, source) in sources.enumerated() {
+            if case .path("-") = source { continue }
+            let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
+                if let list = firstRows[UInt64(input) << 40 | UInt64(row.line)] {
+                    for i in list { firstCells[i] = Array(UnsafeBufferPointer(start: row.cells, count: self.schema.columns.count)) }
+                }
+                guard let u = row.unit, let p = u.parent else { return }
+                var pk = self.packer
+                guard let list = wanted[pk.pack(UnitPeriod(unit: .code(p), period: row.period))] else { return }
+                // Only a first occurrence counts in the parent's sum.
+                let own = pk.pack(UnitPeriod(unit: .code(u), period: row.period))
+                guard let s = self.upIndex[own], self.upFirst[Int(s)] == UInt64(input) << 40 | UInt64(row.line) else { return }
+                for i in list {
+                    let c = self.hierarchyFailures[i].column
+                    children[i, default: []].append(Child(code: u.code, input: input, line: row.line, field: row.fieldNumber(c),
+                                                          value: row.cells[c].number))
+                }
+            }, onFinding: { _ in })
+            switch source {
+            case .path(let path):
+                _ = try? CSVReader.read(path: path, options: options.reader, onRecord: reader.record, onFinding: { _ in })
+            case .bytes(let b):
+                let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                b.withUnsafeBytes { csv.feed($0) }
+                _ = csv.finish()
+            }
+        }
+        for (i, r) in revisions.enumerated() {
+            var f = r.finding
+            defer { keep(f, slot: r.slot) }
+            guard let was = firstCells[i] else { continue }
+            var changes: [(String, String, String)] = []
+            for (c, spec) in schema.columns.enumerated() where spec.isNumeric {
+                let x = was[c], y = r.cells[c]
+                switch (x.number, y.number) {
+                case (let a?, let b?) where !a.hasSameValue(as: b):
+                    changes.append((spec.name, ExactDecimal(a).description, ExactDecimal(b).description))
+                case (nil, let b?) where x.state != .absent:
+                    changes.append((spec.name, "", ExactDecimal(b).description))
+                case (let a?, nil) where y.state != .absent:
+                    changes.append((spec.name, ExactDecimal(a).description, ""))
+                default: continue
+                }
+            }
+            guard !changes.isEmpty else { continue }
+            let list = changes.prefix(6).map { "\($0.0) \($0.1.isEmpty ? "—" : $0.1) → \($0.2.isEmpty ? "—" : $0.2)" }
+                .joined(separator: ", ") + (changes.count > 6 ? ", …" : "")
+            f.fields = changes.map(\.0)
+            f.expected = changes[0].1
+            f.actual = changes[0].2
+            f.column = schema.index(of: changes[0].0).flatMap { c in binding(r.input)?.fieldOf[c].map { $0 + 1 } }
+            f.message = Message(zh: f.message.zh.replacingAll("：二者不可能都真实", with: "：\(list)"),
+                                en: f.message.en.replacingAll(": both cannot be true", with: ": \(list)"))
+        }
+        revisions.removeAll()
+        for (i, h) in hierarchyFailures.enumerated() {
+            var parentFinding = h.finding
+            defer { keep(parentFinding, slot: h.slot) }
+            guard let kids = children[i], !kids.isEmpty, kids.allSatisfy({ $0.value != nil }) else { continue }
+            let spec = schema.columns[h.column]
+            var figures = [Figure(name: "parent", reported: h.reported, isCount: spec.type == .count, isRate: spec.type == .rate, exact: spec.exact)]
+            var terms: [(variable: String, coefficient: ExactDecimal)] = [("parent", ExactDecimal(integer: 1))]
+            for (k, c) in kids.enumerated() {
+                guard let v = c.value else { continue }
+                figures.append(Figure(name: "child\(k)", reported: v, isCount: spec.type == .count, isRate: spec.type == .rate, exact: spec.exact))
+                terms.append(("child\(k)", ExactDecimal(integer: -1)))
+            }
+            let hypotheses = Localizer.typos(figures, [LinearConstraint(terms: terms, lo: .zero, hi: .zero, rule: h.finding.id)])
+            // Only an unambiguous answer: one child, one correction, and not the parent itself.
+            guard !hypotheses.contains(where: { $0.field == "parent" }),
+                  Set(hypotheses.map(\.field)).count == 1, Set(hypotheses.map(\.corrected)).count == 1,
+                  let t = hypotheses.first, let k = Int(t.field.dropFirst("child".count)), k < kids.count,
+                  let was = kids[k].value else { continue }
+            let child = kids[k]
+            let col = spec.name
+            let wasText = ExactDecimal(was).grouped()
+            parentFinding.message = Message(zh: parentFinding.message.zh + "（疑为 \(child.code) 的 \(col) 笔误：\(wasText) 应为 \(t.corrected)）",
+                                            en: parentFinding.message.en + " (likely a typo in \(child.code)'s \(col): \(wasText) for \(t.corrected))")
+            parentFinding.likelyWrong = ["\(child.code).\(col)"]
+            parentFinding.severity = min(parentFinding.severity, .fail)
+            let parentCode = h.parent.unit.code
+            let f = Finding(id: h.finding.id, kind: .rule, severity: .fail, file: files[child.input], line: child.line, column: child.field,
+                            unitCode: child.code, period: h.parent.period?.description, fields: [col], expected: t.corrected,
+                            actual: ExactDecimal(was).description, likelyWrong: [col],
+                            typo: TypoHypothesis(field: col, kind: t.kind, corrected: t.corrected),
+                            message: Message(zh: "\(col) 疑为笔误（\(t.kind)）：改为 \(t.corrected) 后上级 \(parentCode) 的合计正好相符",
+                                             en: "\(col) looks mistyped (\(t.kind)): with \(t.corrected) the sum at \(parentCode) balances exactly"))
+            keepLate(f, key: UnitPeriod(unit: .code(UnitCode(code: child.code)), period: h.parent.period))
+        }
+        hierarchyFailures.removeAll()
+    }
+
+    private func emitNote(_ rule: CompiledRule, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
+                          input: Int, line: Int, prevSlot: Int32?) {
+        let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
+        guard let note = rule.rule.note, let v = ctx.value(note) else { return }
+        let value = ctx.mid(v)
+        let (zh, _) = ctx.fill(rule.rule.message.zh, value: value)
+        let (en, _) = ctx.fill(rule.rule.message.en, value: value)
+        let f = Finding(id: rule.rule.id, kind: .rule, severity: .info, file: files[input], line: line,
+                        column: rule.target.flatMap { ctx.fieldNumber($0) }, unitCode: unit?.code, period: period?.description,
+                        fields: rule.columns.map { schema.columns[$0].name }, expected: value.description,
+                        message: Message(zh: zh, en: en))
+        sink.note(f, value: value)
+    }
+
+    private func emitImplied(_ rule: CompiledRule, programme p: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
+                             slot: Int32?, input: Int, line: Int, prevSlot: Int32?) {
+        let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
+        guard let implied = rule.rule.implied, let v = ctx.value(implied) else { return }
+        let mid = ctx.mid(v)
+        let text = mid.grouped(fractionDigits: 2)
+        let name = schema.programmes[p].name
+        let f = Finding(id: rule.rule.id + ".implied", kind: .rule, severity: .info, file: files[input], line: line,
+                        column: rule.target.flatMap { ctx.fieldNumber($0) }, unitCode: unit?.code, period: period?.description,
+                        fields: rule.columns.map { schema.columns[$0].name }, actual: mid.description,
+                        message: Message(zh: "未检查：没有 \(name) 的标准；按报告数推算每人 \(text) 元",
+                                         en: "not checked: no standard for \(name); implied \(text) yuan per person"))
+        sink.note(f, value: mid)
+    }
+
+    // MARK: Finish
+
+    public func finish() -> CheckResult {
+        // Rows still waiting: their previous periods never came, or they waited for children.
+        for h in held.indices where held[h] != nil { resolveHeld(h) }
+        held.removeAll()
+        waitingForPrevious.removeAll()
+        // Whole-table rules: one outcome for the table.
+        for (r, rule) in program.rules.enumerated() where rule.tableLevel {
+            let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: 0) }
+            let empty = [Cell](repeating: .absent, count: max(1, schema.columns.count))
+            let outcome: RuleOutcome = empty.withUnsafeBufferPointer { cells in
+                aggs.withUnsafeBufferPointer { ag in
+                    guard let base = cells.baseAddress else { return .notChecked(.noGroup) }
+                    var frame = makeFrame(cells: base, code: "", period: nil)
+                    frame.aggregates = ag.baseAddress
+                    return decide(rule, frame)
+                }
+            }
+            switch outcome {
+            case .holds: tallies[r].holds += 1
+            case .fails:
+                tallies[r].fails += 1
+                sink.add(Finding(id: rule.rule.id, kind: .rule, severity: rule.rule.severity, file: files.first ?? "",
+                                 message: rule.rule.message))
+            case .notApplicable: tallies[r].notApplicable += 1
+            case .notChecked: tallies[r].notChecked += 1
+            }
+        }
+        secondPass()
+        result.findings = sink.findings { a, b in
+            let ia = files.firstIndex(of: a.file) ?? 0, ib = files.firstIndex(of: b.file) ?? 0
+            if ia != ib { return ia < ib }
+            if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
+            return false
+        }
+        result.droppedFindings = sink.droppedTotal
+        result.dropped = sink.dropped.sorted { $0.key < $1.key }.flatMap { id, counts in
+            counts.enumerated().compactMap { s, n in n > 0 ? (id, Severity(rawValue: s) ?? .info, n) : nil }
+        }
+        for s in Severity.allCases { result.severityCounts[s] = sink.counts[s.rawValue] }
+        var verdicts: [(key: UnitPeriod, verdict: Verdict)] = []
+        verdicts.reserveCapacity(upKey.count)
+        for (i, id) in upKey.enumerated() {
+            let w = upWorst[i]
+            verdicts.append((packer.unpack(id), w == 0 ? .pass : Verdict(Severity(rawValue: Int(w)))))
+        }
+        verdicts.sort { $0.key < $1.key }
+        result.verdicts = verdicts
+        result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
+        return result
+    }
+
+    // MARK: State access for RowContext and the second pass
+
+    var fileNames: [String] { files }
+
+    func prevCells(_ slot: Int32) -> [Cell] {
+        let n = program.prevColumns.count
+        return Array(upPrev[Int(slot) * n..<Int(slot) * n + n])
+    }
+
+    func childState(_ parent: Int32) -> (count: Int, sums: [FixedInterval], missing: [Bool], overflow: [Bool]) {
+        let n = program.childColumns.count
+        let r = Int(parent) * n..<Int(parent) * n + n
+        return (Int(parCount[Int(parent)]), Array(parSums[r]), Array(parMissing[r]), Array(parOverflow[r]))
+    }
+
+    func standardAmount(_ p: Int, period: Period?, code: String) -> ExactDecimal? {
+        guard let period, p < schema.programmes.count else { return nil }
+        return standards.lookup(schema.programmes[p].name, period: period, code: code)?.amount(for: period)
+    }
+
+    func parentSlot(of unit: UnitKey, period: Period?) -> Int32? {
+        guard let u = unit.unitCode else { return nil }
+        var p = packer
+        return parIndex[p.pack(UnitPeriod(unit: .code(u), period: period))]
+    }
+
+    func binding(_ input: Int) -> TableBinding? { input < bindings.count ? bindings[input] : nil }
+
+    /// A finding from the second pass, at the slot of its unit-period.
+    func keepLate(_ f: Finding, key: UnitPeriod) {
+        var p = packer
+        let s = upIndex[p.pack(key)]
+        keep(f, slot: s)
+    }
+}
+
+extension Period {
+    /// The period before this one (2020 → 2019, 2020H1 → 2019H2, 2020Q1 → 2019Q4, 2020-01 → 2019-12).
+    public var previous: Period {
+        switch part {
+        case .year: Period(year: year - 1, part: .year)
+        case .half(let h): h == 1 ? Period(year: year - 1, part: .half(2)) : Period(year: year, part: .half(1))
+        case .quarter(let q): q == 1 ? Period(year: year - 1, part: .quarter(4)) : Period(year: year, part: .quarter(q - 1))
+        case .month(let m): m == 1 ? Period(year: year - 1, part: .month(12)) : Period(year: year, part: .month(m - 1))
+        }
+    }
+
+    /// The period after this one.
+    public var next: Period {
+        switch part {
+        case .year: Period(year: year + 1, part: .year)
+        case .half(let h): h == 2 ? Period(year: year + 1, part: .half(1)) : Period(year: year, part: .half(2))
+        case .quarter(let q): q == 4 ? Period(year: year + 1, part: .quarter(1)) : Period(year: year, part: .quarter(q + 1))
+        case .month(let m): m == 12 ? Period(year: year + 1, part: .month(1)) : Period(year: year, part: .month(m + 1))
         }
     }
 }

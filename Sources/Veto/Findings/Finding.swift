@@ -82,6 +82,8 @@ public struct Finding: Sendable, Equatable {
     public var typo: TypoHypothesis?
     public var pValue: Double?
     public var message: Message
+    /// For a note folded over many rows: how many (the location is the first's).
+    public var count: Int?
 
     public init(id: String, kind: Kind, severity: Severity, file: String, line: Int? = nil, column: Int? = nil,
                 unitCode: String? = nil, period: String? = nil, fields: [String] = [],

@@ -26,15 +26,19 @@ enum InputFindings {
     static func header(_ h: HeaderIssue, file: String) -> Finding {
         let (severity, zh, en): (Severity, String, String)
         switch h.kind {
+        case .missingKey:
+            severity = .fail
+            zh = "缺少声明为行标识（key）的列 \(h.raw)：各行无法按单位区分"
+            en = "the key column \(h.raw) declared by the rules is missing: rows cannot be told apart by unit"
         case .duplicate:
             severity = .fail
-            let what = h.field?.rawValue ?? h.raw
+            let what = h.name ?? h.raw
             zh = "表头重复：“\(h.raw)”与第 \(h.firstColumn ?? 0) 列同为 \(what)；本列按原名保留，不参与检查"
             en = "duplicate header: \"\(h.raw)\" is \(what) like column \(h.firstColumn ?? 0); this column is kept by its own name and not checked"
         case .unitMismatch:
             severity = .fail
             zh = "表头单位与该列不符：“\(h.raw)”"
-            en = "the unit in header \"\(h.raw)\" does not fit column \(h.field?.rawValue ?? h.raw); values are read without it"
+            en = "the unit in header \"\(h.raw)\" does not fit column \(h.name ?? h.raw); values are read without it"
         case .unknownColumn:
             severity = .info
             zh = "未识别的列“\(h.raw)”，按原名保留"
@@ -45,7 +49,7 @@ enum InputFindings {
             en = "column \(h.column) has no header"
         }
         return Finding(id: h.kind.rawValue, kind: .input, severity: severity, file: file, line: 1,
-                       column: h.column, fields: [h.field?.rawValue ?? h.raw], message: Message(zh: zh, en: en))
+                       column: h.column > 0 ? h.column : nil, fields: [h.name ?? h.raw], message: Message(zh: zh, en: en))
     }
 
     static func missingColumn(_ f: Field, file: String) -> Finding {
@@ -56,6 +60,23 @@ enum InputFindings {
     }
 
     static func cell(_ p: NumberProblem, raw: String, field: Field, row: Row, line: Int, column: Int, file: String) -> Finding {
+        cell(p, raw: raw, column: field.rawValue, unit: row.unitCode?.code, period: row.period?.description,
+             line: line, field: column, file: file)
+    }
+
+    /// A category cell whose value is not one of the column's values.
+    static func category(raw: String, values: [String], column: String, unit: String?, period: String?, line: Int, field: Int,
+                         file: String) -> Finding {
+        let shown = raw.count > 40 ? String(raw.prefix(40)) + "…" : raw
+        let list = values.prefix(12).joined(separator: ", ") + (values.count > 12 ? ", …" : "")
+        return Finding(id: "cell-invalid-category", kind: .input, severity: .fail, file: file, line: line, column: field,
+                       unitCode: unit, period: period, fields: [column], actual: raw,
+                       message: Message(zh: "“\(shown)”不是 \(column) 的取值之一（\(list)）",
+                                        en: "\"\(shown)\" is not one of the values of \(column) (\(list))"))
+    }
+
+    static func cell(_ p: NumberProblem, raw: String, column name: String, unit: String?, period: String?, line: Int, field column: Int,
+                     file: String) -> Finding {
         let id: String
         let zh: String, en: String
         let shown = raw.count > 40 ? String(raw.prefix(40)) + "…" : raw
@@ -92,11 +113,12 @@ enum InputFindings {
             en = "\"\(shown)\": \(why.1); read as unreadable, not as 0"
         }
         return Finding(id: id, kind: .input, severity: .fail, file: file, line: line, column: column,
-                       unitCode: row.unitCode?.code, period: row.period?.description,
-                       fields: [field.rawValue], actual: raw, message: Message(zh: zh, en: en))
+                       unitCode: unit, period: period,
+                       fields: [name], actual: raw, message: Message(zh: zh, en: en))
     }
 
-    static func unitCode(_ p: UnitCode.Problem?, raw: String, line: Int, column: Int?, file: String) -> Finding {
+    static func unitCode(_ p: UnitCode.Problem?, raw: String, line: Int, column: Int?, file: String,
+                         name: String = "unit_code") -> Finding {
         let zh: String, en: String
         switch p {
         case nil, .empty?:
@@ -114,14 +136,18 @@ enum InputFindings {
         }
         return Finding(id: p == nil || p == .empty ? "row-missing-unit-code" : "row-invalid-unit-code",
                        kind: .input, severity: .fail, file: file, line: line, column: column,
-                       fields: [Field.unit_code.rawValue], actual: raw, message: Message(zh: zh, en: en))
+                       fields: [name], actual: raw, message: Message(zh: zh, en: en))
     }
 
     static func period(raw: String, row: Row, line: Int, column: Int?, file: String) -> Finding {
+        period(raw: raw, unit: row.unitCode?.code, line: line, column: column, file: file)
+    }
+
+    static func period(raw: String, unit: String?, line: Int, column: Int?, file: String, name: String = "period") -> Finding {
         let missing = raw.allSatisfy { $0 == " " || $0 == "\u{3000}" }
         return Finding(id: missing ? "row-missing-period" : "row-invalid-period", kind: .input, severity: .fail,
-                       file: file, line: line, column: column, unitCode: row.unitCode?.code,
-                       fields: [Field.period.rawValue], actual: raw,
+                       file: file, line: line, column: column, unitCode: unit,
+                       fields: [name], actual: raw,
                        message: missing
                         ? Message(zh: "缺少期别（年度）", en: "no period")
                         : Message(zh: "期别“\(raw)”无法识别（应为 2020、2020H1、2020Q3 或 2020-06）",
@@ -129,21 +155,16 @@ enum InputFindings {
     }
 
     /// The same unit and period again with different figures: one of the two is not true.
-    static func revision(_ row: Row, first: (file: String, line: Int), changes: [(Field, String, String)], file: String) -> Finding {
-        let list = changes.prefix(6).map { "\($0.0.rawValue) \($0.1.isEmpty ? "—" : $0.1) → \($0.2.isEmpty ? "—" : $0.2)" }
-            .joined(separator: ", ") + (changes.count > 6 ? ", …" : "")
-        return Finding(id: "row-revised", kind: .input, severity: .fail, file: file, line: row.line,
-                       column: changes.first.flatMap { row.column($0.0) },
-                       unitCode: row.unitCode?.code, period: row.period?.description,
-                       fields: changes.map(\.0.rawValue), expected: changes.first?.1, actual: changes.first?.2,
-                       message: Message(zh: "同一单位同一期别再次出现且数字不同（首次见于 \(first.file) 第 \(first.line) 行）：\(list)",
-                                        en: "the same unit and period again with different figures (first at \(first.file) line \(first.line)): \(list)"))
+    static func revision(unit: String, period: String?, line: Int, first: (file: String, line: Int), file: String) -> Finding {
+        Finding(id: "row-revised", kind: .input, severity: .fail, file: file, line: line,
+                unitCode: unit, period: period, fields: [],
+                message: Message(zh: "同一单位同一期别再次出现且数字不同（首次见于 \(first.file) 第 \(first.line) 行）：二者不可能都真实",
+                                 en: "the same unit and period again with different figures (first at \(first.file) line \(first.line)): both cannot be true"))
     }
 
-    static func duplicate(_ row: Row, first: (file: String, line: Int), file: String) -> Finding {
-        Finding(id: "row-duplicate", kind: .input, severity: .review, file: file, line: row.line,
-                unitCode: row.unitCode?.code, period: row.period?.description,
-                fields: [Field.unit_code.rawValue, Field.period.rawValue],
+    static func duplicate(unit: String, period: String?, line: Int, first: (file: String, line: Int), file: String) -> Finding {
+        Finding(id: "row-duplicate", kind: .input, severity: .review, file: file, line: line,
+                unitCode: unit, period: period, fields: [],
                 message: Message(zh: "同一单位同一期别重复出现（首次见于 \(first.file) 第 \(first.line) 行）",
                                  en: "the same unit and period again (first at \(first.file) line \(first.line))"))
     }

@@ -65,7 +65,7 @@ public final class NormalizeWriter {
         guard case .number(let n)? = cell else { return "" }
         switch kind {
         case .count: return n.integerString ?? ExactDecimal(n).description
-        case .money: return ExactDecimal(n).description
+        case .money, .number: return ExactDecimal(n).description
         case .rate: return n.description
         }
     }

@@ -166,7 +166,14 @@ public enum NumberParser {
             } else if b == 0xE4, left >= 3, p[i + 1] == 0xBA, p[i + 2] == 0xBF {
                 hasMultiplier = true; unitExponent = 8; i += 3
             } else if b == 0x45 || b == 0x65 {
-                return .invalid(isExponentTail(p, from: i + 1, to: hi) ? .scientificNotation : .notANumber)
+                guard isExponentTail(p, from: i + 1, to: hi) else { return .invalid(.notANumber) }
+                // Other tools write `1e+05`: a number where a column holds any number, a
+                // spreadsheet's lost digits where it holds reported counts or money.
+                guard kind == .number, let e = exponentValue(p, from: i + 1, to: hi) else {
+                    return .invalid(.scientificNotation)
+                }
+                unitExponent = e
+                i = hi
             }
             if !hasPercent, hi - i >= 3, p[i] == 0xE5, p[i + 1] == 0x85, p[i + 2] == 0x83 {
                 hasYuan = true; i += 3
@@ -176,6 +183,9 @@ public enum NumberParser {
 
         // Kind rules.
         switch kind {
+        case .number:
+            if hasPercent { return .invalid(.percentOutsideRate) }
+            if hasYuan { return .invalid(.yuanOutsideMoney) }
         case .count, .money:
             if hasPercent { return .invalid(.percentOutsideRate) }
             if hasYuan && kind == .count { return .invalid(.yuanOutsideMoney) }
@@ -185,7 +195,9 @@ public enum NumberParser {
         }
 
         let exponent: Int
-        if hasMultiplier || hasYuan || kind == .rate {
+        if kind == .number && unitExponent != 0 && !hasMultiplier {
+            exponent = headerExponent + unitExponent - fractionDigits
+        } else if hasMultiplier || hasYuan || kind == .rate {
             exponent = unitExponent - fractionDigits
         } else {
             exponent = headerExponent - fractionDigits
@@ -252,8 +264,15 @@ public enum NumberParser {
         case 1:
             if p[0] == 0x2D { return .dash }
             if p[0] == 0x2F { return .slash }
+        case 2:
+            if p[0] == 0x4E && p[1] == 0x41 { return .na }                                  // NA
         case 3:
+            if p[0] == 0x4E && p[1] == 0x61 && p[2] == 0x4E { return .nan }                 // NaN
+            if p[0] == 0x6E && p[1] == 0x61 && p[2] == 0x6E { return .nan }                 // nan
             return missingToken3(p)
+        case 4:
+            let s = (p[0], p[1], p[2], p[3])
+            if s == (0x4E, 0x55, 0x4C, 0x4C) || s == (0x6E, 0x75, 0x6C, 0x6C) { return .null }  // NULL, null
         case 6:
             let a = missingToken3(p), b = missingToken3(p + 3)
             if a == .emDash && b == .emDash { return .doubleEmDash }
@@ -280,6 +299,20 @@ public enum NumberParser {
         let inside = UnsafeBufferPointer(start: p + start, count: close - start)
         if case .number = parse(inside, kind: .money) { return .invalid(.accountingNegative) }
         return .invalid(.notANumber)
+    }
+
+    /// The exponent after an `E`/`e` (already checked by `isExponentTail`), if it is within ±40.
+    private static func exponentValue(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var i = start
+        var negative = false
+        if p[i] == 0x2B { i += 1 } else if p[i] == 0x2D { negative = true; i += 1 }
+        var v = 0
+        while i < end {
+            v = v * 10 + Int(p[i] &- 0x30)
+            if v > 40 { return nil }
+            i += 1
+        }
+        return negative ? -v : v
     }
 
     /// After an `E`/`e`: an optional sign then one or more ASCII digits to the end.

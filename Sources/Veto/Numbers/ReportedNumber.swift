@@ -101,6 +101,9 @@ public enum ColumnKind: Sendable {
     case money
     /// Percent: `2.49` and `2.49%` are the same; `万`, `亿`, `元` are not allowed.
     case rate
+    /// Any signed figure with any decimals, as other tools write it: `1e+05` and `-3.5` are
+    /// numbers; `万`/`亿` scale it; `元` and `%` are not allowed.
+    case number
 }
 
 /// "Not reported" as written; distinct from 0. Keeps which token it was.
@@ -117,6 +120,10 @@ public enum MissingToken: String, Sendable {
     /// `无`. Spell it `MissingToken.none` where an optional is expected:
     /// a bare `.none` there means `nil`.
     case none = "无"
+    /// What R, pandas and SQL write for a missing value: `NA`, `NaN`, `NULL` (also `null`, `nan`).
+    case na = "NA"
+    case nan = "NaN"
+    case null = "NULL"
 }
 
 /// Why a non-empty cell in a numeric column is not a number of that column's kind.

@@ -121,15 +121,34 @@ public enum JSONReport {
             }
             w.field("p_value", f.pValue)
             w.field("message", f.message.text(lang))
+            if let n = f.count { w.field("count", n) }
             w.endObject()
         }
         w.endArray()
         w.field("findings_dropped", r.droppedFindings)
+        w.beginArray("findings_dropped_by")
+        for d in r.dropped {
+            w.beginObject()
+            w.field("id", d.id)
+            w.field("severity", d.severity.name)
+            w.field("count", d.count)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginObject("summary")
+        for v in Verdict.allCases {
+            w.field(v.rawValue, r.verdicts.filter { $0.verdict == v }.count)
+        }
+        w.beginObject("findings")
+        for sev in Severity.allCases { w.field(sev.name, r.count(sev)) }
+        w.endObject()
+        w.endObject()
         w.beginArray("verdicts")
         for v in r.verdicts {
             w.beginObject()
             w.field("unit_code", v.key.unit.code)
-            w.field("period", v.key.period.description)
+            w.field("period", v.key.period?.description)
+            if case .line(_, let l) = v.key.unit { w.field("line", l) }
             w.field("verdict", v.verdict.rawValue)
             w.endObject()
         }

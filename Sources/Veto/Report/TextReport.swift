@@ -56,14 +56,14 @@ public enum TextReport {
         var byKey: [String: [Finding]] = [:]
         var loose: [Finding] = []
         for f in shown {
-            if let u = f.unitCode, let p = f.period { byKey["\(u) \(p)", default: []].append(f) } else { loose.append(f) }
+            if let u = f.unitCode, !(f.count.map { $0 > 1 } ?? false) { byKey["\(u) \(f.period ?? "-")", default: []].append(f) } else { loose.append(f) }
         }
         for (key, v) in r.verdicts {
-            let k = "\(key.unit.code) \(key.period)"
+            let k = "\(key.unit.code) \(key.period?.description ?? "-")"
             let fs = byKey[k] ?? []
             guard !fs.isEmpty || v != .pass else { continue }
             let name = r.unitNames[key.unit.code].map { "  " + $0 } ?? ""
-            out += "\(paint(key.unit.code, "1"))\(name)  \(key.period)  \(verdict(v))\n"
+            out += "\(paint(key.unit.code, "1"))\(name)  \(key.period?.description ?? "")  \(verdict(v))\n"
             for f in fs { out += line(f) }
             out += "\n"
         }
@@ -73,7 +73,10 @@ public enum TextReport {
             out += "\n"
         }
         if r.droppedFindings > 0 {
-            out += (zh ? "另有 \(r.droppedFindings) 条问题未列出（超过上限）" : "\(r.droppedFindings) more findings not listed (over the limit)") + "\n"
+            out += (zh ? "另有 \(r.droppedFindings) 条问题未列出（超过上限，按严重程度保留）：" : "\(r.droppedFindings) more findings not listed (over --max-findings; the most severe are kept):") + "\n"
+            for d in r.dropped.sorted(by: { ($0.severity, $0.count) > ($1.severity, $1.count) }).prefix(20) {
+                out += "  \(d.severity.name.padding(6)) \(d.id)  ×\(d.count)\n"
+            }
         }
 
         // Tallies.

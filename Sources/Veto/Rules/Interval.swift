@@ -155,7 +155,8 @@ public struct Interval: Sendable, Equatable, CustomStringConvertible {
     ///   `0%` is -0.5..0.5 percent.
     public init(reported n: ReportedNumber, kind: ColumnKind) {
         let v = ExactDecimal(n)
-        if (kind == .count && n.exponent <= 0) || (kind != .rate && n.isZero) {
+        // `number` columns are exact by default (see ColumnSpec.exact).
+        if kind == .number || (kind == .count && n.exponent <= 0) || (kind != .rate && n.isZero) {
             self.init(point: v)
             return
         }

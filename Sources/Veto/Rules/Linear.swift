@@ -1,7 +1,7 @@
-/// A linear form over a row's own figures: Σ coefficient·field + constant, where the
-/// constant (children's sums, the previous period, standards, literals) is an interval.
+/// A linear form over a row's own figures: Σ coefficient·column + constant, where the constant
+/// (children's sums, the previous period, standards, literals) is an interval.
 struct LinearForm {
-    var terms: [Field: ExactDecimal] = [:]
+    var terms: [String: ExactDecimal] = [:]
     var constant = Interval(point: .zero)
 
     static func + (a: LinearForm, b: LinearForm) -> LinearForm {
@@ -25,67 +25,28 @@ struct LinearForm {
     var isConstant: Bool { terms.isEmpty }
 }
 
-extension Evaluator {
-    /// The expression as a linear form over the row's figures, or nil when it is not linear
-    /// (a product of two figures, a division by a figure, a function) or cannot be evaluated.
-    func linear(_ e: Expr) -> LinearForm? {
-        switch e {
-        case .column(let f):
-            guard context.row.number(f) != nil else { return nil }
-            return LinearForm(terms: [f: ExactDecimal(integer: 1)])
-        case .number, .prev, .childSum, .childCount, .standard, .extra:
-            guard let v = try? number(e) else { return nil }
-            return LinearForm(constant: v)
-        case .unary(.negate, let x):
-            return linear(x)?.negated
-        case .binary(.add, let a, let b):
-            guard let x = linear(a), let y = linear(b) else { return nil }
-            return x + y
-        case .binary(.sub, let a, let b):
-            guard let x = linear(a), let y = linear(b) else { return nil }
-            return x + y.negated
-        case .binary(.mul, let a, let b):
-            guard let x = linear(a), let y = linear(b) else { return nil }
-            if x.isConstant, x.constant.isPoint { return y.scaled(x.constant.lo) }
-            if y.isConstant, y.constant.isPoint { return x.scaled(y.constant.lo) }
-            if x.isConstant && y.isConstant { return LinearForm(constant: Evaluator.multiply(x.constant, y.constant)) }
-            return nil
-        case .binary(.div, let a, let b):
-            guard let x = linear(a), let y = linear(b), y.isConstant else { return nil }
-            if x.isConstant { return (try? Evaluator.divide(x.constant, y.constant)).map { LinearForm(constant: $0) } }
-            // Only an exact reciprocal keeps the form exact (÷ 100, ÷ 4 …).
-            guard y.constant.isPoint, let r = ExactDecimal(integer: 1).divided(by: y.constant.lo, digits: 12),
-                  r * y.constant.lo == ExactDecimal(integer: 1) else { return nil }
-            return x.scaled(r)
-        default:
-            return nil
-        }
+/// Interval arithmetic on exact decimals, for localisation (the hot path uses `Fixed`).
+enum Evaluator {
+    static let divisionDigits = 12
+
+    static func multiply(_ x: Interval, _ y: Interval) -> Interval {
+        let ps = [x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi]
+        return Interval(lo: ps.min() ?? .zero, hi: ps.max() ?? .zero)
     }
 
-    /// The assertion's comparison links as linear constraints `lo ≤ Σ c·x ≤ hi`
-    /// (an equality gets its tolerance; `≠` gives none).
-    func constraints(_ e: Expr, rule: String) -> [LinearConstraint] {
-        guard case .compare(let ops, let operands) = e else {
-            if case .binary(.and, let a, let b) = e { return constraints(a, rule: rule) + constraints(b, rule: rule) }
-            return []
-        }
-        var out: [LinearConstraint] = []
-        let t = tolerance ?? .zero
-        for (i, op) in ops.enumerated() {
-            guard let l = linear(operands[i]), let r = linear(operands[i + 1]) else { continue }
-            let d = l + r.negated        // d.terms + d.constant  (op)  0
-            guard !d.terms.isEmpty else { continue }
-            var lo: ExactDecimal?, hi: ExactDecimal?
-            switch op {
-            case .eq: lo = -t; hi = t
-            case .le, .lt: hi = t
-            case .ge, .gt: lo = -t
-            case .ne: continue
+    struct DivisionByZero: Error {}
+
+    static func divide(_ x: Interval, _ y: Interval) throws -> Interval {
+        guard y.lo.signum > 0 || y.hi.signum < 0 else { throw DivisionByZero() }
+        let ulp = ExactDecimal(mantissa: 1, exponent: -divisionDigits)
+        var qs: [ExactDecimal] = []
+        for a in [x.lo, x.hi] {
+            for b in [y.lo, y.hi] {
+                if let q = a.divided(by: b, digits: divisionDigits) { qs.append(q) }
             }
-            // Σ c·x ∈ [lo − constant.hi, hi − constant.lo]
-            let terms = d.terms.sorted { $0.key < $1.key }.map { (variable: $0.key.rawValue, coefficient: $0.value) }
-            out.append(LinearConstraint(terms: terms, lo: lo.map { $0 - d.constant.hi }, hi: hi.map { $0 - d.constant.lo }, rule: rule))
         }
-        return out
+        guard let lo = qs.min(), let hi = qs.max() else { throw DivisionByZero() }
+        let exact = x.isPoint && y.isPoint && lo * y.lo == x.lo
+        return exact ? Interval(point: lo) : Interval(lo: lo - ulp, hi: hi + ulp)
     }
 }

@@ -58,17 +58,20 @@ public struct Figure: Sendable {
     /// A rate in percent: a written zero then still carries its precision (`0%` is −0.5…0.5 %),
     /// as `ColumnKind.rate` does in `Interval(reported:kind:)`. Ignored for counts.
     public var isRate: Bool
+    /// Written digits are exact (a column declared `exact`): no ±½ interval.
+    public var exact: Bool
 
-    public init(name: String, reported: ReportedNumber, isCount: Bool, weight: Double = 1, isRate: Bool = false) {
+    public init(name: String, reported: ReportedNumber, isCount: Bool, weight: Double = 1, isRate: Bool = false, exact: Bool = false) {
         self.name = name
         self.reported = reported
         self.isCount = isCount
         self.weight = weight
         self.isRate = isRate
+        self.exact = exact
     }
 
     /// The column kind whose precision rule applies.
-    public var kind: ColumnKind { isCount ? .count : (isRate ? .rate : .money) }
+    public var kind: ColumnKind { exact ? .number : (isCount ? .count : (isRate ? .rate : .money)) }
 }
 
 /// One way to make a row consistent: the figures to change.

@@ -5,9 +5,12 @@ public struct Rule: Sendable {
     public var severity: Severity
     /// The rule applies only where this holds (absent: everywhere).
     public var when: Expr?
-    public var assert: Expr
+    /// The condition that must hold (nil for a note rule, which reports `note`'s value).
+    public var assert: Expr?
+    /// A note: an `info` finding that reports this value where `when` holds (aggregated per rule).
+    public var note: Expr?
     /// The figure a finding points at; by default the single column on one side of the assertion.
-    public var target: Field?
+    public var target: String?
     /// Extra slack allowed on equalities, in the target's unit (precision already applies).
     public var tolerance: ExactDecimal?
     /// Unit levels the rule applies to (absent: all).
@@ -46,18 +49,22 @@ public struct RuleFileError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// A parsed rule file: rules, declared extra columns, inline standards.
+/// A parsed rule file: its schema (the columns it declares, on top of its base), rules,
+/// inline standards.
 public struct RuleSet: Sendable {
     public var rules: [Rule]
     public var standards: StandardsTable
     public var name: String
     public var description: String
+    public var schema: Schema
 
-    public init(rules: [Rule], standards: StandardsTable = StandardsTable(), name: String = "", description: String = "") {
+    public init(rules: [Rule], standards: StandardsTable = StandardsTable(), name: String = "", description: String = "",
+                schema: Schema = Schema()) {
         self.rules = rules
         self.standards = standards
         self.name = name
         self.description = description
+        self.schema = schema
     }
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }

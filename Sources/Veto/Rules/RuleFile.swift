@@ -26,42 +26,78 @@ import VetoCSV
 ///       2020,623021105000,1500,70,40,1350
 /// ```
 public enum RuleFile {
-    /// Parses a rule file, collecting every error (for `veto rules lint`).
-    public static func parse(_ text: String, file: String) -> (RuleSet, [RuleFileError]) {
+    /// Largest rule or standards file read (a rule file is a few KB; the pack is 12 KB).
+    public static let maxBytes = 4 << 20
+
+    static let topKeys: Set<String> = ["version", "name", "description", "key", "columns", "programmes", "targets",
+                                       "rules", "standards"]
+
+    /// Parses a rule file on top of `base` (the pack's schema, or an empty one with `--pack none`),
+    /// collecting every error (for `veto rules lint`). The result's schema is `base` plus the
+    /// columns, programmes, key and targets the file declares.
+    public static func parse(_ text: String, file: String, base: Schema = Schema()) -> (RuleSet, [RuleFileError]) {
         var errors: [RuleFileError] = []
+        var schema = base
         let root: Node
         do {
             guard let n = try Yams.compose(yaml: text) else {
-                return (RuleSet(rules: []), [RuleFileError(file: file, line: 1, column: 1, message: "the rule file is empty")])
+                return (RuleSet(rules: [], schema: schema), [RuleFileError(file: file, line: 1, column: 1, message: "the rule file is empty")])
             }
             root = n
         } catch let e as YamlError {
-            return (RuleSet(rules: []), [yamlError(e, file: file)])
+            return (RuleSet(rules: [], schema: schema), [yamlError(e, file: file)])
         } catch {
-            return (RuleSet(rules: []), [RuleFileError(file: file, line: 1, column: 1, message: "\(error)")])
+            return (RuleSet(rules: [], schema: schema), [RuleFileError(file: file, line: 1, column: 1, message: Safety.echo("\(error)"))])
         }
         func err(_ node: Node?, _ m: String) {
             errors.append(RuleFileError(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: m))
         }
         guard let top = root.mapping else {
             err(root, "a rule file is a mapping with `rules:`")
-            return (RuleSet(rules: []), errors)
+            return (RuleSet(rules: [], schema: schema), errors)
         }
-        for (k, _) in top where !["version", "name", "description", "columns", "rules", "standards"].contains(k.string ?? "") {
-            err(k, "unknown key `\(k.string ?? "")`; a rule file has version, name, description, columns, standards, rules")
+        for (k, _) in top where !topKeys.contains(k.string ?? "") {
+            err(k, "unknown key `\(Safety.echo(k.string ?? ""))`\(suggest(k.string ?? "", topKeys)); a rule file has \(topKeys.sorted().joined(separator: ", "))")
         }
         if let v = top["version"], v.int != 1 { err(v, "only version 1 exists") }
 
-        var extras: [String: ColumnKind] = [:]
-        if let cols = top["columns"] {
-            for c in cols.sequence ?? [] {
-                guard let name = c["name"]?.string, let kindText = c["kind"]?.string else {
-                    err(c, "a column needs `name` and `kind` (count, money or rate)")
+        parseColumns(top["columns"], into: &schema, file: file, errors: &errors)
+        if let ps = top["programmes"] {
+            for p in ps.sequence ?? [] {
+                if let name = p.string {
+                    schema.declare(ProgrammeSpec(name: name))
+                } else if let name = p["name"]?.string {
+                    schema.declare(ProgrammeSpec(name: name, aliases: (p["aliases"]?.sequence ?? []).compactMap(\.string)))
+                } else {
+                    err(p, "a programme is a name, or a mapping with `name` and `aliases`")
+                }
+            }
+        }
+        if let k = top["key"] {
+            let names = (k.sequence ?? [k]).compactMap(\.string)
+            if names.isEmpty { err(k, "`key:` lists the columns that identify a row") }
+            for (n, node) in zip(names, k.sequence ?? [k]) where schema.index(of: n) == nil {
+                err(node, "key column `\(n)` is not declared\(schema.suggestion(for: n))")
+            }
+            schema.key = names.compactMap { schema.column($0)?.name }
+        }
+        if let ts = top["targets"] {
+            for t in ts.sequence ?? [] {
+                guard let c = t["column"]?.string, let col = schema.column(c) else {
+                    err(t, "a target needs a declared `column`")
                     continue
                 }
-                let kind: ColumnKind? = switch kindText { case "count": .count; case "money": .money; case "rate": .rate; default: nil }
-                guard let kind else { err(c["kind"], "kind `\(kindText)` is not count, money or rate"); continue }
-                extras[name] = kind
+                func bound(_ key: String) -> ExactDecimal? {
+                    guard let n = t[key] else { return nil }
+                    guard let s = n.string, case .number(let v) = NumberParser.parse(s, kind: .number) else {
+                        err(n, "`\(key)` must be a number")
+                        return nil
+                    }
+                    return ExactDecimal(v)
+                }
+                let below = bound("below"), above = bound("above")
+                if below == nil && above == nil { err(t, "a target needs `below:` or `above:` (the good side of the threshold)") }
+                schema.targets.append(TargetSpec(column: col.name, below: below, above: above))
             }
         }
 
@@ -81,11 +117,13 @@ public enum RuleFile {
         var rules: [Rule] = []
         var seen: [String: Int] = [:]
         guard let list = top["rules"]?.sequence else {
-            err(top["rules"] ?? root, "`rules:` must be a list of rules")
-            return (RuleSet(rules: [], standards: StandardsTable(standards)), errors)
+            if top["rules"] != nil || top["columns"] == nil {
+                err(top["rules"] ?? root, "`rules:` must be a list of rules")
+            }
+            return (RuleSet(rules: [], standards: StandardsTable(standards), schema: schema), errors)
         }
         for node in list {
-            for rule in parseRule(node, extras: extras, file: file, errors: &errors) {
+            for rule in parseRule(node, schema: schema, file: file, errors: &errors) {
                 if let first = seen[rule.id] {
                     errors.append(RuleFileError(file: file, line: rule.line, column: rule.column,
                                                 message: "rule id `\(rule.id)` is used twice (first at line \(first))"))
@@ -96,42 +134,102 @@ public enum RuleFile {
             }
         }
         return (RuleSet(rules: rules, standards: StandardsTable(standards), name: top["name"]?.string ?? "",
-                        description: top["description"]?.string ?? ""), errors)
+                        description: top["description"]?.string ?? "", schema: schema), errors)
     }
 
-    /// Loads a rule file from disk; throws the first error (all of them are in `veto rules lint`).
-    public static func load(path: String) throws -> RuleSet {
+    static let columnKeys: Set<String> = ["name", "kind", "aliases", "additive", "inflates", "weight", "exact", "values", "label"]
+
+    /// `columns:` entries: `{name, kind}` (today's format) and the rest of a column's attributes.
+    static func parseColumns(_ node: Node?, into schema: inout Schema, file: String, errors: inout [RuleFileError]) {
+        guard let node else { return }
+        func err(_ n: Node?, _ m: String) {
+            errors.append(RuleFileError(file: file, line: n?.mark?.line ?? 1, column: n?.mark?.column ?? 1, message: m))
+        }
+        guard let list = node.sequence else {
+            err(node, "`columns:` is a list of columns, each with `name` and `kind`")
+            return
+        }
+        for c in list {
+            guard let name = c["name"]?.string, !name.trimmingSpaces.isEmpty, let kindText = c["kind"]?.string else {
+                err(c, "a column needs `name` and `kind` (\(ColumnType.names.joined(separator: ", ")))")
+                continue
+            }
+            for (k, _) in c.mapping ?? [:] where !columnKeys.contains(k.string ?? "") {
+                err(k, "unknown column key `\(Safety.echo(k.string ?? ""))`\(suggest(k.string ?? "", columnKeys))")
+            }
+            let values = (c["values"]?.sequence ?? []).compactMap(\.string)
+            guard let type = ColumnType(name: kindText, values: values) else {
+                err(c["kind"], "kind `\(Safety.echo(kindText))` is not one of \(ColumnType.names.joined(separator: ", "))")
+                continue
+            }
+            if case .category = type, values.isEmpty { err(c, "a category column needs `values:`") }
+            var weight = 1.0
+            if let w = c["weight"] {
+                // A weight is a preference for breaking ties, not a figure: binary floating point is fine.
+                if let s = w.string, let v = Double(s), v > 0, v.isFinite {
+                    weight = v
+                } else {
+                    err(w, "weight must be a number > 0")
+                }
+            }
+            func flag(_ key: String) -> Bool? {
+                guard let n = c[key] else { return nil }
+                guard let b = n.bool else { err(n, "`\(key)` is true or false"); return nil }
+                return b
+            }
+            var label: Message?
+            if let l = c["label"] {
+                if let zh = l["zh"]?.string, let en = l["en"]?.string { label = Message(zh: zh, en: en) } else { err(l, "a label has `zh:` and `en:`") }
+            }
+            let aliases = (c["aliases"]?.sequence ?? []).compactMap(\.string)
+            let spec = ColumnSpec(name: name.trimmingSpaces, aliases: aliases, type: type, additive: flag("additive") ?? false,
+                                  inflates: flag("inflates") ?? false, weight: weight, exact: flag("exact"), label: label,
+                                  origin: "\(file):\(c.mark?.line ?? 1)")
+            do {
+                try schema.declare(spec)
+            } catch {
+                err(c, error.message)
+            }
+        }
+    }
+
+    /// Loads a rule file from disk on top of `base`; throws the first error (all of them are in
+    /// `veto rules lint`).
+    public static func load(path: String, base: Schema = Schema()) throws -> RuleSet {
         let text: String
         do {
             text = try readText(path)
         } catch {
             throw RuleFileError(file: path, line: 1, column: 1, message: "cannot read: \(error)")
         }
-        let (set, errors) = parse(text, file: path)
+        let (set, errors) = parse(text, file: path, base: base)
         if let e = errors.first { throw e }
         return set
     }
 
-    static func readText(_ path: String) throws -> String {
-        var bytes: [UInt8] = []
-        try ByteFile.read(path) { bytes.append(contentsOf: $0) }
+    /// A rule or standards file as text: at most ``maxBytes``, and never a device that does not end.
+    public static func readText(_ path: String) throws -> String {
+        var bytes = try BoundedRead.bytes(path, limit: maxBytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw RuleFileError(file: path, line: 1, column: 1, message: "the file is not UTF-8 text (a rule file is YAML in UTF-8)")
+        }
+        return s
     }
 
     static func yamlError(_ e: YamlError, file: String) -> RuleFileError {
         switch e {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return RuleFileError(file: file, line: mark.line, column: mark.column, message: "YAML: \(problem)")
+            return RuleFileError(file: file, line: mark.line, column: mark.column, message: "YAML: \(Safety.echo(problem))")
         default:
-            return RuleFileError(file: file, line: 1, column: 1, message: "YAML: \(e)")
+            return RuleFileError(file: file, line: 1, column: 1, message: "YAML: \(Safety.echo("\(e)"))")
         }
     }
 
-    static let ruleKeys: Set<String> = ["id", "severity", "when", "assert", "target", "tolerance", "levels",
+    static let ruleKeys: Set<String> = ["id", "severity", "when", "assert", "note", "target", "tolerance", "levels",
                                          "inflates", "implied", "each", "message", "tags", "description", "example"]
 
-    static func parseRule(_ node: Node, extras: [String: ColumnKind], file: String, errors: inout [RuleFileError]) -> [Rule] {
+    static func parseRule(_ node: Node, schema: Schema, file: String, errors: inout [RuleFileError]) -> [Rule] {
         func err(_ n: Node?, _ m: String) {
             errors.append(RuleFileError(file: file, line: n?.mark?.line ?? node.mark?.line ?? 1,
                                         column: n?.mark?.column ?? node.mark?.column ?? 1, message: m))
@@ -141,23 +239,24 @@ public enum RuleFile {
             return []
         }
         for (k, _) in m where !ruleKeys.contains(k.string ?? "") {
-            err(k, "unknown rule key `\(k.string ?? "")`\(suggest(k.string ?? "", ruleKeys))")
+            err(k, "unknown rule key `\(Safety.echo(k.string ?? ""))`\(suggest(k.string ?? "", ruleKeys))")
         }
         guard let id = m["id"]?.string, !id.isEmpty else {
             err(node, "a rule needs an `id`")
             return []
         }
-        guard let assertNode = m["assert"], let assertText = assertNode.string else {
-            err(node, "rule `\(id)` needs `assert:` (the condition that must hold)")
+        let assertNode = m["assert"], noteNode = m["note"]
+        guard assertNode?.string != nil || noteNode?.string != nil else {
+            err(node, "rule `\(Safety.echo(id))` needs `assert:` (the condition that must hold) or `note:` (a value to report)")
             return []
         }
-        let sevText = m["severity"]?.string ?? "fail"
+        let sevText = m["severity"]?.string ?? (noteNode != nil && assertNode == nil ? "info" : "fail")
         guard let severity = Severity(name: sevText) else {
-            err(m["severity"], "severity `\(sevText)` is not one of info, review, fail, veto")
+            err(m["severity"], "severity `\(Safety.echo(sevText))` is not one of info, review, fail, veto")
             return []
         }
         guard let msg = m["message"], let zh = msg["zh"]?.string, let en = msg["en"]?.string else {
-            err(m["message"] ?? node, "rule `\(id)` needs `message:` with `zh:` and `en:`")
+            err(m["message"] ?? node, "rule `\(Safety.echo(id))` needs `message:` with `zh:` and `en:`")
             return []
         }
         var levels: Set<UnitCode.Level>?
@@ -165,7 +264,7 @@ public enum RuleFile {
             var set = Set<UnitCode.Level>()
             for x in l.sequence ?? [l] {
                 guard let s = x.string, let level = UnitCode.Level(rawValue: s) else {
-                    err(x, "level `\(x.string ?? "")` is not province, city, county, township or village")
+                    err(x, "level `\(Safety.echo(x.string ?? ""))` is not province, city, county, township or village")
                     continue
                 }
                 set.insert(level)
@@ -174,10 +273,11 @@ public enum RuleFile {
         }
         var tolerance: ExactDecimal?
         if let t = m["tolerance"] {
-            if let s = t.string, case .number(let n) = NumberParser.parse(s, kind: .money), n.mantissa >= 0 {
+            if let s = t.string, case .number(let n) = NumberParser.parse(s, kind: .number), n.mantissa >= 0,
+               Fixed.scaled(ExactDecimal(n)) != nil {
                 tolerance = ExactDecimal(n)
             } else {
-                err(t, "tolerance must be a number ≥ 0")
+                err(t, "tolerance must be a number ≥ 0 with at most 12 decimals")
             }
         }
         let inflates = m["inflates"]?.bool ?? false
@@ -190,40 +290,47 @@ public enum RuleFile {
                 guard let col else { return s }
                 return s.replacingAll("{col}", with: col)
             }
-            var parser = ExprParser(extras: extras)
+            var parser = ExprParser(schema: schema)
             let ruleID = sub(id)
             var ok = true
             func expr(_ n: Node?, _ text: String?, _ type: Expr.ValueType, _ what: String) -> Expr? {
                 guard let n, let text else { return nil }
                 do {
-                    return try parser.parse(sub(text), as: type)
-                } catch {
+                    let e = try parser.parse(sub(text), as: type)
+                    _ = try Compiler(schema: schema).compileCheck(e, rule: ruleID)
+                    return e
+                } catch let error as ExprError {
                     ok = false
                     let (line, column) = position(of: error.offset, in: n, text: sub(text))
                     errors.append(RuleFileError(file: file, line: line, column: column,
                                                 message: "rule `\(ruleID)`, \(what): \(error.message)"))
                     return nil
+                } catch {
+                    ok = false
+                    err(n, "rule `\(ruleID)`, \(what): \(error)")
+                    return nil
                 }
             }
-            let assertExpr = expr(assertNode, assertText, .bool, "assert")
+            let assertExpr = expr(assertNode, assertNode?.string, .bool, "assert")
+            let noteExpr = expr(noteNode, noteNode?.string, .number, "note")
             let whenExpr = expr(m["when"], m["when"]?.string, .bool, "when")
             let impliedExpr = expr(m["implied"], m["implied"]?.string, .number, "implied")
-            var target: Field?
+            var target: String?
             if let t = m["target"] {
                 let name = sub(t.string ?? "")
-                if let f = HeaderMatcher.lookup[HeaderMatcher.normalize(name).name] {
-                    target = f
+                if let c = schema.column(name) {
+                    target = c.name
                 } else {
                     ok = false
-                    err(t, "rule `\(ruleID)`: target `\(name)` is not a column")
+                    err(t, "rule `\(ruleID)`: target `\(Safety.echo(name))` is not a column")
                 }
             }
-            guard ok, let assertExpr else { continue }
-            out.append(Rule(id: ruleID, severity: severity, when: whenExpr, assert: assertExpr, target: target,
+            guard ok, assertExpr != nil || noteExpr != nil else { continue }
+            out.append(Rule(id: ruleID, severity: severity, when: whenExpr, assert: assertExpr, note: noteExpr, target: target,
                             tolerance: tolerance, levels: levels, inflates: inflates, implied: impliedExpr,
                             message: Message(zh: sub(zh), en: sub(en)), tags: tags, file: file,
                             line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
-                            assertText: sub(assertText), whenText: m["when"]?.string.map(sub),
+                            assertText: sub(assertNode?.string ?? noteNode?.string ?? ""), whenText: m["when"]?.string.map(sub),
                             example: m["example"]?.string.map(sub)))
         }
         return out
@@ -253,6 +360,7 @@ public enum RuleFile {
 
 extension StandardsTable {
     static func loadYAML(path: String) throws -> StandardsTable {
+        // The YAML is parsed once, bounded in size by readText.
         let text = try RuleFile.readText(path)
         guard let root = try Yams.compose(yaml: text) else { return StandardsTable() }
         let list = root["standards"]?.sequence ?? root.sequence ?? []

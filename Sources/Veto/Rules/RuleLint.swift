@@ -14,10 +14,12 @@ public enum RuleLint {
 
     /// The assertion as constraints over columns as free variables; nil when it is not linear
     /// in the row's own columns (standards, previous periods and children make it data-dependent).
-    static func symbolic(_ e: Expr, rule: String) -> [LinearConstraint]? {
+    static func symbolic(_ e: Expr, rule: String, schema: Schema) -> [LinearConstraint]? {
         func form(_ e: Expr) -> LinearForm? {
             switch e {
-            case .column(let f): return LinearForm(terms: [f: ExactDecimal(integer: 1)])
+            case .column(let f):
+                guard schema.column(f)?.isNumeric == true else { return nil }
+                return LinearForm(terms: [f: ExactDecimal(integer: 1)])
             case .number(let d): return LinearForm(constant: Interval(point: d))
             case .unary(.negate, let x): return form(x)?.negated
             case .binary(.add, let a, let b):
@@ -41,7 +43,7 @@ public enum RuleLint {
             let d = l + r.negated
             guard !d.terms.isEmpty else { continue }
             let c = d.constant.lo
-            let terms = d.terms.sorted { $0.key < $1.key }.map { (variable: $0.key.rawValue, coefficient: $0.value) }
+            let terms = d.terms.sorted { $0.key < $1.key }.map { (variable: $0.key, coefficient: $0.value) }
             let strict = ExactDecimal(mantissa: 1, exponent: -6)
             switch op {
             case .eq: out.append(LinearConstraint(terms: terms, lo: -c, hi: -c, rule: rule))
@@ -60,10 +62,10 @@ public enum RuleLint {
         // Unconditional linear rules only: a `when` makes a rule apply to some rows, not all.
         var linear: [(rule: Rule, constraints: [LinearConstraint])] = []
         for r in set.rules where r.when == nil && r.tolerance == nil {
-            if let cs = symbolic(r.assert, rule: r.id), !cs.isEmpty { linear.append((r, cs)) }
+            if let a = r.assert, let cs = symbolic(a, rule: r.id, schema: set.schema), !cs.isEmpty { linear.append((r, cs)) }
         }
         var nonNegative = Set<String>()
-        for (_, cs) in linear { for c in cs { for t in c.terms where Field(rawValue: t.variable)?.numberKind == .count { nonNegative.insert(t.variable) } } }
+        for (_, cs) in linear { for c in cs { for t in c.terms where set.schema.column(t.variable)?.type == .count { nonNegative.insert(t.variable) } } }
         let all = linear.flatMap(\.constraints)
         if !all.isEmpty && !LinearLint.isSatisfiable(all, nonNegative: nonNegative) {
             // Name a smallest conflicting pair or triple when there is one.

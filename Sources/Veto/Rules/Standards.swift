@@ -2,7 +2,8 @@ import VetoCSV
 
 /// One per-person standard (SPEC.md §3).
 public struct Standard: Sendable, Equatable {
-    public var programme: Programme
+    /// A programme the rules declare (`programmes:`), by name.
+    public var programme: String
     /// Yuan per person per year, or per person once for a one-off programme.
     public var perYear: ExactDecimal
     public var fromYear: Int
@@ -14,7 +15,23 @@ public struct Standard: Sendable, Equatable {
     /// Where the figure comes from.
     public var source: String
     /// True for the shipped examples: figures that match the domain report, not an official table.
+    /// A user's standard always wins over an example.
     public var example: Bool
+    /// Line in the file it was read from.
+    public var line: Int?
+
+    public init(programme: String, perYear: ExactDecimal, fromYear: Int, toYear: Int?, region: String, oneOff: Bool,
+                minAge: Int?, source: String, example: Bool) {
+        self.programme = programme
+        self.perYear = perYear
+        self.fromYear = fromYear
+        self.toYear = toYear
+        self.region = region
+        self.oneOff = oneOff
+        self.minAge = minAge
+        self.source = source
+        self.example = example
+    }
 
     /// The amount for one person in `period`: a year's standard, a share of it for a
     /// half, quarter or month; a one-off amount whatever the period.
@@ -31,28 +48,48 @@ public struct Standard: Sendable, Equatable {
     }
 }
 
-/// Standards matched on programme, period range and region prefix (the longest prefix wins;
-/// among equals, the latest `from`).
+/// Standards matched on programme, period range and region prefix. A user's table always wins
+/// over the shipped examples: examples are looked at only where no user standard matches. Among
+/// matches, the longest region prefix wins, then the latest `from`.
 public struct StandardsTable: Sendable {
     public var standards: [Standard]
 
     public init(_ standards: [Standard] = []) { self.standards = standards }
 
-    public func lookup(_ p: Programme, period: Period, unit: UnitCode?) -> Standard? {
-        let code = unit?.code ?? ""
-        return standards
-            .filter { $0.programme == p && $0.fromYear <= period.year && ($0.toYear ?? .max) >= period.year
-                && code.hasPrefix($0.region) }
-            .max { ($0.region.count, $0.fromYear) < ($1.region.count, $1.fromYear) }
+    public func lookup(_ p: String, period: Period, unit: UnitCode?) -> Standard? {
+        lookup(p, period: period, code: unit?.code ?? "")
+    }
+
+    public func lookup(_ p: String, period: Period, code: String) -> Standard? {
+        var best: Standard?
+        for s in standards where s.programme == p && s.fromYear <= period.year && (s.toYear ?? .max) >= period.year
+            && code.hasPrefix(s.region) {
+            guard let b = best else { best = s; continue }
+            if (s.example ? 0 : 1, s.region.count, s.fromYear) > (b.example ? 0 : 1, b.region.count, b.fromYear) { best = s }
+        }
+        return best
+    }
+
+    /// Errors a table of one origin must not have: two entries for the same programme and region
+    /// whose periods overlap (which one applies would be a guess).
+    public func overlaps() -> [(Standard, Standard)] {
+        var out: [(Standard, Standard)] = []
+        for (i, a) in standards.enumerated() {
+            for b in standards[(i + 1)...] where a.programme == b.programme && a.region == b.region && a.example == b.example
+                && a.fromYear <= (b.toYear ?? .max) && b.fromYear <= (a.toYear ?? .max) {
+                out.append((a, b))
+            }
+        }
+        return out
     }
 
     /// The examples the pack ships: they match the domain report (reward 556 × 960 =
     /// 533,760; sskf 68 × 3,000 = 204,000). Special support and the long-term contraception
     /// reward are left out on purpose: the report does not pin them down.
     public static let examples = StandardsTable([
-        Standard(programme: .reward, perYear: ExactDecimal(integer: 960), fromYear: 2012, toYear: nil, region: "",
+        Standard(programme: "reward", perYear: ExactDecimal(integer: 960), fromYear: 2012, toYear: nil, region: "",
                  oneOff: false, minAge: 60, source: "example: matches the domain report (556 persons, 53.376万元)", example: true),
-        Standard(programme: .sskf, perYear: ExactDecimal(integer: 3000), fromYear: 2012, toYear: nil, region: "",
+        Standard(programme: "sskf", perYear: ExactDecimal(integer: 3000), fromYear: 2012, toYear: nil, region: "",
                  oneOff: true, minAge: nil, source: "example: matches the domain report (68 families, 20.4万元)", example: true),
     ])
 }
@@ -63,20 +100,54 @@ public struct StandardsError: Error, Sendable, CustomStringConvertible {
     public var line: Int?
     public var message: String
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
 }
 
 extension StandardsTable {
     /// Reads a standards table from CSV (columns `programme, per_year, from_period, to_period,
     /// region, one_off, min_age, source`; Chinese headers 项目, 标准, 起始, 截止, 地区, 一次性,
     /// 年龄, 来源 are accepted) or YAML (a list of mappings with the same keys).
-    public static func load(path: String) throws -> StandardsTable {
+    /// `programmes`: the names the rules declare (nil: any name is accepted).
+    public static func load(path: String, programmes: [ProgrammeSpec]? = nil) throws -> StandardsTable {
+        var table: StandardsTable
         if path.hasSuffix(".yml") || path.hasSuffix(".yaml") {
-            return try loadYAML(path: path)
+            table = try loadYAML(path: path)
+        } else {
+            table = try loadCSV(path: path)
         }
+        if let programmes {
+            for i in table.standards.indices {
+                let name = table.standards[i].programme
+                guard let p = programmes.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+                    throw StandardsError(file: path, line: table.standards[i].line,
+                                         message: "unknown programme `\(Safety.echo(name))`; the rules declare \(programmes.map(\.name).joined(separator: ", "))")
+                }
+                table.standards[i].programme = p.name
+            }
+        }
+        if let (a, b) = table.overlaps().first {
+            throw StandardsError(file: path, line: b.line,
+                                 message: "two standards for \(a.programme)\(a.region.isEmpty ? "" : " in region \(a.region)") overlap in time (lines \(a.line ?? 0) and \(b.line ?? 0)): which one applies would be a guess")
+        }
+        return table
+    }
+
+    static func loadCSV(path: String) throws -> StandardsTable {
         var rows: [[String]] = []
         var findings: [CSVFinding] = []
-        let summary = try CSVReader.read(path: path, onRecord: { rows.append($0.strings) }, onFinding: { findings.append($0) })
-        _ = summary
+        let bytes: [UInt8]
+        do {
+            bytes = try BoundedRead.bytes(path, limit: RuleFile.maxBytes)
+        } catch {
+            throw StandardsError(file: path, line: nil, message: error.reason)
+        }
+        let reader = CSVReader(options: CSVReaderOptions(), onRecord: { rows.append($0.strings) }, onFinding: { findings.append($0) })
+        bytes.withUnsafeBytes { reader.feed($0) }
+        _ = reader.finish()
         if let f = findings.first(where: { $0.problem != .headerOnly }) {
             throw StandardsError(file: path, line: f.line, message: f.detail)
         }
@@ -100,19 +171,24 @@ extension StandardsTable {
 
     static func standard(_ d: [String: String], file: String, line: Int?) throws -> Standard {
         func fail(_ m: String) -> StandardsError { StandardsError(file: file, line: line, message: m) }
-        guard let ps = d["programme"], let p = Programme(name: ps) else {
-            throw fail("unknown programme `\(d["programme"] ?? "")`; one of \(Programme.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let p = d["programme"]?.trimmingSpaces, !p.isEmpty else {
+            throw fail("a standard needs a `programme`")
         }
         guard let amount = d["per_year"], case .number(let n) = NumberParser.parse(amount, kind: .money) else {
-            throw fail("per_year `\(d["per_year"] ?? "")` is not an amount")
+            throw fail("per_year `\(Safety.echo(d["per_year"] ?? ""))` is not an amount")
+        }
+        guard n.mantissa >= 0 else { throw fail("per_year \(amount) is negative") }
+        guard Fixed.scaled(ExactDecimal(n)) != nil else {
+            throw fail("per_year \(Safety.echo(amount)) has more than 12 decimals or is too large to compute with exactly")
         }
         guard let fromText = d["from_period"], let from = Period.parse(fromText) else {
             throw fail("from_period `\(d["from_period"] ?? "")` is not a period")
         }
         var to: Int?
         if let t = d["to_period"], !t.trimmingSpaces.isEmpty {
-            guard let tp = Period.parse(t) else { throw fail("to_period `\(t)` is not a period") }
+            guard let tp = Period.parse(t) else { throw fail("to_period `\(Safety.echo(t))` is not a period") }
             to = tp.year
+            guard tp.year >= from.year else { throw fail("to_period \(t) is before from_period \(fromText)") }
         }
         let region = (d["region"] ?? "").trimmingSpaces
         guard region.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw fail("region `\(region)` is not a code prefix") }
@@ -128,7 +204,18 @@ extension StandardsTable {
             guard let v = Int(a) else { throw fail("min_age `\(a)` is not a whole number") }
             minAge = v
         }
-        return Standard(programme: p, perYear: ExactDecimal(n), fromYear: from.year, toYear: to, region: region,
-                        oneOff: oneOff, minAge: minAge, source: d["source"] ?? "", example: (d["source"] ?? "").hasPrefix("example"))
+        var s = Standard(programme: Programme.canonical(p), perYear: ExactDecimal(n), fromYear: from.year, toYear: to, region: region,
+                         oneOff: oneOff, minAge: minAge, source: d["source"] ?? "", example: false)
+        s.line = line
+        return s
+    }
+}
+
+/// Programme names as written in standards tables.
+enum Programme {
+    /// Lower-cases Latin names (`Reward` → `reward`); other names are kept as written and resolved
+    /// against the rules' `programmes:` by name or alias.
+    static func canonical(_ s: String) -> String {
+        s.unicodeScalars.allSatisfy(\.isASCII) ? s.lowercased() : s
     }
 }

@@ -21,12 +21,24 @@ public struct HeaderIssue: Sendable, Equatable {
         case unitMismatch = "header-unit-mismatch"
         case unknownColumn = "header-unknown-column"
         case emptyName = "header-empty-name"
+        case missingKey = "header-missing-key"
     }
     public var kind: Kind
     public var column: Int
     public var raw: String
     public var field: Field?
     public var firstColumn: Int?
+    /// The schema column concerned, by its canonical name.
+    public var name: String?
+
+    public init(kind: Kind, column: Int, raw: String, field: Field?, firstColumn: Int?, name: String? = nil) {
+        self.kind = kind
+        self.column = column
+        self.raw = raw
+        self.field = field
+        self.firstColumn = firstColumn
+        self.name = name ?? field?.rawValue
+    }
 }
 
 /// Maps header names (canonical or any alias, in any case, with spaces, full-width
@@ -40,7 +52,7 @@ public enum HeaderMatcher {
         ("%", 0, [.rate]), ("％", 0, [.rate]),
     ]
 
-    enum KindTag: Sendable { case money, count, rate }
+    enum KindTag: Sendable { case money, count, rate, number }
 
     static let lookup: [String: Field] = {
         var d: [String: Field] = [:]
@@ -104,6 +116,7 @@ public enum HeaderMatcher {
                     case .money: .money
                     case .count: .count
                     case .rate: .rate
+                    case .number: .number
                     case nil: nil
                     }
                     if let tag, u.kinds.contains(tag) {

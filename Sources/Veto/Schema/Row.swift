@@ -49,14 +49,7 @@ public struct Row: Sendable {
 
     public var key: UnitPeriod? {
         guard let u = unitCode, let p = period else { return nil }
-        return UnitPeriod(unit: u, period: p)
+        return UnitPeriod(unit: .code(u), period: p)
     }
 }
 
-public struct UnitPeriod: Hashable, Sendable, Comparable {
-    public var unit: UnitCode
-    public var period: Period
-    public static func < (a: UnitPeriod, b: UnitPeriod) -> Bool {
-        (a.unit, a.period) < (b.unit, b.period)
-    }
-}

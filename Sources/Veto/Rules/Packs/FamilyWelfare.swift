@@ -25,6 +25,57 @@ version: 1
 name: family-welfare
 description: Consistency rules of the county population-and-family-welfare report.
 
+# Columns of the report (SPEC.md §1): canonical name, the headers that mean it, what it holds.
+# additive: summed up the hierarchy. inflates: raised to claim more money or beneficiaries.
+# weight: reliability for breaking ties in error localisation (higher = more reliable): an opening
+# stock repeats a figure accepted last period (1.2); closing stocks and money are what a report is
+# judged by and what gets raised (0.9); additions, exits and the rest 1.0.
+columns:
+  - {name: period, kind: period, aliases: [年度, 年份, 期别, 年, 报告期]}
+  - {name: unit_code, kind: code, aliases: [区划代码, 单位代码, 代码, 行政区划代码]}
+  - {name: unit_name, kind: text, aliases: [单位名称, 单位, 乡镇, 名称, 乡镇名称, 地区]}
+  - {name: population, kind: count, aliases: [常住人口, 总人口, 人口], additive: true}
+  - {name: births, kind: count, aliases: [出生人数, 出生, 出生人口], additive: true}
+  - {name: births_male, kind: count, aliases: [出生男, 出生男孩, 男], additive: true}
+  - {name: births_female, kind: count, aliases: [出生女, 出生女孩, 女], additive: true}
+  - {name: births_illegal, kind: count, aliases: [违法生育人数, 违法生育], additive: true}
+  - {name: births_multi_outside_policy, kind: count, aliases: [政策外多孩人数, 政策外多孩], additive: true}
+  - {name: multi_outside_policy_rate, kind: rate, aliases: [政策外多孩率]}
+  - {name: ltc_women, kind: count, aliases: [长效节育措施人数, 采取长效节育措施育龄妇女数, 长效节育措施育龄妇女数], additive: true, inflates: true}
+  - {name: ltc_reward_funds, kind: money, aliases: [长效节育措施奖励金, 兑现长效节育措施奖励金], additive: true, inflates: true, weight: 0.9}
+  - {name: reward_prev, kind: count, aliases: [奖励扶助上年人数], additive: true, weight: 1.2}
+  - {name: reward_added, kind: count, aliases: [奖励扶助新增, 奖励扶助新增人数], additive: true, inflates: true}
+  - {name: reward_exited, kind: count, aliases: [奖励扶助退出, 奖励扶助退出人数], additive: true}
+  - {name: reward_total, kind: count, aliases: [奖励扶助人数, 奖励扶助共计], additive: true, inflates: true, weight: 0.9}
+  - {name: reward_funds, kind: money, aliases: [奖励扶助资金, 奖励扶助配套资金, 应落实配套资金], additive: true, inflates: true, weight: 0.9}
+  - {name: special_prev, kind: count, aliases: [特别扶助上年人数], additive: true, weight: 1.2}
+  - {name: special_added, kind: count, aliases: [特别扶助新增, 特别扶助新增人数], additive: true, inflates: true}
+  - {name: special_exited, kind: count, aliases: [特别扶助退出, 特别扶助退出人数], additive: true}
+  - {name: special_total, kind: count, aliases: [特别扶助人数, 特别扶助共计], additive: true, inflates: true, weight: 0.9}
+  - {name: special_added_disabled, kind: count, aliases: [新增伤残, 子女伤残], additive: true, inflates: true}
+  - {name: special_added_death, kind: count, aliases: [新增死亡, 子女死亡], additive: true, inflates: true}
+  - {name: special_total_disabled, kind: count, aliases: [伤残家庭人数, 伤残家庭], additive: true, inflates: true, weight: 0.9}
+  - {name: special_total_death, kind: count, aliases: [死亡家庭人数, 死亡家庭], additive: true, inflates: true, weight: 0.9}
+  - {name: special_funds, kind: money, aliases: [特别扶助资金, 应落实特别扶助资金], additive: true, inflates: true, weight: 0.9}
+  - {name: sskf_added, kind: count, aliases: [少生快富新增, 少生快富人数], additive: true, inflates: true}
+  - {name: sskf_funds, kind: money, aliases: [少生快富资金, 少生快富配套资金], additive: true, inflates: true, weight: 0.9}
+  - {name: women_contacted, kind: count, aliases: [一对一联系育龄妇女, 联系育龄妇女], additive: true}
+  - {name: technicians, kind: count, aliases: [专业技术人员], additive: true}
+  - {name: villages, kind: count, aliases: [行政村, 行政村数]}
+  - {name: communities, kind: count, aliases: [社区, 社区数]}
+
+# Programmes with per-person standards (std(NAME) in rules; `programme` in standards tables).
+programmes:
+  - {name: reward, aliases: [奖励扶助]}
+  - {name: special_disabled, aliases: [特别扶助伤残, 伤残]}
+  - {name: special_death, aliases: [特别扶助死亡, 死亡]}
+  - {name: sskf, aliases: [少生快富]}
+  - {name: ltc_reward, aliases: [长效节育措施奖励, 长效节育措施奖励金]}
+
+# Where a detector needs a target (threshold bunching): the good side of it.
+targets:
+  - {column: multi_outside_policy_rate, below: 5}
+
 rules:
   # --- part ≤ whole -------------------------------------------------------------------
   - id: part.births_illegal
@@ -158,6 +209,22 @@ rules:
       zh: 奖励扶助上年人数应等于上期报告的人数
       en: reward support opening stock must equal last period's reported closing stock
     tags: [link]
+
+  - id: flow.reward.implied-opening
+    note: reward_total - reward_added + reward_exited
+    when: is_missing(reward_prev) and is_missing(prev.reward_total)
+    message:
+      zh: 奖励扶助上年人数未报告；由 {reward_total} − {reward_added} + {reward_exited} 推得 {value}，应与上年报告的人数一致
+      en: reward support opening stock not reported; {reward_total} − {reward_added} + {reward_exited} implies {value}, which must equal last period's reported closing stock
+    tags: [flow, note]
+
+  - id: flow.special.implied-opening
+    note: special_total - special_added + special_exited
+    when: is_missing(special_prev) and is_missing(prev.special_total)
+    message:
+      zh: 特别扶助上年人数未报告；由 {special_total} − {special_added} + {special_exited} 推得 {value}，应与上年报告的人数一致
+      en: special support opening stock not reported; {special_total} − {special_added} + {special_exited} implies {value}, which must equal last period's reported closing stock
+    tags: [flow, note]
 
   - id: link.special_prev
     severity: fail

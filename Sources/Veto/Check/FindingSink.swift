@@ -1,0 +1,109 @@
+/// Keeps at most `cap` findings, the most severe first, and counts every finding: verdicts, exit
+/// code and summary come from the counts, never from what was kept, so a cap can never hide a
+/// failure. Notes that would repeat per row (`info` from note rules) are folded into one finding
+/// per rule: how many, the range and most common value, a few example locations.
+///
+/// - Complexity: memory O(cap + note rules × 64 distinct values); O(log 1) per finding.
+struct FindingSink {
+    let cap: Int
+    /// Kept findings by severity (index = Severity.rawValue).
+    private var kept: [[Finding]] = [[], [], [], []]
+    private var keptCount = 0
+    /// Every finding counted, by severity.
+    private(set) var counts = [0, 0, 0, 0]
+    /// Findings not kept, by id and severity.
+    private(set) var dropped: [String: [Int]] = [:]
+
+    struct NoteGroup {
+        var first: Finding
+        var count = 0
+        var lo: ExactDecimal?
+        var hi: ExactDecimal?
+        var values: [ExactDecimal: Int] = [:]
+        var examples: [Finding] = []
+    }
+    private(set) var notes: [String: NoteGroup] = [:]
+    private(set) var noteOrder: [String] = []
+
+    init(cap: Int) { self.cap = max(0, cap) }
+
+    var worst: Severity? {
+        for s in Severity.allCases.reversed() where counts[s.rawValue] > 0 { return s }
+        return nil
+    }
+
+    var droppedTotal: Int { dropped.values.reduce(0) { $0 + $1.reduce(0, +) } }
+
+    mutating func add(_ f: Finding) {
+        counts[f.severity.rawValue] += 1
+        if keptCount < cap {
+            kept[f.severity.rawValue].append(f)
+            keptCount += 1
+            return
+        }
+        // Full: a more severe finding takes the place of the newest of the least severe kept.
+        for s in 0..<f.severity.rawValue where !kept[s].isEmpty {
+            if let out = kept[s].popLast() { drop(out) }
+            kept[f.severity.rawValue].append(f)
+            return
+        }
+        drop(f)
+    }
+
+    private mutating func drop(_ f: Finding) {
+        dropped[f.id, default: [0, 0, 0, 0]][f.severity.rawValue] += 1
+    }
+
+    /// A note's value, folded into its rule's group.
+    mutating func note(_ f: Finding, value: ExactDecimal?) {
+        counts[f.severity.rawValue] += 1
+        if notes[f.id] == nil {
+            notes[f.id] = NoteGroup(first: f)
+            noteOrder.append(f.id)
+        }
+        guard var g = notes[f.id] else { return }
+        notes[f.id] = nil   // no copy-on-write of the group while it changes
+        g.count += 1
+        if let v = value {
+            g.lo = g.lo.map { min($0, v) } ?? v
+            g.hi = g.hi.map { max($0, v) } ?? v
+            if g.values[v] != nil || g.values.count < 64 { g.values[v, default: 0] += 1 }
+        }
+        if g.examples.count < 3 { g.examples.append(f) }
+        notes[f.id] = g
+    }
+
+    /// Everything kept, notes folded in, in a stable order (input, line, column, id).
+    func findings(order: (Finding, Finding) -> Bool) -> [Finding] {
+        var out = kept.flatMap { $0 }
+        for id in noteOrder {
+            guard let g = notes[id] else { continue }
+            out.append(Self.fold(g))
+        }
+        out.sort(by: order)
+        return out
+    }
+
+    static func fold(_ g: NoteGroup) -> Finding {
+        guard g.count > 1 else { return g.first }
+        var f = g.first
+        let common = g.values.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
+        let where_ = g.examples.map { "\($0.file):\($0.line.map(String.init) ?? "-")" }.joined(separator: ", ")
+        var en = "\(g.count) rows: \(g.first.message.en)"
+        var zh = "共 \(g.count) 行：\(g.first.message.zh)"
+        if let lo = g.lo, let hi = g.hi {
+            let most = common.map { " (most common \($0.key.grouped(fractionDigits: 2)), \($0.value) rows)" } ?? ""
+            let mostZh = common.map { "（最常见 \($0.key.grouped(fractionDigits: 2))，\($0.value) 行）" } ?? ""
+            en += "; values \(lo.grouped(fractionDigits: 2))..\(hi.grouped(fractionDigits: 2))\(most)"
+            zh += "；取值 \(lo.grouped(fractionDigits: 2))..\(hi.grouped(fractionDigits: 2))\(mostZh)"
+        }
+        en += "; e.g. \(where_)"
+        zh += "；例如 \(where_)"
+        f.message = Message(zh: zh, en: en)
+        f.count = g.count
+        f.unitCode = g.examples.count == 1 ? f.unitCode : nil
+        f.period = g.examples.allSatisfy({ $0.period == f.period }) ? f.period : nil
+        if let lo = g.lo, let hi = g.hi { f.actual = lo == hi ? lo.description : "\(lo)..\(hi)" }
+        return f
+    }
+}
