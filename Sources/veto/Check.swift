@@ -29,7 +29,7 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Exit 1 when a finding is at or above this severity: veto, fail, review, never.")
     var failOn: FailOn = .fail
 
-    @Option(name: .long, help: "Keep at most this many findings (the rest are counted).")
+    @Option(name: .long, help: "Keep at most this many findings in the report, the most severe first; every finding is still counted, and the verdicts and exit code come from all of them (0 keeps none).")
     var maxFindings: Int = 100_000
 
     @Flag(name: .long, help: "Leave info findings out of the text report.")
@@ -38,6 +38,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+        if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more, got \(maxFindings)") }
     }
 
     func run() throws {

@@ -82,29 +82,29 @@ public final class Checker {
     let program: Program
     let schema: Schema
     private let machine = TapeMachine()
-    private var sink: FindingSink
-    private var result = CheckResult()
+    @exclusivity(unchecked) private var sink: FindingSink
+    @exclusivity(unchecked) private var result = CheckResult()
     private var files: [String] = []
     private var bindings: [TableBinding] = []
-    private var tallies: [RuleTally]
+    @exclusivity(unchecked) private var tallies: [RuleTally]
     private let standards: StandardsTable
     private let flags: UnsafeMutablePointer<UInt8>
-    private var packer = KeyPacker()
+    @exclusivity(unchecked) private var packer = KeyPacker()
 
     // Unit-period table (structure of arrays, by slot).
-    private var upIndex: [UInt64: Int32] = [:]
-    private var upKey: [UInt64] = []
-    private var upWorst: [UInt8] = []
-    private var upFirst: [UInt64] = []          // input << 40 | line of the first row
-    private var upPrint: [UInt64] = []          // fingerprint of the first row's figures
-    private var upPrev: [Cell] = []             // slot × prevColumns.count
+    @exclusivity(unchecked) private var upIndex = KeyMap()
+    @exclusivity(unchecked) private var upKey: [UInt64] = []
+    @exclusivity(unchecked) private var upWorst: [UInt8] = []
+    @exclusivity(unchecked) private var upFirst: [UInt64] = []          // input << 40 | line of the first row
+    @exclusivity(unchecked) private var upPrint: [UInt64] = []          // fingerprint of the first row's figures
+    @exclusivity(unchecked) private var upPrev: [Cell] = []             // slot × prevColumns.count
 
     // Parent-period child sums.
-    private var parIndex: [UInt64: Int32] = [:]
-    private var parCount: [Int32] = []
-    private var parSums: [FixedInterval] = []   // slot × childColumns.count
-    private var parMissing: [Bool] = []
-    private var parOverflow: [Bool] = []
+    @exclusivity(unchecked) private var parIndex = KeyMap()
+    @exclusivity(unchecked) private var parCount: [Int32] = []
+    @exclusivity(unchecked) private var parSums: [FixedInterval] = []   // slot × childColumns.count
+    @exclusivity(unchecked) private var parMissing: [Bool] = []
+    @exclusivity(unchecked) private var parOverflow: [Bool] = []
 
     // Rows held until what their rules need has been read.
     struct Held {
@@ -123,7 +123,7 @@ public final class Checker {
         var uniqueHashes: [UInt64]
         var groupKeys: [UInt64]
     }
-    private var held: [Held?] = []
+    @exclusivity(unchecked) private var held: [Held?] = []
     private var waitingForPrevious: [UInt64: [Int]] = [:]
 
     // Table rules: aggregates per (slot, group) and uniqueness counts.
@@ -134,12 +134,16 @@ public final class Checker {
     // The row being evaluated (read by the frame's closures).
     private var currentCode = ""
     private var currentPeriod: Period?
-    private var currentRecord: CSVRecord?
-    private var currentBinding: TableBinding?
-    private var stdCache: [ExactDecimal??]
+    @exclusivity(unchecked) private var currentRecord: CSVRecord?
+    @exclusivity(unchecked) private var currentBinding: TableBinding?
+    private let services: FrameServices
+    /// Reused per row: the outcome of each rule.
+    @exclusivity(unchecked) private var outcomeBuffer: [RuleOutcome?]
+    /// Schema columns whose values a row's fingerprint covers (numbers and categories).
+    private let printed: [Int]
 
     /// Input findings of the record being read, given the unit and period of its row once known.
-    private var pendingLineFindings: [Finding] = []
+    @exclusivity(unchecked) private var pendingLineFindings: [Finding] = []
 
     /// Failing `X = sum(children.X)` findings, kept aside until a second pass over the inputs has
     /// looked for one child whose single typo balances the sum (bounded by such failures).
@@ -164,17 +168,28 @@ public final class Checker {
         // A rule set that does not compile was refused when its file was read.
         program = (try? Program(rules: set)) ?? Program(empty: set.schema)
         schema = program.schema
-        sink = FindingSink(cap: options.maxFindings)
+        sink = FindingSink(cap: options.maxFindings, noteKeys: 2 * program.rules.count)
         tallies = Array(repeating: RuleTally(), count: program.rules.count)
         flags = .allocate(capacity: max(1, program.flags.count))
         flags.initialize(from: program.flags, count: program.flags.count)
-        stdCache = Array(repeating: nil, count: schema.programmes.count)
+        services = FrameServices(standards: standards, programmes: program.schema.programmes.map(\.name))
+        outcomeBuffer = Array(repeating: nil, count: program.rules.count)
+        let columns = program.schema.columns
+        printed = columns.indices.filter { c in
+            if case .category = columns[c].type { return true }
+            return columns[c].isNumeric
+        }
         aggValues = Array(repeating: [:], count: program.aggregates.count)
         aggSums = Array(repeating: [:], count: program.aggregates.count)
         uniqueCounts = Array(repeating: [:], count: program.uniques.count)
+        setUpServices()
     }
 
     deinit { flags.deallocate() }
+
+    private func setUpServices() {
+        services.text = { [unowned self] c in self.text(c) }
+    }
 
     // MARK: Inputs
 
@@ -337,24 +352,19 @@ public final class Checker {
 
     private func fingerprint(_ cells: UnsafeMutablePointer<Cell>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in 0..<schema.columns.count where schema.columns[c].isNumeric || isCategory(c) {
+        for c in printed {
             let cell = cells[c]
-            var m = UInt64(bitPattern: cell.mantissa), e = Int(cell.exponent)
+            var m = cell.mantissa, e = Int64(cell.exponent)
             if cell.state == .number && m != 0 {
-                while m % 10 == 0 && Int64(bitPattern: m) != 0 { m /= 10; e += 1 }   // value, not spelling
-            } else if cell.state == .number {
+                while m % 10 == 0 { m /= 10; e += 1 }   // the value, not its spelling
+            } else {
                 e = 0
             }
-            for v in [UInt64(cell.state.rawValue), m, UInt64(bitPattern: Int64(e))] {
-                h = (h ^ v) &* 0x100_0000_01b3
-            }
+            h = (h ^ UInt64(cell.state.rawValue)) &* 0x100_0000_01b3
+            h = (h ^ UInt64(bitPattern: m)) &* 0x100_0000_01b3
+            h = (h ^ UInt64(bitPattern: e)) &* 0x100_0000_01b3
         }
         return h
-    }
-
-    private func isCategory(_ c: Int) -> Bool {
-        if case .category = schema.columns[c].type { return true }
-        return false
     }
 
     private func tupleHash(_ cols: [Int], _ row: RowView) -> UInt64 {
@@ -396,11 +406,12 @@ public final class Checker {
         }
     }
 
-    private func addToAggregate(_ k: Int, _ agg: (fn: Expr.Aggregate, column: Int, group: [Int]), _ row: RowView) {
+    private func addToAggregate(_ k: Int, _ agg: Aggregate, _ row: RowView) {
         let g = groupKey(agg.group, row)
         let cell = row.cells[agg.column]
         if agg.fn == .median {
             if let n = cell.number { aggValues[k][g, default: []].append(ExactDecimal(n)) } else { aggValues[k][g, default: []].reserveCapacity(0) }
+            if cell.state != .number { aggSums[k][g, default: (FixedInterval(point: 0), 0, 0)].missing += 1 }
             return
         }
         var acc = aggSums[k][g] ?? (FixedInterval(point: 0), 0, 0)
@@ -433,33 +444,43 @@ public final class Checker {
             prevSlot = upIndex[pid]
             prevMayCome = prevSlot == nil
         }
-        var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
+        for i in outcomeBuffer.indices { outcomeBuffer[i] = nil }
         var waitsChildren = false, waitsPrev = false, waitsTable = false
         currentRecord = row.record
         currentBinding = row.binding
         var frame = makeFrame(cells: UnsafePointer(row.cells), code: unit?.unitCode?.code ?? "", period: key?.period ?? row.period)
         let prevBase = prevSlot.map { Int($0) * program.prevColumns.count }
+        let hasPeriod = key?.period != nil
+        let hasKey = key != nil
         upPrev.withUnsafeBufferPointer { prevBuffer in
             if let b = prevBase, let base = prevBuffer.baseAddress {
                 frame.prev = base + b
                 frame.prevKnown = true
             }
-            for (r, rule) in program.rules.enumerated() {
-                if let levels = rule.rule.levels, let level, !levels.contains(level) { outcomes[r] = .notApplicable; continue }
-                if rule.tableLevel { continue }
-                if rule.needs.contains(.children) {
-                    if canHaveChildren && key != nil { waitsChildren = true; continue }
-                    frame.childrenKnown = true
-                    frame.childCount = 0
+            program.rules.withUnsafeBufferPointer { rs in
+                outcomeBuffer.withUnsafeMutableBufferPointer { outcomes in
+                    guard let rules = rs.baseAddress else { return }
+                    for r in 0..<rs.count {
+                        let rule = rules + r
+                        if let level, let mask = rule.pointee.levelMask, mask & (1 << level.rank) == 0 { outcomes[r] = .notApplicable; continue }
+                        if rule.pointee.tableLevel { continue }
+                        let needs = rule.pointee.needs
+                        if needs.contains(.children) {
+                            if canHaveChildren && hasKey { waitsChildren = true; continue }
+                            frame.childrenKnown = true
+                            frame.childCount = 0
+                        }
+                        if needs.contains(.previous) {
+                            if !hasPeriod { outcomes[r] = .notApplicable; continue }
+                            if prevMayCome { waitsPrev = true; continue }
+                        }
+                        if needs.contains(.table) { waitsTable = true; continue }
+                        outcomes[r] = decide(rule, frame)
+                    }
                 }
-                if rule.needs.contains(.previous) {
-                    if key?.period == nil { outcomes[r] = .notApplicable; continue }
-                    if prevMayCome { waitsPrev = true; continue }
-                }
-                if rule.needs.contains(.table) { waitsTable = true; continue }
-                outcomes[r] = decide(rule, frame)
             }
         }
+        let outcomes = outcomeBuffer
         let hold = waitsChildren || waitsPrev || waitsTable
         if !hold {
             finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
@@ -480,21 +501,8 @@ public final class Checker {
     }
 
     private func makeFrame(cells: UnsafePointer<Cell>, code: String, period: Period?) -> Frame {
-        currentCode = code
-        currentPeriod = period
-        for i in stdCache.indices { stdCache[i] = nil }
-        var f = Frame(cells: cells, flags: UnsafePointer(flags))
-        f.standard = { [unowned self] p in self.standard(p) }
-        f.text = { [unowned self] c in self.text(c) }
-        return f
-    }
-
-    private func standard(_ p: Int) -> ExactDecimal? {
-        if let cached = stdCache[p] { return cached }
-        guard let period = currentPeriod, p < schema.programmes.count else { return nil }
-        let s = standards.lookup(schema.programmes[p].name, period: period, code: currentCode)?.amount(for: period)
-        stdCache[p] = .some(s)
-        return s
+        services.reset(code: code, period: period)
+        return Frame(cells: cells, flags: UnsafePointer(flags), services: services)
     }
 
     private func text(_ c: Int) -> String {
@@ -503,28 +511,27 @@ public final class Checker {
     }
 
     /// One rule on one row, given what the frame holds.
-    private func decide(_ rule: CompiledRule, _ frame: Frame) -> RuleOutcome {
+    private func decide(_ rule: UnsafePointer<CompiledRule>, _ frame: Frame) -> RuleOutcome {
         machine.resetReason()
-        if let w = rule.when {
+        if let w = rule.pointee.when {
             switch machine.truth(w, frame) {
             case false?: return .notApplicable
             case nil: return .notChecked(machine.reason)
             case true?: break
             }
         }
-        guard let a = rule.assert else {
-            // A note: decided when its value is known.
-            return machine.number(rule.note ?? a0, frame) != nil ? .holds : .notChecked(machine.reason)
-        }
         machine.resetReason()
-        switch machine.truth(a, frame, tolerance: rule.tolerance) {
-        case true?: return .holds
-        case false?: return .fails
-        case nil: return .notChecked(machine.reason)
+        if let a = rule.pointee.assert {
+            switch machine.truth(a, frame, tolerance: rule.pointee.tolerance) {
+            case true?: return .holds
+            case false?: return .fails
+            case nil: return .notChecked(machine.reason)
+            }
         }
+        // A note: decided when its value is known.
+        guard let n = rule.pointee.note else { return .notApplicable }
+        return machine.number(n, frame) != nil ? .holds : .notChecked(machine.reason)
     }
-
-    private let a0 = Tape(code: [], maxDepth: 0, numberSets: [], textSets: [], texts: [], regexes: [])
 
     /// A held row whose wait is over (or the inputs ended: what never came is unknown).
     private func resolveHeld(_ h: Int) {
@@ -556,9 +563,12 @@ public final class Checker {
                                 }
                                 frame.unique = u.baseAddress
                                 frame.aggregates = ag.baseAddress
-                                for (r, rule) in program.rules.enumerated() where row.outcomes[r] == nil && !rule.tableLevel {
-                                    if rule.needs.contains(.previous) && row.period == nil { row.outcomes[r] = .notApplicable; continue }
-                                    row.outcomes[r] = decide(rule, frame)
+                                program.rules.withUnsafeBufferPointer { rs in
+                                    guard let rules = rs.baseAddress else { return }
+                                    for r in 0..<rs.count where row.outcomes[r] == nil && !rs[r].tableLevel {
+                                        if rs[r].needs.contains(.previous) && row.period == nil { row.outcomes[r] = .notApplicable; continue }
+                                        row.outcomes[r] = decide(rules + r, frame)
+                                    }
                                 }
                                 finishRow(outcomes: row.outcomes, cells: cells, unit: row.unit, period: row.period,
                                           slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
@@ -571,7 +581,9 @@ public final class Checker {
         }
     }
 
-    private func aggregate(_ k: Int, _ a: (fn: Expr.Aggregate, column: Int, group: [Int]), group g: UInt64) -> Slot {
+    private func aggregate(_ k: Int, _ a: Aggregate, group g: UInt64) -> Slot {
+        // As R: a missing value makes the aggregate unknown, unless na.rm.
+        if !a.ignoreMissing, let acc = aggSums[k][g], acc.missing > 0 { return .unknown }
         if a.fn == .median {
             guard var vs = aggValues[k][g], !vs.isEmpty else { return .unknown }
             vs.sort()
@@ -747,33 +759,58 @@ public final class Checker {
         hierarchyFailures.removeAll()
     }
 
+    /// Evaluates a number on a row: its cells and the kept previous period.
+    private func noteValue(_ tape: Tape, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, prevSlot: Int32?) -> ExactDecimal? {
+        var frame = makeFrame(cells: cells, code: unit?.unitCode?.code ?? "", period: period)
+        let v: FixedInterval? = upPrev.withUnsafeBufferPointer { pb in
+            if let p = prevSlot, let base = pb.baseAddress {
+                frame.prev = base + Int(p) * program.prevColumns.count
+                frame.prevKnown = true
+            }
+            machine.resetReason()
+            return machine.number(tape, frame)
+        }
+        guard let v else { return nil }
+        let lo = Fixed.decimal(v.lo), hi = Fixed.decimal(v.hi)
+        if lo == hi { return lo }
+        return (lo + hi).divided(by: ExactDecimal(integer: 2), digits: 2) ?? lo
+    }
+
+    /// A note rule's value; the message is written only for the few rows a folded note shows.
     private func emitNote(_ rule: CompiledRule, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
                           input: Int, line: Int, prevSlot: Int32?) {
+        guard let tape = rule.note, let value = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
+        guard sink.wantsExample(2 * rule.index) else {
+            sink.noteCount(2 * rule.index, value: value)
+            return
+        }
         let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
-        guard let note = rule.rule.note, let v = ctx.value(note) else { return }
-        let value = ctx.mid(v)
         let (zh, _) = ctx.fill(rule.rule.message.zh, value: value)
         let (en, _) = ctx.fill(rule.rule.message.en, value: value)
         let f = Finding(id: rule.rule.id, kind: .rule, severity: .info, file: files[input], line: line,
                         column: rule.target.flatMap { ctx.fieldNumber($0) }, unitCode: unit?.code, period: period?.description,
                         fields: rule.columns.map { schema.columns[$0].name }, expected: value.description,
                         message: Message(zh: zh, en: en))
-        sink.note(f, value: value)
+        sink.note(f, key: 2 * rule.index, value: value)
     }
 
     private func emitImplied(_ rule: CompiledRule, programme p: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
                              slot: Int32?, input: Int, line: Int, prevSlot: Int32?) {
+        guard let tape = rule.implied, let mid = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
+        guard sink.wantsExample(2 * rule.index + 1) else {
+            sink.noteCount(2 * rule.index + 1, value: mid)
+            return
+        }
+        let id = rule.rule.id + ".implied"
         let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
-        guard let implied = rule.rule.implied, let v = ctx.value(implied) else { return }
-        let mid = ctx.mid(v)
         let text = mid.grouped(fractionDigits: 2)
         let name = schema.programmes[p].name
-        let f = Finding(id: rule.rule.id + ".implied", kind: .rule, severity: .info, file: files[input], line: line,
+        let f = Finding(id: id, kind: .rule, severity: .info, file: files[input], line: line,
                         column: rule.target.flatMap { ctx.fieldNumber($0) }, unitCode: unit?.code, period: period?.description,
                         fields: rule.columns.map { schema.columns[$0].name }, actual: mid.description,
                         message: Message(zh: "未检查：没有 \(name) 的标准；按报告数推算每人 \(text) 元",
                                          en: "not checked: no standard for \(name); implied \(text) yuan per person"))
-        sink.note(f, value: mid)
+        sink.note(f, key: 2 * rule.index + 1, value: mid)
     }
 
     // MARK: Finish
@@ -784,7 +821,8 @@ public final class Checker {
         held.removeAll()
         waitingForPrevious.removeAll()
         // Whole-table rules: one outcome for the table.
-        for (r, rule) in program.rules.enumerated() where rule.tableLevel {
+        for r in program.rules.indices where program.rules[r].tableLevel {
+            let rule = program.rules[r]
             let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: 0) }
             let empty = [Cell](repeating: .absent, count: max(1, schema.columns.count))
             let outcome: RuleOutcome = empty.withUnsafeBufferPointer { cells in
@@ -792,7 +830,10 @@ public final class Checker {
                     guard let base = cells.baseAddress else { return .notChecked(.noGroup) }
                     var frame = makeFrame(cells: base, code: "", period: nil)
                     frame.aggregates = ag.baseAddress
-                    return decide(rule, frame)
+                    return program.rules.withUnsafeBufferPointer { rs in
+                        guard let rules = rs.baseAddress else { return .notApplicable }
+                        return decide(rules + r, frame)
+                    }
                 }
             }
             switch outcome {
@@ -844,10 +885,7 @@ public final class Checker {
         return (Int(parCount[Int(parent)]), Array(parSums[r]), Array(parMissing[r]), Array(parOverflow[r]))
     }
 
-    func standardAmount(_ p: Int, period: Period?, code: String) -> ExactDecimal? {
-        guard let period, p < schema.programmes.count else { return nil }
-        return standards.lookup(schema.programmes[p].name, period: period, code: code)?.amount(for: period)
-    }
+    var standardsTable: StandardsTable { standards }
 
     func parentSlot(of unit: UnitKey, period: Period?) -> Int32? {
         guard let u = unit.unitCode else { return nil }

@@ -21,11 +21,23 @@ struct FindingSink {
         var hi: ExactDecimal?
         var values: [ExactDecimal: Int] = [:]
         var examples: [Finding] = []
-    }
-    private(set) var notes: [String: NoteGroup] = [:]
-    private(set) var noteOrder: [String] = []
 
-    init(cap: Int) { self.cap = max(0, cap) }
+        mutating func add(_ value: ExactDecimal?) {
+            count += 1
+            guard let v = value else { return }
+            lo = lo.map { min($0, v) } ?? v
+            hi = hi.map { max($0, v) } ?? v
+            if values[v] != nil || values.count < 64 { values[v, default: 0] += 1 }
+        }
+    }
+    /// Note groups by key (a rule's index, doubled; +1 for its implied-amount note).
+    private(set) var notes: [NoteGroup?] = []
+    private(set) var noteOrder: [Int] = []
+
+    init(cap: Int, noteKeys: Int = 0) {
+        self.cap = max(0, cap)
+        notes = Array(repeating: nil, count: noteKeys)
+    }
 
     var worst: Severity? {
         for s in Severity.allCases.reversed() where counts[s.rawValue] > 0 { return s }
@@ -54,30 +66,35 @@ struct FindingSink {
         dropped[f.id, default: [0, 0, 0, 0]][f.severity.rawValue] += 1
     }
 
-    /// A note's value, folded into its rule's group.
-    mutating func note(_ f: Finding, value: ExactDecimal?) {
+    /// Whether the next note of `key` is one of the few shown whole (then pass it to `note`).
+    func wantsExample(_ key: Int) -> Bool { key >= notes.count || (notes[key]?.examples.count ?? 0) < 3 }
+
+    /// A note's value alone, once its group has its examples.
+    mutating func noteCount(_ key: Int, value: ExactDecimal?) {
+        guard key < notes.count, var g = notes[key] else { return }
+        notes[key] = nil   // no copy-on-write of the group while it changes
+        counts[Severity.info.rawValue] += 1
+        g.add(value)
+        notes[key] = g
+    }
+
+    /// A note, folded into its rule's group.
+    mutating func note(_ f: Finding, key: Int, value: ExactDecimal?) {
+        guard key < notes.count else { add(f); return }
         counts[f.severity.rawValue] += 1
-        if notes[f.id] == nil {
-            notes[f.id] = NoteGroup(first: f)
-            noteOrder.append(f.id)
-        }
-        guard var g = notes[f.id] else { return }
-        notes[f.id] = nil   // no copy-on-write of the group while it changes
-        g.count += 1
-        if let v = value {
-            g.lo = g.lo.map { min($0, v) } ?? v
-            g.hi = g.hi.map { max($0, v) } ?? v
-            if g.values[v] != nil || g.values.count < 64 { g.values[v, default: 0] += 1 }
-        }
+        var g = notes[key] ?? NoteGroup(first: f)
+        if notes[key] == nil { noteOrder.append(key) }
+        notes[key] = nil
+        g.add(value)
         if g.examples.count < 3 { g.examples.append(f) }
-        notes[f.id] = g
+        notes[key] = g
     }
 
     /// Everything kept, notes folded in, in a stable order (input, line, column, id).
     func findings(order: (Finding, Finding) -> Bool) -> [Finding] {
         var out = kept.flatMap { $0 }
-        for id in noteOrder {
-            guard let g = notes[id] else { continue }
+        for key in noteOrder {
+            guard let g = notes[key] else { continue }
             out.append(Self.fold(g))
         }
         out.sort(by: order)

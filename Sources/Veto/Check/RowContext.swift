@@ -37,6 +37,10 @@ struct RowContext {
     func value(_ e: Expr) -> FixedInterval? {
         var c = program.compiler
         guard let tape = try? c.compile(e, rule: "") else { return nil }
+        return withExtendedLifetime(c) { evaluate(tape) }
+    }
+
+    private func evaluate(_ tape: Tape) -> FixedInterval? {
         let prev = prevSlot.map { checker.prevCells($0) } ?? []
         let child = parent.map { checker.childState($0) }
         let machine = TapeMachine()
@@ -45,15 +49,15 @@ struct RowContext {
                 (child?.missing ?? []).withUnsafeBufferPointer { mb in
                     program.flags.withUnsafeBufferPointer { fb -> FixedInterval? in
                         guard let flags = fb.baseAddress else { return nil }
-                        var f = Frame(cells: cells, flags: flags)
+                        let services = FrameServices(standards: checker.standardsTable, programmes: schema.programmes.map(\.name))
+                        services.reset(code: unit?.unitCode?.code ?? "", period: period)
+                        var f = Frame(cells: cells, flags: flags, services: services)
                         if prevSlot != nil { f.prev = pb.baseAddress; f.prevKnown = true }
                         f.childrenKnown = true
                         f.childCount = child?.count ?? 0
                         f.childSums = sb.baseAddress
                         f.childMissing = mb.baseAddress
-                        let code = unit?.unitCode?.code ?? "", period = self.period
-                        f.standard = { [checker] p in checker.standardAmount(p, period: period, code: code) }
-                        return machine.number(tape, f)
+                        return withExtendedLifetime(services) { machine.number(tape, f) }
                     }
                 }
             }
@@ -212,20 +216,41 @@ struct RowContext {
     /// whether one typo explains it, and whether the failure inflates money or people.
     func explain(_ findings: inout [Finding], _ failing: [Int], outcomes: [RuleOutcome?]) {
         var constraints: [LinearConstraint] = []
+        // Conditional rules (`if A then B`, `A or B`): a fix may make either side true.
+        var alternatives: [[[LinearConstraint]]] = []
         for (r, o) in outcomes.enumerated() {
             guard let o, o == .holds || o == .fails, let a = program.rules[r].rule.assert else { continue }
-            constraints += self.constraints(a, rule: program.rules[r].rule.id, tolerance: program.rules[r].rule.tolerance)
+            let id = program.rules[r].rule.id, tol = program.rules[r].rule.tolerance
+            if let bs = branches(a, rule: id, tolerance: tol) {
+                alternatives.append(bs)
+            } else {
+                constraints += self.constraints(a, rule: id, tolerance: tol)
+            }
         }
-        guard !constraints.isEmpty else { return }
+        var combos: [[LinearConstraint]] = [constraints]
+        for bs in alternatives where combos.count * bs.count <= 16 {
+            combos = combos.flatMap { base in bs.map { base + $0 } }
+        }
+        guard combos.contains(where: { !$0.isEmpty }) else { return }
         var names = Set<String>()
-        for c in constraints { for t in c.terms { names.insert(t.variable) } }
+        for cs in combos { for c in cs { for t in c.terms { names.insert(t.variable) } } }
         let figures: [Figure] = names.sorted().compactMap { n in
             guard let c = schema.index(of: n), let v = number(c) else { return nil }
             let spec = schema.columns[c]
             return Figure(name: n, reported: v, isCount: spec.type == .count, weight: spec.weight, isRate: spec.type == .rate,
                           exact: spec.exact)
         }
-        guard let solutions = Localizer.localize(figures, constraints, maxSize: 3), let best = solutions.first else { return }
+        // The smallest fix over every choice of branch.
+        var bestSolutions: [Localization]?
+        for cs in combos {
+            guard let s = Localizer.localize(figures, cs, maxSize: 3), let first = s.first else { continue }
+            if let b = bestSolutions?.first, (b.fields.count, b.typo == nil ? 1 : 0, b.cost) <= (first.fields.count, first.typo == nil ? 1 : 0, first.cost) {
+                continue
+            }
+            bestSolutions = s
+            constraints = cs
+        }
+        guard let solutions = bestSolutions, let best = solutions.first else { return }
         for k in findings.indices {
             let rule = program.rules[failing[k]]
             let ruleVariables = Set(constraints.filter { $0.rule == rule.rule.id }.flatMap { $0.terms.map(\.variable) })
@@ -311,6 +336,38 @@ struct RowContext {
             return x.scaled(r)
         default:
             return nil
+        }
+    }
+
+    /// `if A then B` and `A or B` as two alternative sets of linear constraints (¬A, or B; A, or
+    /// B); nil when the expression is not of that shape or a side is not linear.
+    func branches(_ e: Expr, rule: String, tolerance: ExactDecimal?) -> [[LinearConstraint]]? {
+        func side(_ x: Expr) -> [LinearConstraint]? {
+            let cs = constraints(x, rule: rule, tolerance: tolerance)
+            return cs.isEmpty ? nil : cs
+        }
+        switch e {
+        case .binary(.implies, let a, let b):
+            guard case .compare(let ops, let es) = a, ops.count == 1, let neg = Self.negation(ops[0]),
+                  let na = side(.compare([neg], es)), let cb = side(b) else { return nil }
+            return [na, cb]
+        case .binary(.or, let a, let b):
+            guard let ca = side(a), let cb = side(b) else { return nil }
+            return [ca, cb]
+        default:
+            return nil
+        }
+    }
+
+    /// ¬(a op b) as one comparison (none for `=`, whose negation is two).
+    static func negation(_ op: Expr.CompareOp) -> Expr.CompareOp? {
+        switch op {
+        case .lt: .ge
+        case .le: .gt
+        case .gt: .le
+        case .ge: .lt
+        case .ne: .eq
+        case .eq: nil
         }
     }
 

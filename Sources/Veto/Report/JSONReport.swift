@@ -48,6 +48,8 @@ struct JSONWriter {
     }
 
     static func quote(_ s: String) -> String {
+        // Most strings (codes, periods, ids) need no escaping.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x80 }) { return "\"" + s + "\"" }
         var r = "\""
         for u in s.unicodeScalars {
             switch u {

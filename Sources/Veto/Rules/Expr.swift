@@ -25,7 +25,8 @@ public indirect enum Expr: Sendable, Equatable, CustomStringConvertible {
     case isUnique([String])
     case matches(String, String)
     /// An aggregate of a column over the rows sharing the `group` columns (all rows when empty).
-    case aggregate(Aggregate, String, [String])
+    /// As in R, a missing value makes it unknown unless `ignoreMissing` (`na.rm = TRUE`).
+    case aggregate(Aggregate, String, [String], ignoreMissing: Bool)
 
     public enum UnaryOp: String, Sendable { case negate = "-", not = "not" }
     public enum BinaryOp: String, Sendable {
@@ -59,8 +60,8 @@ public indirect enum Expr: Sendable, Equatable, CustomStringConvertible {
         case .isMissing(let x): "is_missing(\(x))"
         case .isUnique(let cs): "is_unique(\(cs.map(Self.quoted).joined(separator: ", ")))"
         case .matches(let c, let p): "matches(\(Self.quoted(c)), \"\(p)\")"
-        case .aggregate(let a, let c, let g):
-            "\(a.rawValue)(\(Self.quoted(c)))" + (g.isEmpty ? "" : " over (\(g.map(Self.quoted).joined(separator: ", ")))")
+        case .aggregate(let a, let c, let g, let rm):
+            "\(a.rawValue)(\(Self.quoted(c))\(rm ? ", na.rm = TRUE" : ""))" + (g.isEmpty ? "" : " over (\(g.map(Self.quoted).joined(separator: ", ")))")
         }
     }
 
@@ -523,6 +524,12 @@ public struct ExprParser {
         }
     }
 
+    /// `na.rm` (or `na_rm`) at token `i`.
+    static func isNaRm(_ tokens: [(token: Token, offset: Int)], _ i: Int) -> Bool {
+        guard i < tokens.count, let n = name(tokens[i].token) else { return false }
+        return n == "na.rm" || n == "na_rm"
+    }
+
     static func name(_ t: Token) -> String? {
         switch t {
         case .ident(let s), .quotedIdent(let s): s
@@ -618,8 +625,20 @@ public struct ExprParser {
         }
         // `mean(x)`, `sum(x) over (g)`: one column argument makes an aggregate; `min(a, b)` and
         // `max(a, b)` stay the row functions.
-        if let agg = Expr.Aggregate(rawValue: lower), Self.name(current) != nil, tokens[pos + 1].token == .rparen {
+        if let agg = Expr.Aggregate(rawValue: lower), Self.name(current) != nil,
+           tokens[pos + 1].token == .rparen || (tokens[pos + 1].token == .comma && Self.isNaRm(tokens, pos + 2)) {
             let col = try columnArgument("\(lower)()")
+            var ignoreMissing = false
+            if current == .comma {
+                pos += 1   // na.rm
+                pos += 1
+                try expect(.op("="), "`=` after na.rm")
+                guard let v = Self.name(current), ["TRUE", "true", "T", "FALSE", "false", "F"].contains(v) else {
+                    throw ExprError(offset: offset, message: "na.rm is TRUE or FALSE")
+                }
+                ignoreMissing = v.hasPrefix("T") || v == "true"
+                pos += 1
+            }
             try expect(.rparen, "`)`")
             var group: [String] = []
             if isKeyword("over") {
@@ -635,7 +654,7 @@ public struct ExprParser {
             if agg != .count, let c = schema.column(col), !c.isNumeric {
                 throw ExprError(offset: at, message: "\(lower)() needs a numeric column; `\(col)` is \(c.type)")
             }
-            return .aggregate(agg, col, group)
+            return .aggregate(agg, col, group, ignoreMissing: ignoreMissing)
         }
         guard let f = Expr.Function(rawValue: lower) else {
             throw ExprError(offset: at, message: "unknown function `\(name)`; functions are abs, min, max, round, sum(children.X), count(children), std, is_missing, is_unique, matches, mean/median/sum/min/max(x) over (g)")

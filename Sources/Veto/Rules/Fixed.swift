@@ -23,14 +23,19 @@ struct FixedInterval: Sendable, Equatable {
 }
 
 enum Fixed {
-    /// 10^k for 0 ≤ k ≤ 38.
-    static let pow10: [Int128] = {
-        var t: [Int128] = [1]
-        for _ in 1...38 { t.append(t[t.count - 1] * 10) }
+    /// 10^k for 0 ≤ k ≤ 38 (a raw table: read on every cell, so no array bookkeeping).
+    nonisolated(unsafe) static let pow10: UnsafeMutablePointer<Int128> = {
+        let t = UnsafeMutablePointer<Int128>.allocate(capacity: 39)
+        t[0] = 1
+        for k in 1...38 { t[k] = t[k - 1] * 10 }
         return t
     }()
 
-    static let upow10: [UInt128] = pow10.map { UInt128($0) }
+    nonisolated(unsafe) static let upow10: UnsafeMutablePointer<UInt128> = {
+        let t = UnsafeMutablePointer<UInt128>.allocate(capacity: 39)
+        for k in 0...38 { t[k] = UInt128(pow10[k]) }
+        return t
+    }()
 
     /// `mantissa × 10^exponent` in units of 10⁻¹²; nil when it is finer than 10⁻¹² or too large.
     @inline(__always)
@@ -135,15 +140,31 @@ enum Fixed {
         return k >= 0 ? FixedInterval(lo: a, hi: b) : FixedInterval(lo: b, hi: a)
     }
 
+    /// ⌊a·10¹² / b⌋ and ⌈a·10¹² / b⌉ from one division.
+    static func divBoth(_ a: Int128, _ b: Int128) -> (Int128, Int128)? {
+        guard b != 0 else { return nil }
+        let negative = (a < 0) != (b < 0)
+        let p = a.magnitude.multipliedFullWidth(by: upow10[FixedInterval.scale])
+        let d = b.magnitude
+        guard p.high < d else { return nil }
+        let (q, r) = d.dividingFullWidth(p)
+        guard q < UInt128(Int128.max) else { return nil }
+        let v = negative ? -Int128(q) : Int128(q)
+        if r == 0 { return (v, v) }
+        return negative ? (v - 1, v) : (v, v + 1)
+    }
+
     /// x / y; nil when y may be zero (the caller says which) or on overflow.
     static func divide(_ x: FixedInterval, _ y: FixedInterval) -> FixedInterval? {
+        if x.isPoint && y.isPoint {
+            guard let (l, h) = divBoth(x.lo, y.lo) else { return nil }
+            return FixedInterval(lo: l, hi: h)
+        }
         var lo = Int128.max, hi = Int128.min
-        for a in [x.lo, x.hi] {
-            for b in [y.lo, y.hi] {
-                guard let l = divScaled(a, b, roundUp: false), let h = divScaled(a, b, roundUp: true) else { return nil }
-                lo = min(lo, l)
-                hi = max(hi, h)
-            }
+        for (a, b) in [(x.lo, y.lo), (x.lo, y.hi), (x.hi, y.lo), (x.hi, y.hi)] {
+            guard let (l, h) = divBoth(a, b) else { return nil }
+            lo = min(lo, l)
+            hi = max(hi, h)
         }
         return FixedInterval(lo: lo, hi: hi)
     }

@@ -24,6 +24,8 @@ struct CompiledRule: Sendable {
     var columns: [Int]
     /// A whole-table rule (only aggregates): one outcome for the table, not per row.
     var tableLevel: Bool
+    /// Unit levels the rule applies to, as bits of `UnitCode.Level.rank` (nil: all).
+    var levelMask: UInt8?
 }
 
 /// The rule set of a run, compiled once: every rule's tapes, and the state the rules need kept
@@ -36,11 +38,14 @@ public struct Program: Sendable {
     /// Columns read as `sum(children.X)`: summed per parent-period (slot order).
     var childColumns: [Int]
     /// Aggregates: (function, column, group columns) per slot.
-    var aggregates: [(fn: Expr.Aggregate, column: Int, group: [Int])]
+    var aggregates: [Aggregate]
     /// `is_unique` column lists per slot.
     var uniques: [[Int]]
     /// Per schema column: ColumnFlag bits.
     var flags: [UInt8]
+    /// Keeps the tapes' instructions and tables alive.
+    let storages: [TapeStorage]
+    let tables: TapeTables
 
     public enum CompileError: Error, CustomStringConvertible {
         case unsupported(rule: String, what: String)
@@ -60,6 +65,8 @@ public struct Program: Sendable {
         aggregates = []
         uniques = []
         flags = Self.flags(schema)
+        storages = []
+        tables = TapeTables()
     }
 
     static func flags(_ schema: Schema) -> [UInt8] {
@@ -80,6 +87,7 @@ public struct Program: Sendable {
         c.childColumns = childColumns
         c.aggregates = aggregates
         c.uniques = uniques
+        c.tables = tables.copy()
         return c
     }
 
@@ -107,13 +115,16 @@ public struct Program: Sendable {
                                     assert: try r.assert.map { try c.compile($0, rule: r.id) },
                                     note: try r.note.map { try c.compile($0, rule: r.id) },
                                     implied: try r.implied.map { try c.compile($0, rule: r.id) },
-                                    needs: needs, tolerance: tol, target: target, columns: columns, tableLevel: tableLevel))
+                                    needs: needs, tolerance: tol, target: target, columns: columns, tableLevel: tableLevel,
+                                    levelMask: r.levels.map { $0.reduce(UInt8(0)) { $0 | 1 << $1.rank } }))
         }
         rules = out
         prevColumns = c.prevColumns
         childColumns = c.childColumns
         aggregates = c.aggregates
         uniques = c.uniques
+        storages = c.storages
+        tables = c.tables
     }
 
     static func hasUnique(_ e: Expr) -> Bool {
@@ -133,12 +144,23 @@ public struct Program: Sendable {
     }
 }
 
+/// An aggregate a rule reads: a function of a column over the rows sharing the group columns.
+struct Aggregate: Sendable, Equatable {
+    var fn: Expr.Aggregate
+    var column: Int
+    var group: [Int]
+    var ignoreMissing: Bool
+}
+
 /// Turns expressions into tapes, allocating state slots for what they read across rows.
 struct Compiler {
     let schema: Schema
+    /// Storage of every tape compiled, and the shared tables: the compiler's owner keeps them alive.
+    var storages: [TapeStorage] = []
+    var tables = TapeTables()
     var prevColumns: [Int] = []
     var childColumns: [Int] = []
-    var aggregates: [(fn: Expr.Aggregate, column: Int, group: [Int])] = []
+    var aggregates: [Aggregate] = []
     var uniques: [[Int]] = []
 
     init(schema: Schema) { self.schema = schema }
@@ -150,10 +172,18 @@ struct Compiler {
     }
 
     mutating func compile(_ e: Expr, rule: String) throws -> Tape {
-        var t = Tape(code: [], maxDepth: 0, numberSets: [], textSets: [], texts: [], regexes: [])
+        var t = Draft()
         var depth = 0
         try emit(e, &t, &depth, rule: rule)
-        return t
+        let storage = TapeStorage(t.code)
+        storages.append(storage)
+        return Tape(code: UnsafeBufferPointer(storage.code), maxDepth: t.maxDepth, tables: tables)
+    }
+
+    /// A tape being written.
+    struct Draft {
+        var code: [Instr] = []
+        var maxDepth = 0
     }
 
     private func column(_ name: String, rule: String) throws -> Int {
@@ -167,14 +197,14 @@ struct Compiler {
         return Int32(list.count - 1)
     }
 
-    private func push(_ t: inout Tape, _ i: Instr, _ depth: inout Int, _ delta: Int) {
+    private func push(_ t: inout Draft, _ i: Instr, _ depth: inout Int, _ delta: Int) {
         t.code.append(i)
         depth += delta
         t.maxDepth = max(t.maxDepth, depth)
     }
 
     // The tree depth is bounded by the parser (ExprParser.maxDepth), so recursion here is too.
-    private mutating func emit(_ e: Expr, _ t: inout Tape, _ d: inout Int, rule: String) throws {
+    private mutating func emit(_ e: Expr, _ t: inout Draft, _ d: inout Int, rule: String) throws {
         switch e {
         case .number(let n):
             guard let v = Fixed.scaled(n) else {
@@ -202,11 +232,12 @@ struct Compiler {
         case .standard(let p):
             guard let i = schema.programme(p) else { throw Program.CompileError.unsupported(rule: rule, what: "unknown programme `\(p)`") }
             push(&t, .std(Int32(i)), &d, 1)
-        case .aggregate(let fn, let name, let group):
+        case .aggregate(let fn, let name, let group, let rm):
             let c = try column(name, rule: rule)
             let g = try group.map { try column($0, rule: rule) }
-            let k = aggregates.firstIndex { $0.fn == fn && $0.column == c && $0.group == g } ?? {
-                aggregates.append((fn, c, g))
+            let a = Aggregate(fn: fn, column: c, group: g, ignoreMissing: rm)
+            let k = aggregates.firstIndex(of: a) ?? {
+                aggregates.append(a)
                 return aggregates.count - 1
             }()
             push(&t, .agg(Int32(k)), &d, 1)
@@ -228,8 +259,8 @@ struct Compiler {
             }
         case .matches(let name, let pattern):
             let c = try column(name, rule: rule)
-            t.regexes.append(pattern)
-            push(&t, .matches(Int32(c), regex: Int32(t.regexes.count - 1)), &d, 1)
+            tables.regexes.append(pattern)
+            push(&t, .matches(Int32(c), regex: Int32(tables.regexes.count - 1)), &d, 1)
         case .inSet(let x, let set):
             if case .column(let name) = x, let c = schema.index(of: name), !schema.columns[c].isNumeric {
                 let texts = set.compactMap { if case .string(let s) = $0 { s } else if case .number(let n) = $0 { n.description } else { nil } }
@@ -243,8 +274,8 @@ struct Compiler {
                     }
                     push(&t, .inCategory(Int32(c), mask: mask), &d, 1)
                 } else {
-                    t.textSets.append(Set(texts))
-                    push(&t, .inText(Int32(c), set: Int32(t.textSets.count - 1)), &d, 1)
+                    tables.textSets.append(Set(texts))
+                    push(&t, .inText(Int32(c), set: Int32(tables.textSets.count - 1)), &d, 1)
                 }
                 return
             }
@@ -256,8 +287,8 @@ struct Compiler {
                 }
                 points.append(FixedInterval(point: v))
             }
-            t.numberSets.append(points)
-            push(&t, .inNumbers(Int32(t.numberSets.count - 1)), &d, 0)
+            tables.numberSets.append(points)
+            push(&t, .inNumbers(Int32(tables.numberSets.count - 1)), &d, 0)
         case .unary(.negate, let x):
             try emit(x, &t, &d, rule: rule)
             push(&t, .neg, &d, 0)
@@ -285,8 +316,8 @@ struct Compiler {
                 if case .column(let c) = es[1], case .string(let s) = es[0] { (col, text) = (c, s) }
                 if let col, let text {
                     let c = try column(col, rule: rule)
-                    t.texts.append(text)
-                    push(&t, .textEquals(Int32(c), text: Int32(t.texts.count - 1), negate: ops[0] == .ne), &d, 1)
+                    tables.texts.append(text)
+                    push(&t, .textEquals(Int32(c), text: Int32(tables.texts.count - 1), negate: ops[0] == .ne), &d, 1)
                     return
                 }
             }

@@ -87,12 +87,18 @@ public enum RuleLint {
                     : "rules \(culprits.map { "`\($0.id)` (line \($0.line))" }.joined(separator: ", ")) contradict each other: no row can satisfy them all"))
             return report
         }
-        for (k, entry) in linear.enumerated() {
-            let others = linear.enumerated().filter { $0.offset != k }.flatMap(\.element.constraints)
+        // Redundancy as validatetools' remove_redundancy: a rule implied by the others is
+        // reported and left out before the next is tested, so two rules that imply each other
+        // are not both called useless.
+        var kept = Array(linear.indices)
+        for k in linear.indices {
+            let others = kept.filter { $0 != k }.flatMap { linear[$0].constraints }
+            let entry = linear[k]
             let canFail = entry.constraints.indices.contains { j in
                 LinearLint.canFail(others.count + j, in: others + entry.constraints, nonNegative: nonNegative)
             }
             if !canFail {
+                kept.removeAll { $0 == k }
                 report.warnings.append(Problem(
                     line: entry.rule.line, column: entry.rule.column,
                     message: "rule `\(entry.rule.id)` can never fail: the other rules (and counts ≥ 0) already imply it"))

@@ -62,6 +62,45 @@ struct Slot {
     static func truth(_ b: Bool) -> Slot { b ? .yes : .no }
 }
 
+/// What a row's evaluation asks for beyond its cells: a programme's standard for the row's
+/// period and region, a text column's value. One per checker (or per slow-path context), reset
+/// per row; referenced unowned from frames so that passing a frame costs no reference counting.
+final class FrameServices {
+    var code = ""
+    var period: Period?
+    var standards = StandardsTable()
+    var programmes: [String] = []
+    private var cache: [ExactDecimal??] = []
+    /// Whether a standard depends on the unit's region (else only on the period, and the cache
+    /// lives as long as the period does).
+    private var regional = false
+    var text: (Int) -> String = { _ in "" }
+
+    init(standards: StandardsTable, programmes: [String]) {
+        self.standards = standards
+        self.programmes = programmes
+        cache = Array(repeating: nil, count: programmes.count)
+        regional = standards.standards.contains { !$0.region.isEmpty }
+    }
+
+    func reset(code: String, period: Period?) {
+        self.code = code
+        if regional || period != self.period {
+            for i in cache.indices where cache[i] != nil { cache[i] = nil }
+        }
+        self.period = period
+    }
+
+    func standard(_ p: Int) -> ExactDecimal? {
+        guard p < cache.count else { return nil }
+        if let cached = cache[p] { return cached }
+        guard let period else { return nil }
+        let s = standards.lookup(programmes[p], period: period, code: code)?.amount(for: period)
+        cache[p] = .some(s)
+        return s
+    }
+}
+
 /// What a tape reads, for one row: its cells, the compact previous-period and child state,
 /// standards, aggregates and the record (for text). Built by the checker; pointers are borrowed.
 struct Frame {
@@ -75,10 +114,15 @@ struct Frame {
     var childrenKnown = false
     var childSums: UnsafePointer<FixedInterval>?
     var childMissing: UnsafePointer<Bool>?
-    var standard: (Int) -> ExactDecimal? = { _ in nil }
     var aggregates: UnsafePointer<Slot>?
     var unique: UnsafePointer<Bool>?
-    var text: (Int) -> String = { _ in "" }
+    unowned(unsafe) var services: FrameServices
+
+    init(cells: UnsafePointer<Cell>, flags: UnsafePointer<UInt8>, services: FrameServices) {
+        self.cells = cells
+        self.flags = flags
+        self.services = services
+    }
 }
 
 enum ColumnFlag {
@@ -103,15 +147,36 @@ func cellInterval(_ c: Cell, flags: UInt8) -> FixedInterval? {
     return FixedInterval(lo: lo, hi: hi)
 }
 
-/// A compiled expression.
-struct Tape: Sendable {
-    var code: [Instr]
-    var maxDepth: Int
-    /// Constant sets and texts the instructions refer to.
-    var numberSets: [[FixedInterval]]
-    var textSets: [Set<String>]
-    var texts: [String]
-    var regexes: [String]
+/// Constant sets, texts and patterns instructions refer to (rarely read; one per program).
+final class TapeTables: @unchecked Sendable {
+    var numberSets: [[FixedInterval]] = []
+    var textSets: [Set<String>] = []
+    var texts: [String] = []
+    var regexes: [String] = []
+
+    func copy() -> TapeTables {
+        let t = TapeTables()
+        (t.numberSets, t.textSets, t.texts, t.regexes) = (numberSets, textSets, texts, regexes)
+        return t
+    }
+}
+
+/// The instructions of one compiled expression, allocated once and never changed.
+final class TapeStorage: @unchecked Sendable {
+    let code: UnsafeMutableBufferPointer<Instr>
+    init(_ instructions: [Instr]) {
+        code = .allocate(capacity: max(1, instructions.count))
+        _ = code.initialize(from: instructions)
+    }
+    deinit { code.deallocate() }
+}
+
+/// A compiled expression: a view of its instructions. Plain data (no reference counting when
+/// copied or passed); whoever compiled it keeps its storage and tables alive.
+struct Tape: @unchecked Sendable {
+    let code: UnsafeBufferPointer<Instr>
+    let maxDepth: Int
+    unowned(unsafe) let tables: TapeTables
 }
 
 /// Runs tapes. One per thread: it owns the stack.
@@ -205,7 +270,7 @@ final class TapeMachine {
                 st[sp] = Slot(v: v, tag: .number)
                 sp += 1
             case .std(let p):
-                if let a = f.standard(Int(p)), let v = Fixed.scaled(a) {
+                if let a = f.services.standard(Int(p)), let v = Fixed.scaled(a) {
                     st[sp] = Slot(v: FixedInterval(point: v), tag: .number)
                 } else {
                     st[sp] = unknown(.noStandard(Int(p)))
@@ -308,7 +373,7 @@ final class TapeMachine {
                 let x = st[sp - 1]
                 guard x.tag == .number else { continue }
                 var hit = false
-                for p in t.numberSets[Int(s)] where !(x.v.hi < p.lo) && !(p.hi < x.v.lo) { hit = true; break }
+                for p in t.tables.numberSets[Int(s)] where !(x.v.hi < p.lo) && !(p.hi < x.v.lo) { hit = true; break }
                 st[sp - 1] = .truth(hit)
             case .inCategory(let c, let mask):
                 let cell = f.cells[Int(c)]
@@ -319,19 +384,19 @@ final class TapeMachine {
                 }
                 sp += 1
             case .inText(let c, let s):
-                let text = f.text(Int(c)).trimmingSpaces
-                st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth(t.textSets[Int(s)].contains(text))
+                let text = f.services.text(Int(c)).trimmingSpaces
+                st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth(t.tables.textSets[Int(s)].contains(text))
                 sp += 1
             case .textEquals(let c, let k, let negate):
-                let text = f.text(Int(c)).trimmingSpaces
-                st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth((text == t.texts[Int(k)]) != negate)
+                let text = f.services.text(Int(c)).trimmingSpaces
+                st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth((text == t.tables.texts[Int(k)]) != negate)
                 sp += 1
             case .matches(let c, let k):
-                let text = f.text(Int(c))
+                let text = f.services.text(Int(c))
                 if text.isEmpty {
                     st[sp] = unknown(.missing(Int(c)))
                 } else {
-                    let pattern = t.regexes[Int(k)]
+                    let pattern = t.tables.regexes[Int(k)]
                     let re: Regex<AnyRegexOutput>?
                     if let cached = regexCache[pattern] { re = cached } else {
                         re = try? Regex(pattern)

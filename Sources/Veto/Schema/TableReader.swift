@@ -28,14 +28,21 @@ public struct Cell: Sendable, Equatable {
     }
 }
 
-/// How one input's header maps to the schema.
-public struct TableBinding: Sendable {
+/// How one input's header maps to the schema. Fixed once the header is read (a reference, so a
+/// row carrying it costs nothing to copy).
+public final class TableBinding: @unchecked Sendable {
     /// For each header cell: the schema column it binds, if any.
-    public var bindings: [HeaderBinding]
+    public let bindings: [HeaderBinding]
     /// For each schema column: the 0-based field of the record holding it.
-    public var fieldOf: [Int?]
+    public let fieldOf: [Int?]
     /// Power of ten a header unit gives each schema column (`(万元)` → 4).
-    public var exponentOf: [Int]
+    public let exponentOf: [Int]
+
+    public init(bindings: [HeaderBinding], fieldOf: [Int?], exponentOf: [Int]) {
+        self.bindings = bindings
+        self.fieldOf = fieldOf
+        self.exponentOf = exponentOf
+    }
     /// The key's division-code column and period column (schema indices), where bound.
     public var unitColumn: Int?
     public var periodColumn: Int?
@@ -102,7 +109,7 @@ extension Schema {
             if seenRaw[name] == nil { seenRaw[name] = i + 1 }
             bindings.append(HeaderBinding(index: i, raw: raw, column: column, unit: unit, exponent: exponent))
         }
-        var b = TableBinding(bindings: bindings, fieldOf: fieldOf, exponentOf: exponentOf)
+        let b = TableBinding(bindings: bindings, fieldOf: fieldOf, exponentOf: exponentOf)
         let keyNames = key ?? ["unit_code", "period"]
         for k in keyNames {
             guard let c = index(of: k), fieldOf[c] != nil else {
@@ -130,7 +137,8 @@ public struct RowView {
     /// One cell per schema column (absent where the input has no such column).
     public let cells: UnsafeMutablePointer<Cell>
     public let record: CSVRecord
-    public let binding: TableBinding
+    /// The input's binding (kept alive by the reader for as long as the row is).
+    public unowned(unsafe) let binding: TableBinding
     public var unit: UnitCode?
     public var period: Period?
     /// The key as written when it is not a division code (`RET01`), or the codes as written.

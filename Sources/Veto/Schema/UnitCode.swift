@@ -5,7 +5,15 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     public enum Level: String, Sendable, Comparable {
         case province, city, county, township, village
         public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
-        var rank: Int { [.province: 0, .city: 1, .county: 2, .township: 3, .village: 4][self] ?? 4 }
+        var rank: Int {
+            switch self {
+            case .province: 0
+            case .city: 1
+            case .county: 2
+            case .township: 3
+            case .village: 4
+            }
+        }
     }
 
     public enum Problem: Error, Equatable, Sendable {

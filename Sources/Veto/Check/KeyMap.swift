@@ -1,0 +1,58 @@
+/// A hash map from 64-bit keys to 32-bit slots: open addressing with linear probing, a
+/// multiplicative hash, no per-entry allocation. 12 bytes a bucket at most 50 % full, so about
+/// 24 bytes an entry (a Swift `Dictionary<UInt64, Int32>` with SipHash costs more, in time and memory).
+///
+/// - Complexity: O(1) expected per lookup and insert; memory O(entries).
+struct KeyMap {
+    private var keys: [UInt64]
+    private var values: [Int32]      // -1: empty bucket
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var n = 16
+        while n < capacity * 2 { n <<= 1 }
+        keys = Array(repeating: 0, count: n)
+        values = Array(repeating: -1, count: n)
+        mask = n - 1
+    }
+
+    @inline(__always)
+    private func bucket(_ k: UInt64) -> Int {
+        Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    }
+
+    subscript(_ k: UInt64) -> Int32? {
+        get {
+            var i = bucket(k)
+            while true {
+                let v = values[i]
+                if v < 0 { return nil }
+                if keys[i] == k { return v }
+                i = (i + 1) & mask
+            }
+        }
+        set {
+            guard let v = newValue else { return }   // entries are never removed
+            if (count + 1) * 2 > keys.count { grow() }
+            var i = bucket(k)
+            while values[i] >= 0 {
+                if keys[i] == k { values[i] = v; return }
+                i = (i + 1) & mask
+            }
+            keys[i] = k
+            values[i] = v
+            count += 1
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        let n = keys.count * 2
+        keys = Array(repeating: 0, count: n)
+        values = Array(repeating: -1, count: n)
+        mask = n - 1
+        count = 0
+        for i in oldKeys.indices where oldValues[i] >= 0 { self[oldKeys[i]] = oldValues[i] }
+    }
+}

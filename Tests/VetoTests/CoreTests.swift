@@ -1,0 +1,240 @@
+import Testing
+@testable import Veto
+
+// The rebuilt check core (issue 7): schema as data, any table, three-valued logic, the
+// expression additions, findings that never hide a failure.
+
+/// Checks CSV text against a rule file written on top of `base` (default: no pack at all).
+func checkWith(_ yaml: String, _ csv: String, base: Schema = Schema(), standards: [Standard] = [], maxFindings: Int = 100_000) throws -> CheckResult {
+    let (set, errors) = RuleFile.parse(yaml, file: "rules.yml", base: base)
+    if let e = errors.first { throw e }
+    var o = CheckOptions()
+    o.rules = set
+    o.standards = StandardsTable(standards)
+    o.maxFindings = maxFindings
+    let c = Checker(options: o)
+    c.add(bytes: Array(csv.utf8), name: "t.csv")
+    return c.finish()
+}
+
+let twoColumns = """
+version: 1
+columns:
+  - {name: a, kind: number}
+  - {name: b, kind: number}
+rules:
+  - {id: or, assert: a > 0 or b > 0, message: {zh: x, en: x}}
+  - {id: and, assert: a > 0 and b > 0, message: {zh: x, en: x}}
+  - {id: then, assert: if a > 0 then b > 0, message: {zh: x, en: x}}
+"""
+
+@Test func kleeneLogicDecidesWhatAMissingFigureCannotChange() throws {
+    // a missing: `or` with b true holds, `and` with b false fails, `and` with b true is not checked.
+    let r = try checkWith(twoColumns, "a,b\nNA,5\n—,-1\n")
+    #expect(tally(r, "or") == RuleTally(holds: 1, notChecked: 1))
+    #expect(tally(r, "and") == RuleTally(fails: 1, notChecked: 1))
+    #expect(tally(r, "then") == RuleTally(holds: 1, notChecked: 1))
+    #expect(r.findings.filter { $0.kind == .rule }.map { "\($0.id)@\($0.line ?? 0)" } == ["and@3"])
+}
+
+@Test func otherToolsSpellingsAreRead() throws {
+    // 1e+05 is a number where a column holds any number; NA, NaN, NULL mean not reported.
+    let r = try checkWith(twoColumns, "a,b\n1e+05,2.5E-1\nNaN,NULL\n")
+    #expect(tally(r, "and")?.holds == 1)
+    #expect(tally(r, "and")?.notChecked == 1)
+    #expect(r.findings.isEmpty, "\(r.findings.map(\.message.en))")
+}
+
+@Test func setsMissingUniqueMatchesAndQuotedNames() throws {
+    let yaml = """
+    version: 1
+    key: [id]
+    columns:
+      - {name: id, kind: text}
+      - {name: size, kind: category, values: [small, large]}
+      - {name: other.rev, kind: number}
+      - {name: staff, kind: count}
+    rules:
+      - {id: set, assert: "staff in {1, 2, 3}", message: {zh: x, en: x}}
+      - {id: cat, assert: "size in {\\"small\\"}", message: {zh: x, en: x}}
+      - {id: miss, assert: is_missing(`other.rev`) or other.rev ≥ 0, message: {zh: x, en: x}}
+      - {id: uniq, assert: "is_unique(id)", message: {zh: x, en: x}}
+      - {id: re, assert: "matches(id, \\"RET[0-9]+\\")", message: {zh: x, en: x}}
+    """
+    let csv = "id,size,other.rev,staff\nRET01,small,NA,2\nRET02,large,-3,4\nX9,small,5,1\nRET01,medium,1,1\n"
+    let r = try checkWith(yaml, csv)
+    #expect(tally(r, "set") == RuleTally(holds: 3, fails: 1))
+    #expect(tally(r, "cat") == RuleTally(holds: 2, fails: 1, notChecked: 1))     // "medium" is not a value: unreadable
+    #expect(tally(r, "miss") == RuleTally(holds: 3, fails: 1))
+    #expect(tally(r, "uniq") == RuleTally(holds: 2, fails: 2))
+    #expect(tally(r, "re") == RuleTally(holds: 3, fails: 1))
+    #expect(r.findings.contains { $0.id == "cell-invalid-category" && $0.line == 5 })
+    // Rows are identified by the key: the second RET01 is the same unit.
+    #expect(r.findings.contains { $0.id == "row-revised" && $0.line == 5 })
+    #expect(Set(r.verdicts.map(\.key.unit.code)) == ["RET01", "RET02", "X9"])
+}
+
+@Test func groupAndTableAggregatesFollowR() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: g, kind: text}
+      - {name: x, kind: number}
+    rules:
+      - {id: med, assert: x ≤ 2 * median(x) over (g), message: {zh: x, en: x}}
+      - {id: mean, assert: mean(x) > 5, message: {zh: x, en: x}}
+      - {id: meanrm, assert: "mean(x, na.rm = TRUE) > 5", message: {zh: x, en: x}}
+    """
+    let r = try checkWith(yaml, "g,x\na,1\na,2\na,9\nb,10\nb,NA\n")
+    // Group a: median 2, so 9 > 4 fails; group b has a missing value: its median is unknown.
+    #expect(tally(r, "med") == RuleTally(holds: 2, fails: 1, notChecked: 2))
+    #expect(r.findings.first { $0.id == "med" }?.line == 4)
+    // As R without na.rm: one missing value makes the mean unknown.
+    #expect(tally(r, "mean") == RuleTally(notChecked: 1))
+    #expect(tally(r, "meanrm") == RuleTally(holds: 1))
+}
+
+@Test func aDeclaredColumnIsFirstClass() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: 备注金额, kind: money, additive: true, inflates: true}
+      - {name: 宣传人数, kind: count}
+    rules:
+      - {id: my.sum, assert: 备注金额 = sum(children.备注金额), when: count(children) > 0, message: {zh: 应等于下级之和, en: must equal the children}}
+      - {id: my.link, assert: 宣传人数 ≥ prev.宣传人数, message: {zh: "{宣传人数} 少于上年", en: "{宣传人数} below last year"}}
+    """
+    let csv = """
+    period,unit_code,备注金额(万元),宣传人数
+    2019,623021105000,1,10
+    2020,623021105000,1.5,abc
+    2020,623021105201,0.5,-10
+    2020,623021105202,1.0001,3
+
+    """
+    let r = try checkWith(yaml, csv, base: packSchema)
+    // The header unit scales the column; garbage and negative counts are cell findings.
+    #expect(r.findings.contains { $0.id == "cell-invalid-number" && $0.line == 3 && $0.column == 4 })
+    #expect(r.findings.contains { $0.id == "cell-negative-count" && $0.line == 4 })
+    // 1.5万 = 15,000 ± 50 against 5,000 + 10,001: holds within the reported precision.
+    #expect(tally(r, "my.sum")?.holds == 1)
+    // No previous period for three rows, an unreadable figure for the fourth.
+    #expect(tally(r, "my.link")?.notChecked == 4)
+    let off = try checkWith(yaml, csv.replacingAll("1.0001", with: "2.0001"), base: packSchema)
+    // 0.5万 stands for 4,500..5,500: the children's sum is an interval too.
+    #expect(off.findings.first { $0.id == "my.sum" }?.expected == "24500.5..25501.5")
+    #expect(off.findings.first { $0.id == "my.sum" }?.severity == .fail)   // the parent is too low: not an inflation
+}
+
+@Test func lintFindsContradictionAndRedundancyAmongUserColumns() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: turnover, kind: number}
+      - {name: other.rev, kind: number}
+      - {name: total.rev, kind: number}
+    rules:
+      - {id: balance, assert: turnover + other.rev = total.rev, message: {zh: x, en: x}}
+      - {id: pos, assert: total.rev ≥ turnover, message: {zh: x, en: x}}
+      - {id: other, assert: other.rev ≥ 0, message: {zh: x, en: x}}
+      - {id: neg, assert: other.rev ≤ -1, message: {zh: x, en: x}}
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml")
+    #expect(errors.isEmpty, "\(errors)")
+    let report = RuleLint.check(set)
+    #expect(report.contradictions.count == 1)
+    #expect(report.contradictions.first?.message.contains("`other`") == true)
+    #expect(report.contradictions.first?.message.contains("`neg`") == true)
+    var fine = set
+    fine.rules.removeAll { $0.id == "neg" }
+    let r2 = RuleLint.check(fine)
+    #expect(r2.contradictions.isEmpty)
+    #expect(r2.warnings.map(\.message) == ["rule `pos` can never fail: the other rules (and counts ≥ 0) already imply it"])
+}
+
+@Test func aUsersStandardAlwaysWinsOverTheExample() throws {
+    // A province's own table from 2010 with no region: it must win over the shipped 960.
+    var o = CheckOptions()
+    o.standards.standards += [Standard(programme: "reward", perYear: ExactDecimal(integer: 1200), fromYear: 2010, toYear: nil,
+                                       region: "", oneOff: false, minAge: 60, source: "province", example: false)]
+    let c = Checker(options: o)
+    c.add(bytes: Array("period,unit_code,reward_added,reward_total,reward_funds\n2020,623021105000,0,10,12000\n".utf8), name: "t.csv")
+    let r = c.finish()
+    #expect(tally(r, "funds.reward")?.holds == 1)
+    #expect(r.verdicts.map(\.verdict) == [.pass])
+}
+
+@Test func theFindingsCapNeverHidesAFailure() throws {
+    // 300 rows of notes and reviews, then one failing row; a cap of 10, and a cap of 0.
+    var csv = "period,unit_code,births,births_male,births_female\n"
+    for i in 0..<150 { csv += "2020,6230211\(String(format3(i)))01,4,2,2\n2020,6230211\(String(format3(i)))01,4,2,2\n" }
+    csv += "2020,623021999001,5,2,2\n"
+    for cap in [10, 0] {
+        var o = CheckOptions()
+        o.maxFindings = cap
+        let c = Checker(options: o)
+        c.add(bytes: Array(csv.utf8), name: "t.csv")
+        let r = c.finish()
+        #expect(r.worst == .fail)
+        #expect(r.count(.review) == 150)
+        #expect(r.verdicts.filter { $0.verdict == .fail }.count == 1)
+        #expect(r.findings.count == cap)
+        if cap > 0 { #expect(r.findings.contains { $0.id == "sum.births_sex" && $0.line == 302 }) }
+        #expect(r.droppedFindings == 151 - cap)
+        #expect(r.dropped.contains { $0.id == "row-duplicate" && $0.severity == .review })
+    }
+}
+
+func format3(_ i: Int) -> String { i < 10 ? "00\(i)" : (i < 100 ? "0\(i)" : "\(i)") }
+
+@Test func notesAreFoldedPerRule() {
+    var csv = "period,unit_code,ltc_women,ltc_reward_funds\n"
+    for i in 0..<50 { csv += "2020,6230211050\(i < 10 ? "0" : "")\(i),10,\(i % 2 == 0 ? 88290 : 91000)\n" }
+    let r = check(csv)
+    let notes = r.findings.filter { $0.id == "funds.ltc_reward.implied" }
+    #expect(notes.count == 1)
+    #expect(notes.first?.count == 50)
+    #expect(notes.first?.actual == "8829..9100")
+    #expect(notes.first?.message.en.contains("50 rows") == true)
+    #expect(r.count(.info) >= 50)
+}
+
+@Test func arithmeticThatCannotBeRepresentedIsNotATrap() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: p, kind: count}
+    rules:
+      - {id: product, assert: p * p * p * p * p * p * p * p > 0, message: {zh: x, en: x}}
+      - {id: round, assert: "round(p, -30) = 0", message: {zh: x, en: x}}
+    """
+    let r = try checkWith(yaml, "p\n999999999\n5\n")
+    #expect(tally(r, "product") == RuleTally(holds: 1, notChecked: 1))   // 999999999⁸ overflows: not checked
+    #expect(tally(r, "round") == RuleTally(holds: 2))
+    // A literal finer than veto computes is a rule-file error, not a crash later.
+    let (_, errors) = RuleFile.parse(yaml.replacingAll("\"round(p, -30) = 0\"", with: "p * 0.0000000000000000001 > 0"), file: "r.yml")
+    #expect(errors.contains { $0.message.contains("more than 12 decimals") })
+    let (_, far) = RuleFile.parse(yaml.replacingAll("-30", with: "-100"), file: "r.yml")
+    #expect(far.contains { $0.message.contains("between -40 and 40") })
+}
+
+@Test(arguments: [
+    ("flatSum", (0..<20_000).map { _ in "p" }.joined(separator: " + ") + " > 0"),
+    ("nested", String(repeating: "(", count: 20_000) + "p" + String(repeating: ")", count: 20_000) + " > 0"),
+    ("minus", String(repeating: "-", count: 100_000) + "p > 0"),
+])
+func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
+    let yaml = "version: 1\ncolumns:\n  - {name: p, kind: count}\nrules:\n  - id: deep\n    assert: \"\(expression)\"\n    message: {zh: x, en: x}\n"
+    let (_, errors) = RuleFile.parse(yaml, file: "r.yml")
+    #expect(errors.count == 1, "\(name)")
+    #expect(errors.first?.message.contains("levels") == true || errors.first?.message.contains("tokens") == true, "\(errors)")
+}
+
+@Test func aMissingDeclaredKeyIsAFailureButADefaultKeyIsNot() throws {
+    let yaml = "version: 1\nkey: [id]\ncolumns:\n  - {name: id, kind: text}\n  - {name: x, kind: number}\nrules: []\n"
+    let r = try checkWith(yaml, "x\n1\n")
+    #expect(r.findings.map(\.id) == ["header-missing-key"])
+    let noKey = try checkWith("version: 1\ncolumns:\n  - {name: x, kind: number}\nrules: []\n", "x\n1\n2\n")
+    #expect(noKey.findings.isEmpty)
+    #expect(noKey.verdicts.count == 2)
+}
