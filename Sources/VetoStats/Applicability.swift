@@ -25,8 +25,7 @@ public struct NotApplicable: Error, Sendable, Hashable, CustomStringConvertible 
         case let .tooFewValues(have, needed):
             return "not applicable because there are \(have) values and the test needs at least \(needed)"
         case let .narrowRange(orders, needed):
-            let have = (orders * 100).rounded() / 100
-            return "not applicable because the values span \(have) orders of magnitude and the test needs \(needed)"
+            return "not applicable because the values span \(Self.twoDecimals(orders)) orders of magnitude and the test needs \(Self.twoDecimals(needed))"
         case .noQualifyingValues:
             return "not applicable because no value qualifies for the test"
         case let .degenerate(why):
@@ -34,6 +33,14 @@ public struct NotApplicable: Error, Sendable, Hashable, CustomStringConvertible 
         case let .invalidInput(why):
             return "not applicable because of invalid input: \(why)"
         }
+    }
+
+    /// x with two decimals ("0.99", "2.00"), without Foundation.
+    static func twoDecimals(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        let hundredths = Int((abs(x) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(x < 0 && hundredths > 0 ? "-" : "")\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
 

@@ -57,7 +57,7 @@ struct JSON: CustomStringConvertible {
 
     var isNull: Bool { raw == nil || raw is NSNull }
     var double: Double? {
-        if let n = raw as? NSNumber, !(raw is Bool) { return n.doubleValue }
+        if let n = raw as? NSNumber { return n.doubleValue }
         return nil
     }
     var int: Int? {
