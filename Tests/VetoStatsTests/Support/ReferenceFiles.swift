@@ -8,11 +8,11 @@ import Testing
 enum Reference {
     /// `<repo>/../shared/reference`, found from this file's path.
     static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // VetoStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // the checkout
-        .deletingLastPathComponent()  // its parent (/work)
+        .deletingLastPathComponent()  // → Tests/VetoStatsTests/Support
+        .deletingLastPathComponent()  // → Tests/VetoStatsTests
+        .deletingLastPathComponent()  // → Tests
+        .deletingLastPathComponent()  // → the checkout
+        .deletingLastPathComponent()  // → its parent (/work)
         .appendingPathComponent("shared/reference", isDirectory: true)
 
     /// Whether the reference folder (with FORENSICS.md) is there.
