@@ -160,7 +160,7 @@ public enum SpecialFunctions {
         func logValue(complement other: Side) -> Double {
             if let l = log { return l }
             guard let o = other.log else { return .nan }
-            return o > -0.693 ? Glibc_log(-expm1(o)) : log1p(-exp(o))
+            return o > -0.693 ? naturalLog(-expm1(o)) : log1p(-exp(o))
         }
     }
 
@@ -312,4 +312,4 @@ public enum SpecialFunctions {
 }
 
 /// `log` under a name the `Side` struct's `log` property does not shadow.
-@inline(__always) func Glibc_log(_ x: Double) -> Double { log(x) }
+@inline(__always) func naturalLog(_ x: Double) -> Double { log(x) }

@@ -6,8 +6,10 @@ import Testing
 /// folder: the tests that need it are then skipped with `Reference.absent` as the reason, never
 /// passed on hard-coded results.
 enum Reference {
-    /// `<repo>/../shared/reference`, found from this file's path.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
+    /// `<repo>/../shared/reference`, found from this file's path (or `$VETO_SHARED_REFERENCE`,
+    /// e.g. a non-existent path to see the skip).
+    static let directory: URL = ProcessInfo.processInfo.environment["VETO_SHARED_REFERENCE"]
+        .map { URL(fileURLWithPath: $0, isDirectory: true) } ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // → Tests/VetoStatsTests/Support
         .deletingLastPathComponent()  // → Tests/VetoStatsTests
         .deletingLastPathComponent()  // → Tests
