@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "veto", targets: ["veto"]),
         .library(name: "Veto", targets: ["Veto"]),
         .library(name: "VetoCSV", targets: ["VetoCSV"]),
+        .library(name: "VetoStats", targets: ["VetoStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +19,9 @@ let package = Package(
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
         // Bytes -> records: transcoding, libcsv, positions, structural findings.
         .target(name: "VetoCSV", dependencies: ["CLibCSV"]),
+        // Statistics for the forensic detectors: special functions, exact tests, digit tests.
+        // No dependencies, pure functions and value types.
+        .target(name: "VetoStats", exclude: ["README.md"]),
         // Records -> typed rows -> rules -> findings -> verdicts -> reporters.
         .target(name: "Veto", dependencies: ["VetoCSV", .product(name: "Yams", package: "Yams")]),
         // The command line: arguments, output choice, exit codes.
@@ -30,5 +34,6 @@ let package = Package(
         .testTarget(name: "VetoCSVTests", dependencies: ["VetoCSV"]),
         .testTarget(name: "VetoTests", dependencies: ["Veto", "VetoCSV"]),
         .testTarget(name: "VetoCLITests", dependencies: ["Veto"]),
+        .testTarget(name: "VetoStatsTests", dependencies: ["VetoStats"]),
     ]
 )
