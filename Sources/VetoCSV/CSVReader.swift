@@ -83,6 +83,9 @@ public final class CSVReader {
     @exclusivity(unchecked) private var fieldsInRecord = 0
     @exclusivity(unchecked) private var currentFieldDamaged = false
     @exclusivity(unchecked) private var currentFieldOversizeReported = false
+    /// The field's bytes are kept (text stays readable) but it is marked damaged: a quote
+    /// closed mid-field (`"9"97`), so the bytes are not the figure as written.
+    @exclusivity(unchecked) private var currentFieldMalformed = false
     @exclusivity(unchecked) private var recordIndex = 0
     @exclusivity(unchecked) private var headerFieldCount: Int?
     private var blankLines = 0
@@ -370,9 +373,10 @@ public final class CSVReader {
             }
             onFinding(CSVFinding(.strayQuote, line: line, column: fieldsInRecord + 1,
                                  detail: parser.pointee.pstate == 3
-                                    ? "text follows a closing quote; read as part of the field"
+                                    ? "text follows a closing quote; kept as text, never read as a figure"
                                     : "a quote inside an unquoted field; kept as a character"))
             if parser.pointee.pstate == 3 {
+                currentFieldMalformed = true
                 // `"ab"c`: the quote did close the field; what follows is appended unquoted.
                 parser.pointee.pstate = 2
                 parser.pointee.quoted = 0
@@ -406,9 +410,11 @@ public final class CSVReader {
                 damagedField(index)
             } else {
                 storage.append(bytes.map(UnsafeRawPointer.init), len, line: fieldStartLine)
+                if currentFieldMalformed { malformedField(index) }
             }
         }
         currentFieldDamaged = false
+        currentFieldMalformed = false
         currentFieldOversizeReported = false
         fieldStartLine = line
     }
@@ -420,6 +426,11 @@ public final class CSVReader {
         onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: index + 1,
                              detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
         currentFieldDamaged = true
+    }
+
+    @inline(never)
+    private func malformedField(_ index: Int) {
+        storage.damaged.insert(index)
     }
 
     @inline(never)
@@ -569,6 +580,7 @@ public final class CSVReader {
         replayUnavailable = false
         currentFieldDamaged = false
         currentFieldOversizeReported = false
+        currentFieldMalformed = false
         // Encoding issues of these bytes were reported on the first pass; their offsets no
         // longer apply, so the replay does not look at them. A CR that ends the replayed
         // bytes was a complete line end when first read, hence `final: true`.

@@ -50,7 +50,9 @@ public struct CSVRecord {
     }
 
     /// True when field `i` could not be kept as written (over the size cap, or cut by an
-    /// unterminated quote): its bytes are not the figure the source holds.
+    /// unterminated quote: its bytes are empty), or is malformed CSV (a quote closed
+    /// mid-field, `"9"97`: its bytes, `997`, are kept as text). Either way its bytes are not
+    /// a figure the source holds: numeric columns must read it as unreadable.
     public func isDamaged(_ i: Int) -> Bool { !storage.damaged.isEmpty && storage.damaged.contains(i) }
 
     /// A copy that outlives the callback.

@@ -93,7 +93,7 @@ let cases: [Case] = [
     Case(name: "strayQuoteInUnquotedField", input: "a,b\n1,2\"5\n3,4\n",
          records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\\\"5\"]", "3-3[\"3\", \"4\"]"], findings: ["csv-stray-quote@2:2"]),
     Case(name: "textAfterClosingQuote", input: "a,b\n\"12\"3,4\n5,6\n",
-         records: ["1-1[\"a\", \"b\"]", "2-2[\"123\", \"4\"]", "3-3[\"5\", \"6\"]"], findings: ["csv-stray-quote@2:1"]),
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"123\", \"4\"] damaged [0]", "3-3[\"5\", \"6\"]"], findings: ["csv-stray-quote@2:1"]),
     Case(name: "unterminatedQuoteRecovered", input: "a,b,c\n1,\"2,3\n4,5,6\n7,8,9\n",
          records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"1\", \"\\\"2\", \"3\"]", "3-3[\"4\", \"5\", \"6\"]", "4-4[\"7\", \"8\", \"9\"]"],
          findings: ["csv-unterminated-quote@2:2"]),

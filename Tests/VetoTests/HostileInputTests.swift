@@ -59,3 +59,34 @@ private func verdicts(_ bytes: [UInt8]) -> [Verdict] {
         #expect(verdicts(county("reward_funds", cell)) == [.fail])
     }
 }
+
+/// Rows and findings of one in-memory input, read the way `veto check` reads it.
+func readRows(_ bytes: [UInt8]) -> (rows: [Row], findings: [Finding]) {
+    var rows: [Row] = [], findings: [Finding] = []
+    let sub = SubmissionReader(file: "t.csv", input: 0, onRow: { rows.append($0) }, onFinding: { findings.append($0) })
+    let reader = CSVReader(onRecord: sub.record, onFinding: sub.csvFinding)
+    reader.feed(bytes: bytes)
+    _ = sub.summary(reader.finish())
+    return (rows, findings)
+}
+
+@Suite struct QuoteClosingMidField {
+    /// Item 12: `"9"97` in a count was read as 997 with only a review.
+    @Test func quoteClosingMidFieldIsNeverAFigure() {
+        let text = "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\"9\"97,500,497\n"
+        let (rows, findings) = readRows(Array(text.utf8))
+        #expect(rows.count == 1)
+        #expect(rows.first?[.births] == .invalid(.notANumber))
+        #expect(findings.contains { $0.id == "csv-stray-quote" && $0.line == 2 && $0.column == 4 })
+        // 500 + 497 = 997 would hold with the misread figure; unreadable, the sum is not checked.
+        #expect(verdicts(Array(text.utf8)) != [.pass])
+    }
+
+    /// The same defect in a text column keeps the text (the name is still shown).
+    @Test func quoteClosingMidFieldInTextKeepsTheText() {
+        let text = "period,unit_code,unit_name,births\n2020,623021000000,\"乙乡\"x,5\n"
+        let (rows, _) = readRows(Array(text.utf8))
+        #expect(rows.first?.unitName == "乙乡x")
+        #expect(rows.first?[.births] == .number(ReportedNumber(mantissa: 5, exponent: 0)))
+    }
+}
