@@ -98,6 +98,17 @@ public final class CSVReader {
     private var replayLineStarts: [(line: Int, offset: Int)] = []
     private var replayUnavailable = false
     private var replaying = false
+    /// Fields completed before the quoted field that started the replay, and that field's
+    /// text on its opening line (from the quote on), kept when the replay starts.
+    private var replayFieldIndex = 0
+    private var replayOpenText: [UInt8] = []
+    /// Set by `recordEnd` when the record just read is a quoted field that swallowed lines
+    /// that look like records; the recovery runs once libcsv has returned.
+    private var pendingSwallow = false
+    /// A recovery that happened while lines were being read again: what to read next.
+    private var nestedReplay: (tail: [UInt8], line: Int)?
+    /// Bytes of the replayed buffer handled when `nestedReplay` was set.
+    private var processStoppedAt = 0
     /// Bytes of the current line from earlier segments (only when a line crosses a chunk end).
     private var partialLine: [UInt8] = []
     private var partialLineTooLong = false
@@ -242,6 +253,10 @@ public final class CSVReader {
             }
             feedSegment(base + start, end - start, endsLine: endsLine)
             start = end
+            if nestedReplay != nil {
+                processStoppedAt = end
+                return
+            }
         }
     }
 
@@ -285,6 +300,11 @@ public final class CSVReader {
                 isNul = true
             }
             if mark > done { parse(p + done, mark - done) }
+            if pendingSwallow {
+                // The record just ended swallowed record-like lines: this line is read again.
+                recoverSwallowedLines()
+                return
+            }
             guard mark < count else { break }
             if isNul {
                 if line > nulReportedLine {
@@ -361,7 +381,7 @@ public final class CSVReader {
         let me = Unmanaged.passUnretained(self).toOpaque()
         while off < count {
             off += csv_parse(parser, p + off, count - off, Self.fieldCallback, Self.recordCallback, me)
-            guard off < count else { break }
+            guard off < count, !pendingSwallow else { break }
             let status = csv_error(parser)
             parser.pointee.status = 0
             guard status == CSV_EPARSE else {
@@ -440,6 +460,10 @@ public final class CSVReader {
     }
 
     private func recordEnd() {
+        if replay != nil, quotedFieldSwallowedRecords() {
+            pendingSwallow = true
+            return
+        }
         emitRecord(endLine: line)
         replay = nil
         replayLineStarts.removeAll()
@@ -505,6 +529,52 @@ public final class CSVReader {
         r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
         replay = r
         replayLineStarts = [(line, 0)]
+        replayFieldIndex = fieldsInRecord
+        replayOpenText = openingLineOfEntry()
+    }
+
+    /// The field being read, from its opening quote to the first line break, as written
+    /// (the quote included): how its opening line reads when the quote is a plain character.
+    private func openingLineOfEntry() -> [UInt8] {
+        var text: [UInt8] = [0x22]
+        let p = parser.pointee
+        if let buf = p.entry_buf {
+            for i in 0..<p.entry_pos {
+                let b = buf[i]
+                if b == 0x0A || b == 0x0D { break }
+                text.append(b)
+            }
+        }
+        return text
+    }
+
+    /// Whether the record that just ended is a quoted field (opened on the record's first
+    /// line) that ran over lines looking like records: the opening line, with its quote read
+    /// as a plain character, has the header's field count, and so has a later line of it.
+    /// A note with a line break does not: its opening line is short of the record's fields.
+    private func quotedFieldSwallowedRecords() -> Bool {
+        guard let expected = headerFieldCount, expected >= 2, !replayUnavailable,
+              let kept = replay, replayLineStarts.count >= 2 else { return false }
+        let starts = replayLineStarts
+        guard Self.naiveFieldCount(kept, 0, starts[1].offset, delimiter) == expected else { return false }
+        for k in 1..<starts.count {
+            let end = k + 1 < starts.count ? starts[k + 1].offset : kept.count
+            if Self.naiveFieldCount(kept, starts[k].offset, end, delimiter) == expected { return true }
+        }
+        return false
+    }
+
+    /// Fields of `bytes[start..<end]` split on the delimiter alone (quotes are plain characters),
+    /// a final line break not counted.
+    private static func naiveFieldCount(_ bytes: [UInt8], _ start: Int, _ end: Int, _ delimiter: UInt8) -> Int {
+        var n = 1
+        var i = start
+        while i < end {
+            let b = bytes[i]
+            if b == delimiter { n += 1 } else if b == 0x0A || b == 0x0D { break }
+            i += 1
+        }
+        return n
     }
 
     private func appendReplay(_ p: UnsafePointer<UInt8>, _ count: Int, lineStart: Bool) {
@@ -522,14 +592,24 @@ public final class CSVReader {
 
     private func finishParser() {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(parser, Self.fieldCallback, Self.recordCallback, me) != 0 {
-            recoverUnterminatedQuote(atEOF: true)
+        // Each recovery reads the lines after its opening line again, which may end in another
+        // recovery: a loop, not recursion, so the stack stays flat whatever the input.
+        while true {
+            let failed = csv_fini(parser, Self.fieldCallback, Self.recordCallback, me) != 0
+            if pendingSwallow {
+                recoverSwallowedLines()
+                continue
+            }
+            if failed, recoverUnterminatedQuote(atEOF: true) { continue }
+            return
         }
     }
 
     /// A quote opened at `fieldStartLine` never closed. Report it where it opened, read that
     /// line as if the quote were a plain character, and read the lines it swallowed again.
-    private func recoverUnterminatedQuote(atEOF: Bool) {
+    /// Returns true when the lines were read again (at EOF the caller then finishes the new parse).
+    @discardableResult
+    private func recoverUnterminatedQuote(atEOF: Bool) -> Bool {
         let openLine = fieldStartLine
         let column = fieldsInRecord + 1
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -539,6 +619,7 @@ public final class CSVReader {
             if atEOF {
                 currentFieldDamaged = true
                 parser.pointee.entry_pos = 0
+                replay = nil   // what it kept cannot be read again: the record ends as it is
                 csv_set_opts(parser, UInt8(CSV_STRICT))
                 _ = csv_fini(parser, Self.fieldCallback, Self.recordCallback, me)
                 csv_set_opts(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
@@ -546,26 +627,42 @@ public final class CSVReader {
                 currentFieldDamaged = true
                 parser.pointee.entry_pos = 0
             }
-            return
+            return false
         }
         onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
                              detail: "the quote opened here is never closed; read as a plain character, and the lines after it read as records"))
         let next = replayLineStarts.first(where: { $0.line == openLine + 1 })?.offset ?? kept.count
         // The rest of the opening line, split on the delimiter as if unquoted.
-        var firstLine: [UInt8] = [0x22]
-        let p = parser.pointee
-        if let buf = p.entry_buf {
-            for i in 0..<p.entry_pos {
-                let b = buf[i]
-                if b == 0x0A || b == 0x0D { break }
-                firstLine.append(b)
-            }
-        }
+        let text = openLine == replayLineStarts.first?.line && fieldsInRecord == replayFieldIndex
+            ? replayOpenText : openingLineOfEntry()
+        readAgain(openLine: openLine, openText: text, tail: Array(kept[next...]))
+        return true
+    }
+
+    /// The record that just ended is a quoted field that swallowed lines that look like
+    /// records: report it where the quote opened, read the opening line with the quote as a
+    /// plain character, and read the lines after it again as records.
+    private func recoverSwallowedLines() {
+        pendingSwallow = false
+        guard let kept = replay, replayLineStarts.count >= 2 else { return }
+        let openLine = replayLineStarts[0].line
+        let closeLine = line
+        let column = replayFieldIndex + 1
+        onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
+                             detail: "the quote opened here runs to line \(closeLine), over lines that have the header's \(headerFieldCount ?? 0) fields: read as a plain character, and lines \(openLine + 1)–\(closeLine) read as records"))
+        storage.truncate(to: replayFieldIndex)
+        fieldsInRecord = replayFieldIndex
+        readAgain(openLine: openLine, openText: replayOpenText, tail: Array(kept[replayLineStarts[1].offset...]))
+    }
+
+    /// Ends the record of `openLine` with `openText` split on the delimiter, then reads `tail`
+    /// (the lines after it) again with a fresh parser.
+    private func readAgain(openLine: Int, openText: [UInt8], tail: [UInt8]) {
         var pieceStart = 0
-        for i in 0...firstLine.count {
-            if i == firstLine.count || firstLine[i] == delimiter {
-                firstLine.withUnsafeBytes { raw in
-                    field(UnsafeMutableRawPointer(mutating: raw.baseAddress! + pieceStart), i - pieceStart)
+        for i in 0...openText.count {
+            if i == openText.count || openText[i] == delimiter {
+                openText.withUnsafeBytes { raw in
+                    field(raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0 + pieceStart) }, i - pieceStart)
                 }
                 pieceStart = i + 1
             }
@@ -581,20 +678,35 @@ public final class CSVReader {
         currentFieldDamaged = false
         currentFieldOversizeReported = false
         currentFieldMalformed = false
-        // Encoding issues of these bytes were reported on the first pass; their offsets no
-        // longer apply, so the replay does not look at them. A CR that ends the replayed
-        // bytes was a complete line end when first read, hence `final: true`.
-        let savedOffset = streamOffset, wasReplaying = replaying
-        line = openLine + 1
-        lineHasBytes = false
-        replaying = true
-        let tail = Array(kept[next...])
-        tail.withUnsafeBufferPointer { process($0, final: true) }
-        replaying = wasReplaying
-        streamOffset = savedOffset
-        if atEOF {
-            finishParser()
+        if replaying {
+            // Inside a read-again already: the loop in `replayLines` takes it from here.
+            nestedReplay = (tail, openLine + 1)
+            return
         }
+        replayLines(tail, from: openLine + 1)
+    }
+
+    /// Reads lines again. Encoding issues of these bytes were reported on the first pass; their
+    /// offsets no longer apply, so the replay does not look at them. A CR that ends the
+    /// replayed bytes was a complete line end when first read, hence `final: true`.
+    private func replayLines(_ tail: [UInt8], from firstLine: Int) {
+        let savedOffset = streamOffset
+        replaying = true
+        var buffer = tail
+        var startLine = firstLine
+        while true {
+            line = startLine
+            lineHasBytes = false
+            nestedReplay = nil
+            buffer.withUnsafeBufferPointer { process($0, final: true) }
+            guard let nested = nestedReplay else { break }
+            nestedReplay = nil
+            // The nested recovery's lines end where this pass stopped; the rest follows them.
+            buffer = nested.tail + buffer[processStoppedAt...]
+            startLine = nested.line
+        }
+        replaying = false
+        streamOffset = savedOffset
     }
 }
 

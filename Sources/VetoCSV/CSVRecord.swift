@@ -141,6 +141,14 @@ final class RecordStorage {
         fieldCapacity = c
     }
 
+    /// Drops the fields from `n` on.
+    func truncate(to n: Int) {
+        guard n < count else { return }
+        count = max(n, 0)
+        byteCount = count == 0 ? 0 : ends[count - 1]
+        if !damaged.isEmpty { damaged = damaged.filter { $0 < count } }
+    }
+
     func reset() {
         byteCount = 0
         count = 0
