@@ -736,6 +736,54 @@ extension CSVReader {
 
 /// Reads a file, or standard input for `-`, in 64 KiB chunks.
 public enum ByteFile {
+    /// Reads a whole small file (a rule file, a standards table), or standard input for `-`,
+    /// refusing what would not fit: a regular file over `limit` bytes, a pipe that goes past
+    /// it, and devices, which may never end (`/dev/zero`, `/dev/urandom`). Memory stays
+    /// under `limit` plus one 64 KiB chunk.
+    ///
+    /// - Throws: ``CSVReadError`` naming the path, and the limit when it is the reason.
+    public static func readAll(_ path: String, limit: Int) throws(CSVReadError) -> [UInt8] {
+        let fd: Int32 = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw CSVReadError(path: path, reason: String(cString: strerror(errno))) }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CSVReadError(path: path, reason: String(cString: strerror(errno))) }
+        let type = st.st_mode & S_IFMT
+        switch type {
+        case S_IFREG:
+            if st.st_size > limit {
+                throw CSVReadError(path: path, reason: "\(st.st_size) bytes, over the limit of \(limit) bytes")
+            }
+        case S_IFIFO, S_IFSOCK:
+            break   // a pipe or standard input: read, but never past the limit
+        case S_IFDIR:
+            throw CSVReadError(path: path, reason: "is a directory")
+        default:
+            throw CSVReadError(path: path, reason: "not a regular file (a device may never end); give a file of at most \(limit) bytes")
+        }
+        if fd != STDIN_FILENO {
+            // O_NONBLOCK only kept open() from waiting on a FIFO without a writer.
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        }
+        var out: [UInt8] = []
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CSVReadError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return out }
+            if out.count + n > limit {
+                throw CSVReadError(path: path, reason: "more than the limit of \(limit) bytes")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+    }
+
     @discardableResult
     public static func read(_ path: String, chunk: (UnsafeRawBufferPointer) -> Void) throws(CSVReadError) -> Int64 {
         let fd: Int32
