@@ -163,6 +163,14 @@ public final class CSVReader {
         decoded.removeAll(keepingCapacity: true)
         transcoder.finish(output: &decoded, issues: &issues)
         consumeDecoded(final: true)
+        // A note about the last line that only the end of input could settle (no U+FFFD,
+        // so no output carried it): it belongs to the last line.
+        if issueCursor < issues.count {
+            let saved = line
+            if !lineHasBytes { line = max(line - 1, 1) }
+            reportIssues(upTo: .max)
+            line = saved
+        }
         finishParser()
         if recordIndex == 0 {
             onFinding(CSVFinding(.emptyFile, line: nil, column: nil,
@@ -317,8 +325,7 @@ public final class CSVReader {
             } else {
                 let issue = issues[issueCursor]
                 issueCursor += 1
-                onFinding(CSVFinding(.invalidEncoding, line: line, column: fieldsInRecord + 1,
-                                     detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+                onFinding(encodingFinding(issue, column: fieldsInRecord + 1))
                 done = mark
             }
         }
@@ -359,10 +366,18 @@ public final class CSVReader {
         while issueCursor < issues.count, issues[issueCursor].outputOffset < offset {
             let issue = issues[issueCursor]
             issueCursor += 1
-            onFinding(CSVFinding(.invalidEncoding, line: line, column: nil,
-                                 detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+            onFinding(encodingFinding(issue, column: nil))
         }
         compactIssues()
+    }
+
+    /// An invalid run (shown as U+FFFD) at its field, or text in another encoding on its line.
+    private func encodingFinding(_ issue: EncodingIssue, column: Int?) -> CSVFinding {
+        if let note = issue.note {
+            return CSVFinding(.invalidEncoding, line: line, column: nil, detail: note)
+        }
+        return CSVFinding(.invalidEncoding, line: line, column: column,
+                          detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD")
     }
 
     private func compactIssues() {
