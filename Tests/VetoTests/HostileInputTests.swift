@@ -90,3 +90,15 @@ func readRows(_ bytes: [UInt8]) -> (rows: [Row], findings: [Finding]) {
         #expect(rows.first?[.births] == .number(ReportedNumber(mantissa: 5, exponent: 0)))
     }
 }
+
+/// Item 14: `000000000000` passed as a unit code (a "province" that every such row joined).
+@Test(arguments: ["000000000000", "000000", "000000000", "００００００００００００", " 000000000000 "])
+func allZeroUnitCodeIsNotAUnit(raw: String) {
+    #expect(throws: UnitCode.Problem.empty) { try UnitCode.parse(raw).get() }
+    let text = "period,unit_code,unit_name,births\n2020,\(raw),某县,12\n"
+    let (rows, findings) = readRows(Array(text.utf8))
+    #expect(rows.first?.unitCode == nil)
+    #expect(findings.contains { $0.id == "row-missing-unit-code" && $0.severity == .fail })
+    // A real code with zeros in it still passes.
+    #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
+}
