@@ -314,6 +314,9 @@ public final class CSVReader {
                 return
             }
             guard mark < count else { break }
+            // A field already over the cap is reported before the finding at this mark, as
+            // it is when a chunk ends here: the order of findings does not depend on chunking.
+            reportOversizeBeforeMark()
             if isNul {
                 if line > nulReportedLine {
                     nulReportedLine = line
@@ -406,6 +409,7 @@ public final class CSVReader {
                 parser.pointee.entry_pos = 0
                 continue
             }
+            reportOversizeBeforeMark()
             onFinding(CSVFinding(.strayQuote, line: line, column: fieldsInRecord + 1,
                                  detail: parser.pointee.pstate == 3
                                     ? "text follows a closing quote; kept as text, never read as a figure"
@@ -415,7 +419,7 @@ public final class CSVReader {
                 // `"ab"c`: the quote did close the field; what follows is appended unquoted.
                 parser.pointee.pstate = 2
                 parser.pointee.quoted = 0
-                parser.pointee.entry_pos -= 1
+                if parser.pointee.entry_pos > 0 { parser.pointee.entry_pos -= 1 }   // 0: dropped over the cap
             } else {
                 // `ab"c`: take the quote literally (libcsv's lenient reading), then back to strict.
                 csv_set_opts(parser, UInt8(CSV_STRICT_FINI))
@@ -527,6 +531,14 @@ public final class CSVReader {
         currentFieldDamaged = true
         parser.pointee.entry_pos = 0   // drop what libcsv buffered: memory stays bounded
         return false
+    }
+
+    /// The over-cap report of `checkFieldSize`, without its unterminated-quote recovery
+    /// (which reads the line again and so waits for the end of the segment).
+    private func reportOversizeBeforeMark() {
+        guard parser.pointee.entry_pos > options.maxFieldBytes else { return }
+        if isInsideQuotedField, !replayUnavailable, replay != nil, fieldStartLine < line || entryHasLineBreak { return }
+        _ = checkFieldSize()
     }
 
     private var entryHasLineBreak: Bool {
