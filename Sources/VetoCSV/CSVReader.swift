@@ -83,6 +83,9 @@ public final class CSVReader {
     @exclusivity(unchecked) private var fieldsInRecord = 0
     @exclusivity(unchecked) private var currentFieldDamaged = false
     @exclusivity(unchecked) private var currentFieldOversizeReported = false
+    /// The field's bytes are kept (text stays readable) but it is marked damaged: a quote
+    /// closed mid-field (`"9"97`), so the bytes are not the figure as written.
+    @exclusivity(unchecked) private var currentFieldMalformed = false
     @exclusivity(unchecked) private var recordIndex = 0
     @exclusivity(unchecked) private var headerFieldCount: Int?
     private var blankLines = 0
@@ -95,6 +98,17 @@ public final class CSVReader {
     private var replayLineStarts: [(line: Int, offset: Int)] = []
     private var replayUnavailable = false
     private var replaying = false
+    /// Fields completed before the quoted field that started the replay, and that field's
+    /// text on its opening line (from the quote on), kept when the replay starts.
+    private var replayFieldIndex = 0
+    private var replayOpenText: [UInt8] = []
+    /// Set by `recordEnd` when the record just read is a quoted field that swallowed lines
+    /// that look like records; the recovery runs once libcsv has returned.
+    private var pendingSwallow = false
+    /// A recovery that happened while lines were being read again: what to read next.
+    private var nestedReplay: (tail: [UInt8], line: Int)?
+    /// Bytes of the replayed buffer handled when `nestedReplay` was set.
+    private var processStoppedAt = 0
     /// Bytes of the current line from earlier segments (only when a line crosses a chunk end).
     private var partialLine: [UInt8] = []
     private var partialLineTooLong = false
@@ -149,6 +163,14 @@ public final class CSVReader {
         decoded.removeAll(keepingCapacity: true)
         transcoder.finish(output: &decoded, issues: &issues)
         consumeDecoded(final: true)
+        // A note about the last line that only the end of input could settle (no U+FFFD,
+        // so no output carried it): it belongs to the last line.
+        if issueCursor < issues.count {
+            let saved = line
+            if !lineHasBytes { line = max(line - 1, 1) }
+            reportIssues(upTo: .max)
+            line = saved
+        }
         finishParser()
         if recordIndex == 0 {
             onFinding(CSVFinding(.emptyFile, line: nil, column: nil,
@@ -239,6 +261,10 @@ public final class CSVReader {
             }
             feedSegment(base + start, end - start, endsLine: endsLine)
             start = end
+            if nestedReplay != nil {
+                processStoppedAt = end
+                return
+            }
         }
     }
 
@@ -282,7 +308,15 @@ public final class CSVReader {
                 isNul = true
             }
             if mark > done { parse(p + done, mark - done) }
+            if pendingSwallow {
+                // The record just ended swallowed record-like lines: this line is read again.
+                recoverSwallowedLines()
+                return
+            }
             guard mark < count else { break }
+            // A field already over the cap is reported before the finding at this mark, as
+            // it is when a chunk ends here: the order of findings does not depend on chunking.
+            reportOversizeBeforeMark()
             if isNul {
                 if line > nulReportedLine {
                     nulReportedLine = line
@@ -294,8 +328,7 @@ public final class CSVReader {
             } else {
                 let issue = issues[issueCursor]
                 issueCursor += 1
-                onFinding(CSVFinding(.invalidEncoding, line: line, column: fieldsInRecord + 1,
-                                     detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+                onFinding(encodingFinding(issue, column: fieldsInRecord + 1))
                 done = mark
             }
         }
@@ -336,10 +369,18 @@ public final class CSVReader {
         while issueCursor < issues.count, issues[issueCursor].outputOffset < offset {
             let issue = issues[issueCursor]
             issueCursor += 1
-            onFinding(CSVFinding(.invalidEncoding, line: line, column: nil,
-                                 detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD"))
+            onFinding(encodingFinding(issue, column: nil))
         }
         compactIssues()
+    }
+
+    /// An invalid run (shown as U+FFFD) at its field, or text in another encoding on its line.
+    private func encodingFinding(_ issue: EncodingIssue, column: Int?) -> CSVFinding {
+        if let note = issue.note {
+            return CSVFinding(.invalidEncoding, line: line, column: nil, detail: note)
+        }
+        return CSVFinding(.invalidEncoding, line: line, column: column,
+                          detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD")
     }
 
     private func compactIssues() {
@@ -358,7 +399,7 @@ public final class CSVReader {
         let me = Unmanaged.passUnretained(self).toOpaque()
         while off < count {
             off += csv_parse(parser, p + off, count - off, Self.fieldCallback, Self.recordCallback, me)
-            guard off < count else { break }
+            guard off < count, !pendingSwallow else { break }
             let status = csv_error(parser)
             parser.pointee.status = 0
             guard status == CSV_EPARSE else {
@@ -368,15 +409,17 @@ public final class CSVReader {
                 parser.pointee.entry_pos = 0
                 continue
             }
+            reportOversizeBeforeMark()
             onFinding(CSVFinding(.strayQuote, line: line, column: fieldsInRecord + 1,
                                  detail: parser.pointee.pstate == 3
-                                    ? "text follows a closing quote; read as part of the field"
+                                    ? "text follows a closing quote; kept as text, never read as a figure"
                                     : "a quote inside an unquoted field; kept as a character"))
             if parser.pointee.pstate == 3 {
+                currentFieldMalformed = true
                 // `"ab"c`: the quote did close the field; what follows is appended unquoted.
                 parser.pointee.pstate = 2
                 parser.pointee.quoted = 0
-                parser.pointee.entry_pos -= 1
+                if parser.pointee.entry_pos > 0 { parser.pointee.entry_pos -= 1 }   // 0: dropped over the cap
             } else {
                 // `ab"c`: take the quote literally (libcsv's lenient reading), then back to strict.
                 csv_set_opts(parser, UInt8(CSV_STRICT_FINI))
@@ -406,9 +449,11 @@ public final class CSVReader {
                 damagedField(index)
             } else {
                 storage.append(bytes.map(UnsafeRawPointer.init), len, line: fieldStartLine)
+                if currentFieldMalformed { malformedField(index) }
             }
         }
         currentFieldDamaged = false
+        currentFieldMalformed = false
         currentFieldOversizeReported = false
         fieldStartLine = line
     }
@@ -423,12 +468,21 @@ public final class CSVReader {
     }
 
     @inline(never)
+    private func malformedField(_ index: Int) {
+        storage.damaged.insert(index)
+    }
+
+    @inline(never)
     private func damagedField(_ index: Int) {
         storage.damaged.insert(index)
         storage.append(nil, 0, line: fieldStartLine)
     }
 
     private func recordEnd() {
+        if replay != nil, quotedFieldSwallowedRecords() {
+            pendingSwallow = true
+            return
+        }
         emitRecord(endLine: line)
         replay = nil
         replayLineStarts.removeAll()
@@ -479,6 +533,14 @@ public final class CSVReader {
         return false
     }
 
+    /// The over-cap report of `checkFieldSize`, without its unterminated-quote recovery
+    /// (which reads the line again and so waits for the end of the segment).
+    private func reportOversizeBeforeMark() {
+        guard parser.pointee.entry_pos > options.maxFieldBytes else { return }
+        if isInsideQuotedField, !replayUnavailable, replay != nil, fieldStartLine < line || entryHasLineBreak { return }
+        _ = checkFieldSize()
+    }
+
     private var entryHasLineBreak: Bool {
         let p = parser.pointee
         guard let buf = p.entry_buf, p.entry_pos > 0 else { return false }
@@ -494,6 +556,52 @@ public final class CSVReader {
         r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
         replay = r
         replayLineStarts = [(line, 0)]
+        replayFieldIndex = fieldsInRecord
+        replayOpenText = openingLineOfEntry()
+    }
+
+    /// The field being read, from its opening quote to the first line break, as written
+    /// (the quote included): how its opening line reads when the quote is a plain character.
+    private func openingLineOfEntry() -> [UInt8] {
+        var text: [UInt8] = [0x22]
+        let p = parser.pointee
+        if let buf = p.entry_buf {
+            for i in 0..<p.entry_pos {
+                let b = buf[i]
+                if b == 0x0A || b == 0x0D { break }
+                text.append(b)
+            }
+        }
+        return text
+    }
+
+    /// Whether the record that just ended is a quoted field (opened on the record's first
+    /// line) that ran over lines looking like records: the opening line, with its quote read
+    /// as a plain character, has the header's field count, and so has a later line of it.
+    /// A note with a line break does not: its opening line is short of the record's fields.
+    private func quotedFieldSwallowedRecords() -> Bool {
+        guard let expected = headerFieldCount, expected >= 2, !replayUnavailable,
+              let kept = replay, replayLineStarts.count >= 2 else { return false }
+        let starts = replayLineStarts
+        guard Self.naiveFieldCount(kept, 0, starts[1].offset, delimiter) == expected else { return false }
+        for k in 1..<starts.count {
+            let end = k + 1 < starts.count ? starts[k + 1].offset : kept.count
+            if Self.naiveFieldCount(kept, starts[k].offset, end, delimiter) == expected { return true }
+        }
+        return false
+    }
+
+    /// Fields of `bytes[start..<end]` split on the delimiter alone (quotes are plain characters),
+    /// a final line break not counted.
+    private static func naiveFieldCount(_ bytes: [UInt8], _ start: Int, _ end: Int, _ delimiter: UInt8) -> Int {
+        var n = 1
+        var i = start
+        while i < end {
+            let b = bytes[i]
+            if b == delimiter { n += 1 } else if b == 0x0A || b == 0x0D { break }
+            i += 1
+        }
+        return n
     }
 
     private func appendReplay(_ p: UnsafePointer<UInt8>, _ count: Int, lineStart: Bool) {
@@ -511,14 +619,24 @@ public final class CSVReader {
 
     private func finishParser() {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(parser, Self.fieldCallback, Self.recordCallback, me) != 0 {
-            recoverUnterminatedQuote(atEOF: true)
+        // Each recovery reads the lines after its opening line again, which may end in another
+        // recovery: a loop, not recursion, so the stack stays flat whatever the input.
+        while true {
+            let failed = csv_fini(parser, Self.fieldCallback, Self.recordCallback, me) != 0
+            if pendingSwallow {
+                recoverSwallowedLines()
+                continue
+            }
+            if failed, recoverUnterminatedQuote(atEOF: true) { continue }
+            return
         }
     }
 
     /// A quote opened at `fieldStartLine` never closed. Report it where it opened, read that
     /// line as if the quote were a plain character, and read the lines it swallowed again.
-    private func recoverUnterminatedQuote(atEOF: Bool) {
+    /// Returns true when the lines were read again (at EOF the caller then finishes the new parse).
+    @discardableResult
+    private func recoverUnterminatedQuote(atEOF: Bool) -> Bool {
         let openLine = fieldStartLine
         let column = fieldsInRecord + 1
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -528,6 +646,7 @@ public final class CSVReader {
             if atEOF {
                 currentFieldDamaged = true
                 parser.pointee.entry_pos = 0
+                replay = nil   // what it kept cannot be read again: the record ends as it is
                 csv_set_opts(parser, UInt8(CSV_STRICT))
                 _ = csv_fini(parser, Self.fieldCallback, Self.recordCallback, me)
                 csv_set_opts(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
@@ -535,26 +654,42 @@ public final class CSVReader {
                 currentFieldDamaged = true
                 parser.pointee.entry_pos = 0
             }
-            return
+            return false
         }
         onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
                              detail: "the quote opened here is never closed; read as a plain character, and the lines after it read as records"))
         let next = replayLineStarts.first(where: { $0.line == openLine + 1 })?.offset ?? kept.count
         // The rest of the opening line, split on the delimiter as if unquoted.
-        var firstLine: [UInt8] = [0x22]
-        let p = parser.pointee
-        if let buf = p.entry_buf {
-            for i in 0..<p.entry_pos {
-                let b = buf[i]
-                if b == 0x0A || b == 0x0D { break }
-                firstLine.append(b)
-            }
-        }
+        let text = openLine == replayLineStarts.first?.line && fieldsInRecord == replayFieldIndex
+            ? replayOpenText : openingLineOfEntry()
+        readAgain(openLine: openLine, openText: text, tail: Array(kept[next...]))
+        return true
+    }
+
+    /// The record that just ended is a quoted field that swallowed lines that look like
+    /// records: report it where the quote opened, read the opening line with the quote as a
+    /// plain character, and read the lines after it again as records.
+    private func recoverSwallowedLines() {
+        pendingSwallow = false
+        guard let kept = replay, replayLineStarts.count >= 2 else { return }
+        let openLine = replayLineStarts[0].line
+        let closeLine = line
+        let column = replayFieldIndex + 1
+        onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
+                             detail: "the quote opened here runs to line \(closeLine), over lines that have the header's \(headerFieldCount ?? 0) fields: read as a plain character, and lines \(openLine + 1)–\(closeLine) read as records"))
+        storage.truncate(to: replayFieldIndex)
+        fieldsInRecord = replayFieldIndex
+        readAgain(openLine: openLine, openText: replayOpenText, tail: Array(kept[replayLineStarts[1].offset...]))
+    }
+
+    /// Ends the record of `openLine` with `openText` split on the delimiter, then reads `tail`
+    /// (the lines after it) again with a fresh parser.
+    private func readAgain(openLine: Int, openText: [UInt8], tail: [UInt8]) {
         var pieceStart = 0
-        for i in 0...firstLine.count {
-            if i == firstLine.count || firstLine[i] == delimiter {
-                firstLine.withUnsafeBytes { raw in
-                    field(UnsafeMutableRawPointer(mutating: raw.baseAddress! + pieceStart), i - pieceStart)
+        for i in 0...openText.count {
+            if i == openText.count || openText[i] == delimiter {
+                openText.withUnsafeBytes { raw in
+                    field(raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0 + pieceStart) }, i - pieceStart)
                 }
                 pieceStart = i + 1
             }
@@ -569,20 +704,36 @@ public final class CSVReader {
         replayUnavailable = false
         currentFieldDamaged = false
         currentFieldOversizeReported = false
-        // Encoding issues of these bytes were reported on the first pass; their offsets no
-        // longer apply, so the replay does not look at them. A CR that ends the replayed
-        // bytes was a complete line end when first read, hence `final: true`.
-        let savedOffset = streamOffset, wasReplaying = replaying
-        line = openLine + 1
-        lineHasBytes = false
-        replaying = true
-        let tail = Array(kept[next...])
-        tail.withUnsafeBufferPointer { process($0, final: true) }
-        replaying = wasReplaying
-        streamOffset = savedOffset
-        if atEOF {
-            finishParser()
+        currentFieldMalformed = false
+        if replaying {
+            // Inside a read-again already: the loop in `replayLines` takes it from here.
+            nestedReplay = (tail, openLine + 1)
+            return
         }
+        replayLines(tail, from: openLine + 1)
+    }
+
+    /// Reads lines again. Encoding issues of these bytes were reported on the first pass; their
+    /// offsets no longer apply, so the replay does not look at them. A CR that ends the
+    /// replayed bytes was a complete line end when first read, hence `final: true`.
+    private func replayLines(_ tail: [UInt8], from firstLine: Int) {
+        let savedOffset = streamOffset
+        replaying = true
+        var buffer = tail
+        var startLine = firstLine
+        while true {
+            line = startLine
+            lineHasBytes = false
+            nestedReplay = nil
+            buffer.withUnsafeBufferPointer { process($0, final: true) }
+            guard let nested = nestedReplay else { break }
+            nestedReplay = nil
+            // The nested recovery's lines end where this pass stopped; the rest follows them.
+            buffer = nested.tail + buffer[processStoppedAt...]
+            startLine = nested.line
+        }
+        replaying = false
+        streamOffset = savedOffset
     }
 }
 
@@ -612,6 +763,54 @@ extension CSVReader {
 
 /// Reads a file, or standard input for `-`, in 64 KiB chunks.
 public enum ByteFile {
+    /// Reads a whole small file (a rule file, a standards table), or standard input for `-`,
+    /// refusing what would not fit: a regular file over `limit` bytes, a pipe that goes past
+    /// it, and devices, which may never end (`/dev/zero`, `/dev/urandom`). Memory stays
+    /// under `limit` plus one 64 KiB chunk.
+    ///
+    /// - Throws: ``CSVReadError`` naming the path, and the limit when it is the reason.
+    public static func readAll(_ path: String, limit: Int) throws(CSVReadError) -> [UInt8] {
+        let fd: Int32 = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw CSVReadError(path: path, reason: String(cString: strerror(errno))) }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CSVReadError(path: path, reason: String(cString: strerror(errno))) }
+        let type = st.st_mode & S_IFMT
+        switch type {
+        case S_IFREG:
+            if st.st_size > limit {
+                throw CSVReadError(path: path, reason: "\(st.st_size) bytes, over the limit of \(limit) bytes")
+            }
+        case S_IFIFO, S_IFSOCK:
+            break   // a pipe or standard input: read, but never past the limit
+        case S_IFDIR:
+            throw CSVReadError(path: path, reason: "is a directory")
+        default:
+            throw CSVReadError(path: path, reason: "not a regular file (a device may never end); give a file of at most \(limit) bytes")
+        }
+        if fd != STDIN_FILENO {
+            // O_NONBLOCK only kept open() from waiting on a FIFO without a writer.
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        }
+        var out: [UInt8] = []
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CSVReadError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return out }
+            if out.count + n > limit {
+                throw CSVReadError(path: path, reason: "more than the limit of \(limit) bytes")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+    }
+
     @discardableResult
     public static func read(_ path: String, chunk: (UnsafeRawBufferPointer) -> Void) throws(CSVReadError) -> Int64 {
         let fd: Int32

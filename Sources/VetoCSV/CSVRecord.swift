@@ -50,7 +50,9 @@ public struct CSVRecord {
     }
 
     /// True when field `i` could not be kept as written (over the size cap, or cut by an
-    /// unterminated quote): its bytes are not the figure the source holds.
+    /// unterminated quote: its bytes are empty), or is malformed CSV (a quote closed
+    /// mid-field, `"9"97`: its bytes, `997`, are kept as text). Either way its bytes are not
+    /// a figure the source holds: numeric columns must read it as unreadable.
     public func isDamaged(_ i: Int) -> Bool { !storage.damaged.isEmpty && storage.damaged.contains(i) }
 
     /// A copy that outlives the callback.
@@ -137,6 +139,14 @@ final class RecordStorage {
         fieldLines.deallocate()
         fieldLines = l
         fieldCapacity = c
+    }
+
+    /// Drops the fields from `n` on.
+    func truncate(to n: Int) {
+        guard n < count else { return }
+        count = max(n, 0)
+        byteCount = count == 0 ? 0 : ends[count - 1]
+        if !damaged.isEmpty { damaged = damaged.filter { $0 < count } }
     }
 
     func reset() {

@@ -44,11 +44,16 @@ public struct EncodingIssue: Sendable, Equatable {
     public var outputOffset: Int64
     /// The offending raw bytes (at most 16 kept; the run may be longer).
     public var bytes: [UInt8]
+    /// Not an invalid run but text that decodes without error and is not in the input's
+    /// encoding (UTF-8 or Big5 lines in a GB18030 file, see TranscoderMixedText.swift): what
+    /// is wrong, in words. No U+FFFD was written for it; `outputOffset` is on its line.
+    public var note: String?
 
-    public init(sourceOffset: Int64, outputOffset: Int64, bytes: [UInt8]) {
+    public init(sourceOffset: Int64, outputOffset: Int64, bytes: [UInt8], note: String? = nil) {
         self.sourceOffset = sourceOffset
         self.outputOffset = outputOffset
         self.bytes = bytes
+        self.note = note
     }
 }
 
@@ -85,6 +90,12 @@ public final class Transcoder {
     /// Output bytes written before a decoder took over.
     private var written: Int64 = 0
     private var decoder: TranscodeStreamDecoder?
+    /// While GB18030 is decoded: lines that are UTF-8 or Big5 text.
+    private var mixed: MixedTextScanner?
+
+    /// Bytes of the start of an input without a byte-order mark looked at for UTF-16 (NUL
+    /// bytes every other byte) before deciding.
+    public static let utf16SniffSize = 256
 
     /// forced: an encoding the user named (--encoding); nil = detect from the bytes.
     public init(forced: TextEncoding? = nil) {
@@ -131,7 +142,7 @@ public final class Transcoder {
         case .window:
             decide(final: true, output: &output, issues: &issues)
         case .decoding:
-            decoder!.finish(output: &output, issues: &issues)
+            finishDecoder(output: &output, issues: &issues)
         case .sniffing, .finished:
             preconditionFailure("unreachable")
         }
@@ -159,6 +170,18 @@ public final class Transcoder {
             if head.count < bom.count && bom.starts(with: head) { couldBePrefix = true }
         }
         if couldBePrefix && !final { return }
+        if forced == nil {
+            if head.count < Self.utf16SniffSize && !final { return }
+            if let enc = Self.utf16WithoutBOM(head) {
+                encoding = enc
+                detectionNote = "no byte-order mark; NUL bytes every other byte: \(enc.rawValue)"
+                startDecoder(enc)
+                let bytes = head
+                head = []
+                bytes.withUnsafeBufferPointer { body($0.baseAddress!, $0.count, output: &output, issues: &issues) }
+                return
+            }
+        }
         if let forced { startDecoder(forced) } else { phase = .ascii }
         let bytes = head
         head = []
@@ -169,7 +192,35 @@ public final class Transcoder {
 
     private func startDecoder(_ enc: TextEncoding) {
         decoder = TranscodeStreamDecoder.make(enc, src: consumed, out: written)
+        if enc == .gb18030 { mixed = MixedTextScanner() }
         phase = .decoding
+    }
+
+    /// UTF-16 without a byte-order mark: in the first bytes, NUL bytes at odd offsets (LE) or
+    /// even offsets (BE) and (almost) none at the others. ASCII text in UTF-16 is half NULs;
+    /// Chinese text in UTF-16 still has a NUL byte in every comma, digit and line break.
+    static func utf16WithoutBOM(_ head: [UInt8]) -> TextEncoding? {
+        let pairs = head.count / 2
+        guard pairs >= 4 else { return nil }
+        var even = 0, odd = 0
+        for i in 0..<(pairs * 2) where head[i] == 0 {
+            if i & 1 == 0 { even += 1 } else { odd += 1 }
+        }
+        if odd >= 4, odd * 8 >= pairs, even * 8 <= odd { return .utf16le }
+        if even >= 4, even * 8 >= pairs, odd * 8 <= even { return .utf16be }
+        return nil
+    }
+
+    /// Feeds the decoder, and the GB18030 mixed-text scanner beside it.
+    private func decode(_ p: UnsafePointer<UInt8>, _ n: Int, output: inout [UInt8], issues: inout [EncodingIssue]) {
+        guard let decoder else { return }
+        let before = output.count, issuesBefore = issues.count
+        mixed?.scan(p, n)
+        decoder.feed(p, n, output: &output, issues: &issues)
+        if mixed != nil {
+            let start = decoder.tracker.out - Int64(output.count - before)
+            mixed!.place(output, from: before, absoluteStart: start, issues: &issues, issuesFrom: issuesBefore)
+        }
     }
 
     private func body(_ p: UnsafePointer<UInt8>, _ n: Int, output: inout [UInt8], issues: inout [EncodingIssue]) {
@@ -200,7 +251,7 @@ public final class Transcoder {
                     decide(final: false, output: &output, issues: &issues)
                 }
             case .decoding:
-                decoder!.feed(p, n, output: &output, issues: &issues)
+                decode(p, n, output: &output, issues: &issues)
                 n = 0
             case .sniffing, .finished:
                 preconditionFailure("unreachable")
@@ -241,11 +292,30 @@ public final class Transcoder {
             }
         }
         encoding = enc
+        let before = output.count, issuesBefore = issues.count
         output.append(contentsOf: chosen.1)
         issues.append(contentsOf: chosen.2)
         decoder = chosen.0
+        if enc == .gb18030 {
+            var scanner = MixedTextScanner()
+            window.withUnsafeBufferPointer { scanner.scan($0.baseAddress!, $0.count) }
+            scanner.place(output, from: before, absoluteStart: written, issues: &issues, issuesFrom: issuesBefore)
+            if final { scanner.finish(totalOutput: chosen.0.tracker.out, issues: &issues, issuesFrom: issuesBefore) }
+            mixed = scanner
+        }
         window = []
         phase = .decoding
+    }
+
+    private func finishDecoder(output: inout [UInt8], issues: inout [EncodingIssue]) {
+        guard let decoder else { return }
+        let before = output.count, issuesBefore = issues.count
+        decoder.finish(output: &output, issues: &issues)
+        if mixed != nil {
+            let start = decoder.tracker.out - Int64(output.count - before)
+            mixed!.place(output, from: before, absoluteStart: start, issues: &issues, issuesFrom: issuesBefore)
+            mixed!.finish(totalOutput: decoder.tracker.out, issues: &issues, issuesFrom: issuesBefore)
+        }
     }
 
     /// Length of the leading run of ASCII bytes.

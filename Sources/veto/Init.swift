@@ -19,9 +19,7 @@ struct InitCommand: ParsableCommand {
         for (name, text) in [("rules.yml", Templates.rules), ("standards.yml", Templates.standards)] {
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             if access(path, F_OK) == 0 { throw ValidationError("\(path) exists; not overwriting it") }
-            let sink = try Sink(path: path)
-            sink.write(text)
-            sink.close()
+            try Output(path: path).write(text)
             FileHandleOut.stdout("wrote \(path)\n")
         }
     }

@@ -70,18 +70,3 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
-
-/// Writes to stdout or a file; a file is replaced only when the run completes.
-struct Output {
-    let path: String?
-
-    func write(_ s: String) throws {
-        guard let path, path != "-" else {
-            FileHandleOut.stdout(s)
-            return
-        }
-        let sink = try Sink(path: path)
-        sink.write(s)
-        sink.close()
-    }
-}

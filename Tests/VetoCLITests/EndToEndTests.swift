@@ -180,7 +180,7 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     reward_added,reward_exited,reward_total,reward_funds,special_added,special_exited,special_total,\
     special_added_disabled,special_added_death,special_total_disabled,special_total_death,special_funds,\
     sskf_added,sskf_funds,women_contacted,technicians,villages,communities
-    2020,623021000000,某县（整改报告）,142,0,0,10,0,42,17,556,533760,14,1,33,1,13,5,28,291360,68,204000,1825,111,171,4
+    2020,623021000000,某县（整改报告）,142,0,0,10,0,42,17,556,53.376万,14,1,33,1,13,5,28,291360,68,20.4万,1825,111,171,4
 
     """
     #expect(r.stdout == expected)

@@ -93,10 +93,33 @@ let cases: [Case] = [
     Case(name: "strayQuoteInUnquotedField", input: "a,b\n1,2\"5\n3,4\n",
          records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\\\"5\"]", "3-3[\"3\", \"4\"]"], findings: ["csv-stray-quote@2:2"]),
     Case(name: "textAfterClosingQuote", input: "a,b\n\"12\"3,4\n5,6\n",
-         records: ["1-1[\"a\", \"b\"]", "2-2[\"123\", \"4\"]", "3-3[\"5\", \"6\"]"], findings: ["csv-stray-quote@2:1"]),
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"123\", \"4\"] damaged [0]", "3-3[\"5\", \"6\"]"], findings: ["csv-stray-quote@2:1"]),
     Case(name: "unterminatedQuoteRecovered", input: "a,b,c\n1,\"2,3\n4,5,6\n7,8,9\n",
          records: ["1-1[\"a\", \"b\", \"c\"]", "2-2[\"1\", \"\\\"2\", \"3\"]", "3-3[\"4\", \"5\", \"6\"]", "4-4[\"7\", \"8\", \"9\"]"],
          findings: ["csv-unterminated-quote@2:2"]),
+    Case(name: "twoStrayQuotesSwallowingRowsAreReadAgain",
+         input: "p,c,n,b\n2020,101,\"甲镇,40\n2020,102,乙乡,33\n2020,103,丙乡,20\n2020,104,丁乡\",31\n2020,105,戊乡,12\n",
+         records: ["1-1[\"p\", \"c\", \"n\", \"b\"]", "2-2[\"2020\", \"101\", \"\\\"甲镇\", \"40\"]",
+                   "3-3[\"2020\", \"102\", \"乙乡\", \"33\"]", "4-4[\"2020\", \"103\", \"丙乡\", \"20\"]",
+                   "5-5[\"2020\", \"104\", \"丁乡\\\"\", \"31\"]", "6-6[\"2020\", \"105\", \"戊乡\", \"12\"]"],
+         findings: ["csv-unterminated-quote@2:3", "csv-stray-quote@5:3"]),
+    Case(name: "strayQuotesOnAdjacentRowsAreReadAgain",
+         input: "p,c,n,b\r\n2020,101,\"甲镇,40\r\n2020,102,乙乡\",33\r\n",
+         records: ["1-1[\"p\", \"c\", \"n\", \"b\"]", "2-2[\"2020\", \"101\", \"\\\"甲镇\", \"40\"]",
+                   "3-3[\"2020\", \"102\", \"乙乡\\\"\", \"33\"]"],
+         findings: ["csv-unterminated-quote@2:3", "csv-stray-quote@3:3"]),
+    Case(name: "swallowingQuoteAtEndOfInputWithoutNewline",
+         input: "a,b\n1,\"x\n2,y\"",
+         records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"\\\"x\"]", "3-3[\"2\", \"y\\\"\"]"],
+         findings: ["csv-unterminated-quote@2:2", "csv-stray-quote@3:2"]),
+    Case(name: "noteWithLineBreakInLastFieldStaysOneField",
+         input: "a,b,c\n1,2,\"line one\nline two\"\n4,5,6\n",
+         records: ["1-1[\"a\", \"b\", \"c\"]", "2-3[\"1\", \"2\", \"line one\\nline two\"]", "4-4[\"4\", \"5\", \"6\"]"],
+         findings: []),
+    Case(name: "noteWithLineBreakInMiddleFieldStaysOneField",
+         input: "a,b,c\n1,\"see: a, b\nand c\",3\n",
+         records: ["1-1[\"a\", \"b\", \"c\"]", "2-3[\"1\", \"see: a, b\\nand c\", \"3\"]"],
+         findings: []),
     Case(name: "unterminatedQuoteOnLastLine", input: "a,b\n1,\"2\n",
          records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"\\\"2\"]"], findings: ["csv-unterminated-quote@2:2"]),
     Case(name: "nulByte", input: "a,b\n1,2\u{0}3\n", records: ["1-1[\"a\", \"b\"]", "2-2[\"1\", \"2\\03\"]"], findings: ["csv-nul-byte@2:2"]),
@@ -185,3 +208,44 @@ func readerCase(_ c: Case) {
     }
 }
 
+
+/// Item 6, the worst shape for the read-again: every line opens or closes a quote, so each
+/// recovery ends in another. Read in a loop (no recursion), chunk invariant, no line lost.
+@Test func strayQuoteOnEveryLineIsReadLineByLine() {
+    var text = "a,b\n"
+    for i in 0..<30 { text += "\"\(i),\(i)\n" }
+    let bytes = Array(text.utf8)
+    let r = read(bytes)
+    #expect(r.records.count == 31)
+    #expect(r.records.map(\.line) == Array(1...31))
+    assertChunkInvariant(bytes)
+    var big = "a,b\n"
+    for i in 0..<100_000 { big += "\"\(i),\(i)\n" }
+    let rb = read(big)
+    #expect(rb.records.count == 100_001)
+    #expect(rb.records.last?.fields == ["\"99999", "99999"])
+}
+
+/// Records read (the header included) = non-blank physical lines when no field holds a line
+/// break, whatever quotes stray in: random unit-name cells with stray quotes.
+@Test func strayQuotesInNamesLoseNoRow() {
+    var rng = SplitMix(seed: 8)
+    for _ in 0..<40 {
+        var text = "period,unit_code,unit_name,births\n"
+        let rows = 2 + Int(rng.next() % 8)
+        for i in 0..<rows {
+            var name = "乡\(i)"
+            switch rng.next() % 4 {
+            case 0: name = "\"" + name
+            case 1: name += "\""
+            default: break
+            }
+            text += "2020,6230211\(i)000,\(name),\(i)\n"
+        }
+        let bytes = Array(text.utf8)
+        let r = read(bytes)
+        #expect(r.records.count == rows + 1, "\(text)")
+        #expect(r.records.allSatisfy { $0.line == $0.endLine }, "\(text)")
+        assertChunkInvariant(bytes)
+    }
+}

@@ -30,7 +30,10 @@ import VetoCSV
 
     struct Result: Equatable, CustomStringConvertible {
         var output: [UInt8]
+        /// Invalid runs (each with its U+FFFD).
         var issues: [EncodingIssue]
+        /// Notes on text in another encoding (UTF-8 or Big5 lines read as GB18030): no U+FFFD.
+        var notes: [EncodingIssue] = []
         var encoding: TextEncoding?
         var hadBOM: Bool
         var note: String
@@ -52,6 +55,11 @@ import VetoCSV
             let start = Int64(all.count)
             for issue in newIssues {
                 let rel = Int(issue.outputOffset - start)
+                if issue.note != nil {
+                    // A note sits on a byte of its line in this call's output (or the output's last byte).
+                    if (rel < 0 || rel >= out.count) && issue.outputOffset != Int64(all.count + out.count) - 1 { misplaced += 1 }
+                    continue
+                }
                 if rel < 0 || rel + 3 > out.count || Array(out[rel..<rel + 3]) != [0xEF, 0xBF, 0xBD] { misplaced += 1 }
             }
         }
@@ -72,8 +80,8 @@ import VetoCSV
         t.finish(output: &out, issues: &issues)
         check(out, newIssues: issues[before...])
         all += out
-        return Result(output: all, issues: issues, encoding: t.encoding, hadBOM: t.hadBOM, note: t.detectionNote,
-                      misplacedIssues: misplaced)
+        return Result(output: all, issues: issues.filter { $0.note == nil }, notes: issues.filter { $0.note != nil },
+                      encoding: t.encoding, hadBOM: t.hadBOM, note: t.detectionNote, misplacedIssues: misplaced)
     }
 
 
@@ -251,15 +259,19 @@ import VetoCSV
         let t = Transcoder()
         var out: [UInt8] = []
         var issues: [EncodingIssue] = []
+        // The first 256 bytes are held to look for UTF-16 without a byte-order mark.
+        let prefix = Self.utf8("abc,def\n" + String(repeating: "x", count: Transcoder.utf16SniffSize))
         t.feed(Self.utf8("abc,def\n"), output: &out, issues: &issues)
         #expect(t.encoding == nil)
-        #expect(out == Self.utf8("abc,def\n"))   // ASCII is passed through before the decision
+        #expect(out.isEmpty)
+        t.feed(Array(prefix.dropFirst(8)), output: &out, issues: &issues)
+        #expect(out == prefix)   // ASCII is passed through before the decision
         t.feed(Self.chuGB, output: &out, issues: &issues)
         #expect(t.encoding == nil)                // window still open (not 64 KiB, not EOF)
-        #expect(Bytes(out) == Bytes(Self.utf8("abc,def\n")))
+        #expect(Bytes(out) == Bytes(prefix))
         t.finish(output: &out, issues: &issues)
         #expect(t.encoding == .gb18030)
-        #expect(Bytes(out) == Bytes(Self.utf8("abc,def\n出")))
+        #expect(Bytes(out) == Bytes(prefix + Self.utf8("出")))
     }
 
     @Test func decisionAtFullWindowWithoutFinish() {
@@ -374,6 +386,7 @@ import VetoCSV
         #expect(g.note == "forced by --encoding")
         #expect(Bytes(g.output) == Bytes(Self.utf8("涓\u{E15F}枃")))
         #expect(g.issues.isEmpty)
+        #expect(g.notes.count == 1)   // …but the line is valid UTF-8: a note says so
 
         // GB18030 联通 forced as UTF-8: C1 AA is one invalid run, CD A8 is U+0368.
         let u = Self.transcode(Self.liantongGB, forced: .utf8)

@@ -212,7 +212,7 @@ func format3(_ i: Int) -> String { i < 10 ? "00\(i)" : (i < 100 ? "0\(i)" : "\(i
     #expect(tally(r, "product") == RuleTally(holds: 1, notChecked: 1))   // 999999999⁸ overflows: not checked
     #expect(tally(r, "round") == RuleTally(holds: 2))
     // A literal finer than veto computes is a rule-file error, not a crash later.
-    let (_, errors) = RuleFile.parse(yaml.replacingAll("\"round(p, -30) = 0\"", with: "p * 0.0000000000000000001 > 0"), file: "r.yml")
+    let (_, errors) = RuleFile.parse(yaml.replacingAll("\"round(p, -30) = 0\"", with: "p * 0.000000000000001 > 0"), file: "r.yml")
     #expect(errors.contains { $0.message.contains("more than 12 decimals") })
     let (_, far) = RuleFile.parse(yaml.replacingAll("-30", with: "-100"), file: "r.yml")
     #expect(far.contains { $0.message.contains("between -40 and 40") })

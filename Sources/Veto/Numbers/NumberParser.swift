@@ -20,6 +20,10 @@
 
 /// Reads one numeric cell into an exact ``CellValue``.
 public enum NumberParser {
+    /// The most decimal places a cell may have, written or after its unit is applied
+    /// (`0.000000000000000001` is the smallest figure; one more place is ``NumberProblem/tooManyDigits``).
+    public static let maxDecimalPlaces = 18
+
     /// Reads one cell given as UTF-8 bytes.
     ///
     /// - Parameters:
@@ -202,7 +206,12 @@ public enum NumberParser {
         } else {
             exponent = headerExponent - fractionDigits
         }
-        if significant > 18 || (significant > 0 && exponent > 18 &- significant) {
+        // Bounds that keep every figure representable in exact arithmetic downstream:
+        // at most 18 significant digits, an integer part of at most 18 digits, and at most
+        // 18 decimal places (leading zeros after the point count: `0.000…01` with 34
+        // decimals, or a zero written with 38, is a finding, not an exponent of -34).
+        if significant > 18 || (significant > 0 && exponent > 18 &- significant)
+            || fractionDigits > maxDecimalPlaces || exponent < -maxDecimalPlaces {
             return .invalid(.tooManyDigits)
         }
         let mantissa = negative ? -Int64(magnitude) : Int64(magnitude)
@@ -239,7 +248,7 @@ public enum NumberParser {
         }
         let fraction = point < 0 ? 0 : n - 1 - point
         let exponent = (kind == .rate ? 0 : headerExponent) - fraction
-        if significant > 18 || (significant > 0 && exponent > 18 - significant) { return nil }
+        if significant > 18 || (significant > 0 && exponent > 18 - significant) || exponent < -maxDecimalPlaces { return nil }
         let number = ReportedNumber(mantissa: Int64(magnitude), exponent: exponent)
         if kind == .count && exponent < 0 && !number.isIntegral { return nil }
         return number

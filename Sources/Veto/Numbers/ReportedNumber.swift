@@ -152,8 +152,11 @@ public enum NumberProblem: Equatable, Sendable {
     /// A negative non-zero value in a count column (`-5`, `－５`, `−5`; `-0` is fine).
     case negativeCount
     /// More than 18 significant digits (leading zeros do not count, trailing
-    /// zeros do), or a value whose integer part in the base unit would have
-    /// more than 18 digits (significant digits + positive exponent > 18).
+    /// zeros do), a value whose integer part in the base unit would have
+    /// more than 18 digits (significant digits + positive exponent > 18), or more
+    /// than 18 decimal places, written or after the unit is applied (here leading
+    /// zeros after the point do count: `0.0000000000000000000000000000000001`, or
+    /// `0` written with 38 decimals). A 10,000-digit cell is this, in one pass.
     case tooManyDigits
     /// `(1,234)`: a parenthesised number, which may or may not mean −1234.
     case accountingNegative

@@ -1,6 +1,18 @@
 /// `--format text`: findings grouped by unit and period, then those about an input as a
 /// whole, then the tallies. Locations are `file:line:column` so editors can jump to them.
+///
+/// Every string that comes from an input (file names, unit names and codes, periods,
+/// messages that quote cells, expected and actual values) goes through ``Safety``: control
+/// characters are shown as escapes, never sent to the terminal, and echoed values are bounded.
 public enum TextReport {
+    /// Input-derived text for the report: escaped for a terminal and at most `limit` characters.
+    static func safe(_ s: String, limit: Int = 80) -> String {
+        Safety.terminal(Safety.echo(s, limit: limit))
+    }
+
+    /// The longest message shown; messages quote bounded cells, this only guards against more.
+    static let messageLimit = 2_000
+
     public struct Style: Sendable {
         public var color: Bool
         public var showInfo: Bool
@@ -23,18 +35,18 @@ public enum TextReport {
             return paint(v.rawValue.uppercased(), code)
         }
         func location(_ f: Finding) -> String {
-            var s = f.file
+            var s = safe(f.file, limit: 400)
             if let l = f.line { s += ":\(l)" }
             if let c = f.column { s += ":\(c)" }
             return s
         }
         func line(_ f: Finding) -> String {
-            var s = "  \(sev(f.severity)) \(location(f))  \(paint(f.id, "1"))  \(f.message.text(lang))"
+            var s = "  \(sev(f.severity)) \(location(f))  \(paint(safe(f.id), "1"))  \(safe(f.message.text(lang), limit: messageLimit))"
             var ev: [String] = []
-            if let e = f.expected, f.kind == .rule, f.severity > .info { ev.append((zh ? "应为 " : "expected ") + e) }
-            if let a = f.actual, f.kind == .rule { ev.append((zh ? "实报 " : "actual ") + a) }
-            if let lw = f.likelyWrong, !lw.isEmpty { ev.append((zh ? "最可能有误 " : "likely wrong ") + lw.joined(separator: ", ")) }
-            if let t = f.typo { ev.append((zh ? "疑似笔误 " : "typo? ") + "\(t.field) → \(t.corrected)") }
+            if let e = f.expected, f.kind == .rule, f.severity > .info { ev.append((zh ? "应为 " : "expected ") + safe(e)) }
+            if let a = f.actual, f.kind == .rule { ev.append((zh ? "实报 " : "actual ") + safe(a)) }
+            if let lw = f.likelyWrong, !lw.isEmpty { ev.append((zh ? "最可能有误 " : "likely wrong ") + safe(lw.joined(separator: ", "), limit: 400)) }
+            if let t = f.typo { ev.append((zh ? "疑似笔误 " : "typo? ") + safe("\(t.field) → \(t.corrected)")) }
             if !ev.isEmpty { s += paint("  [" + ev.joined(separator: "; ") + "]", "2") }
             return s + "\n"
         }
@@ -42,13 +54,14 @@ public enum TextReport {
         let shown = r.findings.filter { style.showInfo || $0.severity > .info }
         // Inputs.
         for i in r.inputs {
+            let file = safe(i.file, limit: 400), encoding = safe(i.encoding), delimiter = safe(i.delimiter)
             let note = zh
-                ? "\(i.file)：\(i.encoding)\(i.hadBOM ? "（带 BOM）" : "")，分隔符 “\(i.delimiter)”，\(i.lines) 行，\(i.rows) 条记录"
-                : "\(i.file): \(i.encoding)\(i.hadBOM ? " with BOM" : ""), delimiter '\(i.delimiter)', \(i.lines) lines, \(i.rows) row\(i.rows == 1 ? "" : "s")"
+                ? "\(file)：\(encoding)\(i.hadBOM ? "（带 BOM）" : "")，分隔符 “\(delimiter)”，\(i.lines) 行，\(i.rows) 条记录"
+                : "\(file): \(encoding)\(i.hadBOM ? " with BOM" : ""), delimiter '\(delimiter)', \(i.lines) lines, \(i.rows) row\(i.rows == 1 ? "" : "s")"
             out += paint(note, "2") + "\n"
         }
         for e in r.unreadable {
-            out += paint((zh ? "无法读取 " : "cannot read ") + e.description, "1;31") + "\n"
+            out += paint((zh ? "无法读取 " : "cannot read ") + safe(e.description, limit: 600), "1;31") + "\n"
         }
         out += "\n"
 
@@ -62,8 +75,8 @@ public enum TextReport {
             let k = "\(key.unit.code) \(key.period?.description ?? "-")"
             let fs = byKey[k] ?? []
             guard !fs.isEmpty || v != .pass else { continue }
-            let name = r.unitNames[key.unit.code].map { "  " + $0 } ?? ""
-            out += "\(paint(key.unit.code, "1"))\(name)  \(key.period?.description ?? "")  \(verdict(v))\n"
+            let name = r.unitNames[key.unit.code].map { "  " + safe($0) } ?? ""
+            out += "\(paint(safe(key.unit.code), "1"))\(name)  \(safe(key.period?.description ?? ""))  \(verdict(v))\n"
             for f in fs { out += line(f) }
             out += "\n"
         }

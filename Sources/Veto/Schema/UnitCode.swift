@@ -17,6 +17,10 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public enum Problem: Error, Equatable, Sendable {
+        /// No code: nothing but spaces, or only zeros (`000000000000`, `000000`), which name
+        /// no division (every level of a real code starts with a province 11–82). A code of
+        /// zeros is a placeholder, not a unit: it would otherwise pass as a "province" and
+        /// collect every row written with it.
         case empty
         case scientificNotation   // 6.23021E+11: Excel turned the code into a number
         case notDigits
@@ -25,8 +29,10 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Parses `623021`, `623021105`, `623021105203`, full-width digits, surrounding spaces.
     public static func parse(_ raw: String) -> Result<UnitCode, Problem> {
-        // The common case: 12 ASCII digits as written.
-        if raw.utf8.count == 12, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }) { return .success(UnitCode(code: raw)) }
+        // The common case: 12 ASCII digits as written (not all zeros).
+        if raw.utf8.count == 12, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }) {
+            return raw.utf8.allSatisfy({ $0 == 0x30 }) ? .failure(.empty) : .success(UnitCode(code: raw))
+        }
         var digits = ""
         var sawOther = false
         var sawE = false
@@ -42,6 +48,9 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         if digits.isEmpty && !sawOther && !sawE { return .failure(.empty) }
         if sawE { return .failure(.scientificNotation) }
         if sawOther { return .failure(.notDigits) }
+        if !digits.isEmpty, digits.utf8.allSatisfy({ $0 == 0x30 }), [6, 9, 12].contains(digits.utf8.count) {
+            return .failure(.empty)
+        }
         switch digits.count {
         case 6: return .success(UnitCode(code: digits + "000000"))
         case 9: return .success(UnitCode(code: digits + "000"))

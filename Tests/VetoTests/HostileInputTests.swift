@@ -1,0 +1,104 @@
+import Testing
+@testable import Veto
+import VetoCSV
+
+// Issue 8: hostile and careless input. Each test is named after the case it pins.
+
+/// A report table with one county row whose `column` (a canonical header) holds `cell`.
+private func county(_ column: String, _ cell: String) -> [UInt8] {
+    Array("period,unit_code,unit_name,\(column)\n2020,623021000000,某县,\(cell)\n".utf8)
+}
+
+private func verdicts(_ bytes: [UInt8]) -> [Verdict] {
+    let c = Checker(options: CheckOptions())
+    c.add(bytes: bytes, name: "t.csv")
+    return c.finish().verdicts.map(\.verdict)
+}
+
+@Suite struct ManyDigits {
+    /// Item 1: 34 decimals in a money column used to become 1e-34 and trap exact arithmetic.
+    @Test func manyLeadingZeroDecimalsIsAFindingNotATrap() {
+        let cell = "0.0000000000000000000000000000000001"
+        #expect(NumberParser.parse(cell, kind: .money) == .invalid(.tooManyDigits))
+        #expect(verdicts(county("reward_funds", cell)) == [.fail])
+        // Beside figures that rules combine with it, still a finding, never a trap.
+        let row = "period,unit_code,unit_name,reward_prev,reward_added,reward_exited,reward_total,reward_funds\n"
+            + "2020,623021000000,某县,10,1,1,10,\(cell)\n"
+        #expect(verdicts(Array(row.utf8)) == [.fail])
+    }
+
+    /// Item 1: a zero written with 38 decimals in a count.
+    @Test func zeroWithThirtyEightDecimalsInACountIsAFinding() {
+        let cell = "0." + String(repeating: "0", count: 38)
+        #expect(NumberParser.parse(cell, kind: .count) == .invalid(.tooManyDigits))
+        let row = "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\(cell),0,0\n"
+        #expect(verdicts(Array(row.utf8)) == [.fail])
+    }
+
+    /// The bound is 18 decimal places, written or after the header's unit is applied.
+    @Test func eighteenDecimalPlacesAreTheBound() {
+        #expect(NumberParser.parse("0." + String(repeating: "0", count: 17) + "1", kind: .money)
+                == .number(ReportedNumber(mantissa: 1, exponent: -18)))
+        #expect(NumberParser.parse("0." + String(repeating: "0", count: 18) + "1", kind: .money) == .invalid(.tooManyDigits))
+        #expect(NumberParser.parse("1." + String(repeating: "0", count: 17), kind: .money)
+                == .number(ReportedNumber(mantissa: 100_000_000_000_000_000, exponent: -17)))
+    }
+
+    /// Item 1 / hostile limits: 10,000-digit numbers are a finding, in one pass, allocating nothing.
+    @Test(arguments: ["1", "0.", "0.0", "9", "１"])
+    func tenThousandDigitNumberIsAFindingFast(prefix: String) {
+        let digit = prefix == "１" ? "１" : (prefix == "9" ? "9" : "0")
+        let cell = prefix + String(repeating: digit, count: 10_000) + (prefix.hasPrefix("0") ? "1" : "")
+        let clock = ContinuousClock()
+        var value: CellValue = .missing(.empty)
+        let t = clock.measure {
+            for _ in 0..<100 { value = NumberParser.parse(cell, kind: .money) }
+        }
+        #expect(value == .invalid(.tooManyDigits))
+        #expect(t < .seconds(2), "100 parses of a 10,000-digit cell took \(t)")
+        #expect(verdicts(county("reward_funds", cell)) == [.fail])
+    }
+}
+
+/// Rows and findings of one in-memory input, read the way `veto check` reads it.
+func readRows(_ bytes: [UInt8]) -> (rows: [Row], findings: [Finding]) {
+    var rows: [Row] = [], findings: [Finding] = []
+    let sub = SubmissionReader(file: "t.csv", input: 0, onRow: { rows.append($0) }, onFinding: { findings.append($0) })
+    let reader = CSVReader(onRecord: sub.record, onFinding: sub.csvFinding)
+    reader.feed(bytes: bytes)
+    _ = sub.summary(reader.finish())
+    return (rows, findings)
+}
+
+@Suite struct QuoteClosingMidField {
+    /// Item 12: `"9"97` in a count was read as 997 with only a review.
+    @Test func quoteClosingMidFieldIsNeverAFigure() {
+        let text = "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\"9\"97,500,497\n"
+        let (rows, findings) = readRows(Array(text.utf8))
+        #expect(rows.count == 1)
+        #expect(rows.first?[.births] == .invalid(.notANumber))
+        #expect(findings.contains { $0.id == "csv-stray-quote" && $0.line == 2 && $0.column == 4 })
+        // 500 + 497 = 997 would hold with the misread figure; unreadable, the sum is not checked.
+        #expect(verdicts(Array(text.utf8)) != [.pass])
+    }
+
+    /// The same defect in a text column keeps the text (the name is still shown).
+    @Test func quoteClosingMidFieldInTextKeepsTheText() {
+        let text = "period,unit_code,unit_name,births\n2020,623021000000,\"乙乡\"x,5\n"
+        let (rows, _) = readRows(Array(text.utf8))
+        #expect(rows.first?.unitName == "乙乡x")
+        #expect(rows.first?[.births] == .number(ReportedNumber(mantissa: 5, exponent: 0)))
+    }
+}
+
+/// Item 14: `000000000000` passed as a unit code (a "province" that every such row joined).
+@Test(arguments: ["000000000000", "000000", "000000000", "００００００００００００", " 000000000000 "])
+func allZeroUnitCodeIsNotAUnit(raw: String) {
+    #expect(throws: UnitCode.Problem.empty) { try UnitCode.parse(raw).get() }
+    let text = "period,unit_code,unit_name,births\n2020,\(raw),某县,12\n"
+    let (rows, findings) = readRows(Array(text.utf8))
+    #expect(rows.first?.unitCode == nil)
+    #expect(findings.contains { $0.id == "row-missing-unit-code" && $0.severity == .fail })
+    // A real code with zeros in it still passes.
+    #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
+}
