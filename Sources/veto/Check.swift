@@ -57,6 +57,15 @@ struct Check: ParsableCommand {
         case .text:
             let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
             rendered = TextReport.render(result, lang: lang, style: .init(color: tty, showInfo: !noInfo))
+        case .sarif:
+            rendered = SARIFReport.render(result, rules: options.rules, standards: options.standards, lang: lang,
+                                          toolVersion: VetoCommand.configuration.version)
+        case .junit:
+            rendered = JUnitReport.render(result, lang: lang, failAt: failOn.threshold)
+        case .html:
+            rendered = HTMLReport.render(result, lang: lang)
+        case .csv:
+            rendered = CSVReport.render(result, lang: lang)
         }
         try Output(path: output).write(rendered)
         for e in result.unreadable {
