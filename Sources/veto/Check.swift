@@ -35,6 +35,9 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Leave info findings out of the text report.")
     var noInfo = false
 
+    @Option(name: .long, help: "A progress bar on standard error (bytes of total, rows/s, ETA): auto (when it is a terminal), always, never.")
+    var progress: ProgressMode = .auto
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
@@ -46,9 +49,12 @@ struct Check: ParsableCommand {
         (options.rules, options.standards) = try ruleOptions.load()
         options.reader = input.readerOptions
         options.maxFindings = maxFindings
+        let bar = ProgressBar(mode: progress, inputs: files)
+        if let bar { options.reader.progress = { bar.update(bytes: $0, records: $1) } }
         let checker = Checker(options: options)
         for f in files { checker.add(path: f) }
         let result = checker.finish()
+        bar?.finish()
         let lang = input.language
         let rendered: String
         switch format {
