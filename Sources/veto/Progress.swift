@@ -28,6 +28,9 @@ final class ProgressBar: @unchecked Sendable {
     private var lastBytes: Int64 = 0
     private var lastRecords = 0
     private let width = 24
+    private let inputCount: Int
+    private var started = 1              // inputs begun in this pass
+    private var pass = 1
 
     /// nil when no bar should be shown.
     init?(mode: ProgressMode, inputs: [String]) {
@@ -45,6 +48,7 @@ final class ProgressBar: @unchecked Sendable {
             if path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { sum += Int64(st.st_size) } else { known = false }
         }
         total = known ? sum : nil
+        inputCount = inputs.count
         start = Self.now()
     }
 
@@ -53,6 +57,15 @@ final class ProgressBar: @unchecked Sendable {
         if bytes < lastBytes || records < lastRecords {   // the next input began
             doneBytes += lastBytes
             doneRecords += lastRecords
+            started += 1
+            if started > inputCount {
+                // The checker reads inputs again (a second pass localises hierarchy failures):
+                // count that pass on its own, without a total it may not cover.
+                pass += 1
+                started = 1
+                doneBytes = 0
+                doneRecords = 0
+            }
         }
         lastBytes = bytes
         lastRecords = records
@@ -67,7 +80,8 @@ final class ProgressBar: @unchecked Sendable {
         let rows = doneRecords + lastRecords
         let rate = elapsed > 0 ? Double(rows) / elapsed : 0
         var line = "\r"
-        if let total, total > 0 {
+        if pass > 1 { line += "pass \(pass): " }
+        if let total, total > 0, pass == 1 {
             let f = min(max(Double(bytes) / Double(total), 0), 1)
             let filled = Int((f * Double(width)).rounded(.down))
             line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
