@@ -1,16 +1,23 @@
 # Two commands do everything on a fresh Debian machine:
 #   make demo   installs libcsv-dev if missing, builds, checks the domain report's county
-#   make test   installs libcsv-dev if missing, builds, runs the whole test suite
+#   make test   installs libcsv-dev and the Python validators if missing, builds, runs the whole test suite
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO := fixtures/domain/county-2020.csv
 
-.PHONY: demo test deps build bench clean
+.PHONY: demo test deps pydeps build bench clean
 
 deps:
 	@if [ ! -f /usr/include/csv.h ]; then \
 	  echo "libcsv-dev is missing: installing it with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcsv-dev; \
+	fi
+
+# The report-format tests validate SARIF, JUnit and JSON with these (skipped without them).
+pydeps:
+	@if ! python3 -c "import jsonschema, xmlschema, junitparser" 2>/dev/null; then \
+	  echo "jsonschema, xmlschema or junitparser is missing: installing them with pip"; \
+	  python3 -m pip install -q jsonschema xmlschema junitparser; \
 	fi
 
 build: deps
@@ -20,7 +27,7 @@ build: deps
 demo: build
 	.build/debug/veto check $(DEMO)
 
-test: deps
+test: deps pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

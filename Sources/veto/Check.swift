@@ -35,6 +35,9 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Leave info findings out of the text report.")
     var noInfo = false
 
+    @Option(name: .long, help: "A progress bar on standard error (bytes of total, rows/s, ETA): auto (when it is a terminal), always, never.")
+    var progress: ProgressMode = .auto
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
@@ -46,9 +49,12 @@ struct Check: ParsableCommand {
         (options.rules, options.standards) = try ruleOptions.load()
         options.reader = input.readerOptions
         options.maxFindings = maxFindings
+        let bar = ProgressBar(mode: progress, inputs: files)
+        if let bar { options.reader.progress = { bar.update(bytes: $0, records: $1) } }
         let checker = Checker(options: options)
         for f in files { checker.add(path: f) }
         let result = checker.finish()
+        bar?.finish()
         let lang = input.language
         let rendered: String
         switch format {
@@ -57,6 +63,15 @@ struct Check: ParsableCommand {
         case .text:
             let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
             rendered = TextReport.render(result, lang: lang, style: .init(color: tty, showInfo: !noInfo))
+        case .sarif:
+            rendered = SARIFReport.render(result, rules: options.rules, standards: options.standards, lang: lang,
+                                          toolVersion: VetoCommand.configuration.version)
+        case .junit:
+            rendered = JUnitReport.render(result, lang: lang, failAt: failOn.threshold)
+        case .html:
+            rendered = HTMLReport.render(result, lang: lang)
+        case .csv:
+            rendered = CSVReport.render(result, lang: lang)
         }
         try Output(path: output).write(rendered)
         for e in result.unreadable {

@@ -68,5 +68,5 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, junit, html, csv
 }

@@ -1,0 +1,325 @@
+/// `--format html`: one self-contained page for people — no script, no network, no external
+/// font or style, printable.
+///
+/// - a summary (inputs, verdict counts);
+/// - per-township verdict bars (inline SVG): for the county and each township, how many of its
+///   own and its villages' unit-periods pass, need review, fail or are put at veto;
+/// - the verdict table: one row per unit (county → township → village), one column per period,
+///   each cell coloured and labelled with its verdict (the label keeps it readable in black and
+///   white);
+/// - for each unit with stock-and-flow or period-link findings, a chart of the period series
+///   the findings give: the figure reported against the interval it should lie in;
+/// - every finding with its evidence (location, figures, expected, reported, likely wrong, typo),
+///   grouped by unit-period, worst first.
+///
+/// Every input-derived string is HTML-escaped, with controls made visible and echoes bounded.
+public enum HTMLReport {
+    public static func render(_ r: CheckResult, lang: Language) -> String {
+        let zh = lang == .zh
+        var h = ""
+        h += "<!DOCTYPE html>\n<html lang=\"\(zh ? "zh-CN" : "en")\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<title>\(zh ? "veto 检查报告" : "veto check report")</title>\n<style>\n\(css)</style>\n</head>\n<body>\n"
+        h += "<h1>\(zh ? "veto 检查报告" : "veto check report")</h1>\n"
+        h += summary(r, zh: zh)
+        h += townshipBars(r, zh: zh)
+        h += verdictTable(r, zh: zh)
+        h += seriesCharts(r, lang: lang)
+        h += findingsList(r, lang: lang)
+        h += "<footer>\(zh ? "由 veto 生成。“否决”（veto）是筛查结果及其证据，不是结论。" : "Written by veto. A veto is a screening result with its evidence, not a judgement.")</footer>\n"
+        h += "</body>\n</html>\n"
+        return h
+    }
+
+    // MARK: Parts
+
+    static func summary(_ r: CheckResult, zh: Bool) -> String {
+        var h = "<section id=\"summary\">\n<h2>\(zh ? "概况" : "Summary")</h2>\n<ul class=\"inputs\">\n"
+        for i in r.inputs {
+            h += "<li><code>\(esc(i.file))</code> — \(esc(i.encoding))\(i.hadBOM ? " BOM" : ""), "
+            h += zh ? "\(i.lines) 行，\(i.rows) 条记录</li>\n" : "\(i.lines) lines, \(i.rows) row\(i.rows == 1 ? "" : "s")</li>\n"
+        }
+        for e in r.unreadable {
+            h += "<li class=\"unreadable\">\(zh ? "无法读取" : "cannot read") <code>\(esc(e.path))</code>: \(esc(e.reason))</li>\n"
+        }
+        h += "</ul>\n<p class=\"counts\">"
+        for v in Verdict.allCases.reversed() {
+            let n = r.verdicts.filter { $0.verdict == v }.count
+            h += "<span class=\"badge v-\(v.rawValue)\">\(verdictLabel(v, zh: zh)) \(n)</span> "
+        }
+        h += "</p>\n<p>"
+        h += zh ? "发现：" : "Findings: "
+        h += Severity.allCases.reversed().map { "\(severityLabel($0, zh: zh)) \(r.count($0))" }.joined(separator: zh ? "，" : ", ")
+        if r.droppedFindings > 0 {
+            h += zh ? "（另有 \(r.droppedFindings) 条未列出）" : " (\(r.droppedFindings) more counted, not listed)"
+        }
+        h += "</p>\n</section>\n"
+        return h
+    }
+
+    /// Per township (and the county): a stacked bar of its own and its children's verdicts.
+    static func townshipBars(_ r: CheckResult, zh: Bool) -> String {
+        var groups: [String: [Verdict]] = [:]
+        for (key, v) in r.verdicts {
+            guard let c = key.unit.unitCode else { continue }
+            let group: UnitCode
+            switch c.level {
+            case .village: group = c.parent ?? c
+            default: group = c
+            }
+            groups[group.code, default: []].append(v)
+        }
+        guard !groups.isEmpty else { return "" }
+        let codes = groups.keys.sorted()
+        let rowH = 22, labelW = 300, barW = 560, top = 28
+        let height = top + codes.count * rowH + 10
+        let maxN = codes.map { groups[$0]?.count ?? 0 }.max() ?? 1
+        var s = "<section id=\"townships\">\n<h2>\(zh ? "各乡镇判定" : "Verdicts by township")</h2>\n"
+        s += "<p class=\"note\">\(zh ? "每条：乡镇（或县）本身及其村、社区的单位-期别数，按判定着色。" : "Each bar: the unit-periods of a township (or the county) and of its villages and communities, by verdict.")</p>\n"
+        s += "<svg class=\"chart\" role=\"img\" width=\"\(labelW + barW + 60)\" height=\"\(height)\" viewBox=\"0 0 \(labelW + barW + 60) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        s += "<title>\(zh ? "各乡镇判定" : "Verdicts by township")</title>\n"
+        var lx = labelW
+        for v in Verdict.allCases {
+            s += "<rect x=\"\(lx)\" y=\"6\" width=\"12\" height=\"12\" class=\"f-\(v.rawValue)\"/><text x=\"\(lx + 16)\" y=\"16\">\(verdictLabel(v, zh: zh))</text>\n"
+            lx += 90
+        }
+        for (i, code) in codes.enumerated() {
+            let vs = groups[code] ?? []
+            let y = top + i * rowH
+            let name = r.unitNames[code].map { " " + $0 } ?? ""
+            s += "<text x=\"\(labelW - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(Safety.echo(code + name, limit: 40)))</text>\n"
+            var x = Double(labelW)
+            for v in Verdict.allCases {
+                let n = vs.filter { $0 == v }.count
+                guard n > 0 else { continue }
+                let w = Double(barW) * Double(n) / Double(max(maxN, 1))
+                s += "<rect class=\"f-\(v.rawValue)\" x=\"\(fmt(x))\" y=\"\(y + 3)\" width=\"\(fmt(w))\" height=\"\(rowH - 6)\" data-verdict=\"\(v.rawValue)\" data-count=\"\(n)\"><title>\(esc(code)) \(verdictLabel(v, zh: zh)) \(n)</title></rect>\n"
+                x += w
+            }
+            s += "<text x=\"\(fmt(x + 6))\" y=\"\(y + 15)\">\(vs.count)</text>\n"
+        }
+        s += "</svg>\n</section>\n"
+        return s
+    }
+
+    static func verdictTable(_ r: CheckResult, zh: Bool) -> String {
+        guard !r.verdicts.isEmpty else { return "" }
+        let periods = Array(Set(r.verdicts.compactMap { $0.key.period })).sorted()
+        let hasNil = r.verdicts.contains { $0.key.period == nil }
+        var byUnit: [UnitKey: [String: Verdict]] = [:]
+        for (key, v) in r.verdicts { byUnit[key.unit, default: [:]][key.period?.description ?? "-"] = v }
+        let units = byUnit.keys.sorted()
+        var h = "<section id=\"verdicts\">\n<h2>\(zh ? "各单位各期别判定" : "Verdicts by unit and period")</h2>\n<table class=\"verdicts\">\n<thead><tr><th>\(zh ? "区划代码" : "unit code")</th><th>\(zh ? "名称" : "name")</th>"
+        let columns = (hasNil ? ["-"] : []) + periods.map(\.description)
+        for p in columns { h += "<th>\(esc(p))</th>" }
+        h += "</tr></thead>\n<tbody>\n"
+        for u in units {
+            let level = u.unitCode?.level
+            let indent = level == .village ? 2 : level == .township ? 1 : 0
+            h += "<tr class=\"lvl\(indent)\"><td><code>\(esc(u.code))</code></td><td>\(esc(r.unitNames[u.code] ?? ""))</td>"
+            for p in columns {
+                if let v = byUnit[u]?[p] {
+                    h += "<td class=\"v-\(v.rawValue)\">\(verdictLabel(v, zh: zh))</td>"
+                } else {
+                    h += "<td class=\"none\">·</td>"
+                }
+            }
+            h += "</tr>\n"
+        }
+        h += "</tbody>\n</table>\n</section>\n"
+        return h
+    }
+
+    /// Charts of the stock-and-flow and period-link findings: per unit and programme (`flow.reward`,
+    /// `link.reward` and `link.reward_prev` share one chart), the value reported in each period
+    /// against the interval the rule expected. The result carries the figures of failing rows
+    /// only, so the series has the periods the findings give.
+    static func seriesCharts(_ r: CheckResult, lang: Language) -> String {
+        let zh = lang == .zh
+        struct Point { var period: String; var id: String; var lo: Double; var hi: Double; var actual: Double; var severity: Severity }
+        var order: [String] = []
+        var series: [String: (unit: String, programme: String, points: [Point])] = [:]
+        for f in r.findings where f.id.hasPrefix("flow.") || f.id.hasPrefix("link.") {
+            guard let unit = f.unitCode, let period = f.period, let e = f.expected, let a = f.actual,
+                  let (lo, hi) = interval(e), let actual = Double(a.replacingAll(",", with: "")) else { continue }
+            var programme = String(f.id.drop { $0 != "." }.dropFirst())
+            if programme.hasSuffix("_prev") { programme = String(programme.dropLast(5)) }
+            let key = unit + "\u{0}" + programme
+            if series[key] == nil { order.append(key); series[key] = (unit, programme, []) }
+            series[key]?.points.append(Point(period: period, id: f.id, lo: lo, hi: hi, actual: actual, severity: f.severity))
+        }
+        guard !order.isEmpty else { return "" }
+        var h = "<section id=\"series\">\n<h2>\(zh ? "期别序列（存量与流量、跨期衔接）" : "Period series behind stock-and-flow and period-link findings")</h2>\n"
+        h += "<p class=\"note\">\(zh ? "蓝色竖条：规则要求的区间；标记：实际报告值（● 存量与流量，■ 与上期期末衔接，◆ 上年人数与上期期末）。" : "Blue bar: the interval the rule requires; mark: the figure reported (● opening + added − exited = closing, ■ closing − added + exited = last closing, ◆ opening = last closing).")</p>\n<div class=\"charts\">\n"
+        for key in order.prefix(60) {
+            guard let s = series[key] else { continue }
+            let periods = Array(Set(s.points.map(\.period))).sorted()
+            let ids = Array(Set(s.points.map(\.id))).sorted()
+            let values = s.points.flatMap { [$0.lo, $0.hi, $0.actual] }
+            var lo = values.min() ?? 0, hi = values.max() ?? 1
+            if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+            let pad = (hi - lo) * 0.15
+            lo -= pad; hi += pad
+            let w = 360, ht = 210, left = 64, right = 16, top = 34, bottom = 34
+            let plotW = Double(w - left - right), plotH = Double(ht - top - bottom)
+            func y(_ v: Double) -> Double { Double(top) + plotH * (1 - (v - lo) / (hi - lo)) }
+            let slot = plotW / Double(max(periods.count, 1))
+            func x(_ period: String, _ id: String) -> Double {
+                let p = Double(periods.firstIndex(of: period) ?? 0), k = Double(ids.firstIndex(of: id) ?? 0)
+                return Double(left) + slot * p + slot * (k + 1) / Double(ids.count + 1)
+            }
+            let name = r.unitNames[s.unit].map { " " + $0 } ?? ""
+            let title = "\(s.unit)\(name) · \(s.programme)"
+            h += "<figure><svg class=\"chart\" role=\"img\" width=\"\(w)\" height=\"\(ht)\" viewBox=\"0 0 \(w) \(ht)\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+            h += "<title>\(esc(Safety.echo(title, limit: 120)))</title>\n"
+            h += "<text x=\"4\" y=\"16\" class=\"t\">\(esc(Safety.echo(title, limit: 48)))</text>\n"
+            h += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            h += "<line x1=\"\(left)\" y1=\"\(ht - bottom)\" x2=\"\(w - right)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            for tick in [lo + pad, (lo + hi) / 2, hi - pad] {
+                h += "<text x=\"\(left - 4)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\" class=\"tick\">\(esc(number(tick)))</text>\n"
+            }
+            for (i, p) in periods.enumerated() {
+                let cx = Double(left) + slot * (Double(i) + 0.5)
+                h += "<text x=\"\(fmt(cx))\" y=\"\(ht - bottom + 16)\" text-anchor=\"middle\" class=\"tick\">\(esc(p))</text>\n"
+            }
+            for p in s.points {
+                let cx = x(p.period, p.id), y1 = y(p.hi), y2 = y(p.lo), cy = y(p.actual)
+                let cls = "f-\(Verdict(p.severity).rawValue)"
+                h += "<rect class=\"expected\" x=\"\(fmt(cx - 6))\" y=\"\(fmt(y1 - 1))\" width=\"12\" height=\"\(fmt(max(y2 - y1, 0) + 2))\" data-lo=\"\(fmt(p.lo))\" data-hi=\"\(fmt(p.hi))\"><title>\(esc(p.id)) \(esc(p.period)) \(zh ? "应为" : "expected") \(esc(number(p.lo)))..\(esc(number(p.hi)))</title></rect>\n"
+                let tip = "<title>\(esc(p.id)) \(esc(p.period)) \(zh ? "实报" : "reported") \(esc(number(p.actual)))</title>"
+                if p.id.hasPrefix("flow.") {
+                    h += "<circle class=\"\(cls)\" cx=\"\(fmt(cx))\" cy=\"\(fmt(cy))\" r=\"5\" data-actual=\"\(fmt(p.actual))\">\(tip)</circle>\n"
+                } else if p.id.hasSuffix("_prev") {
+                    h += "<polygon class=\"\(cls)\" points=\"\(fmt(cx)),\(fmt(cy - 6)) \(fmt(cx + 6)),\(fmt(cy)) \(fmt(cx)),\(fmt(cy + 6)) \(fmt(cx - 6)),\(fmt(cy))\" data-actual=\"\(fmt(p.actual))\">\(tip)</polygon>\n"
+                } else {
+                    h += "<rect class=\"\(cls)\" x=\"\(fmt(cx - 5))\" y=\"\(fmt(cy - 5))\" width=\"10\" height=\"10\" data-actual=\"\(fmt(p.actual))\">\(tip)</rect>\n"
+                }
+            }
+            h += "</svg>\n<figcaption>\(esc(ids.joined(separator: ", ")))</figcaption></figure>\n"
+        }
+        h += "</div>\n"
+        if order.count > 60 { h += "<p class=\"note\">\(zh ? "另有 \(order.count - 60) 个序列未画出。" : "\(order.count - 60) more series not drawn.")</p>\n" }
+        h += "</section>\n"
+        return h
+    }
+
+    static func findingsList(_ r: CheckResult, lang: Language) -> String {
+        let zh = lang == .zh
+        var groups: [String: [Finding]] = [:]
+        var order: [String] = []
+        for f in r.findings {
+            let key = (f.unitCode ?? "") + "\u{0}" + (f.period ?? "")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(f)
+        }
+        let worst: (String) -> Severity = { k in groups[k]?.map(\.severity).max() ?? .info }
+        order.sort { a, b in worst(a) != worst(b) ? worst(a) > worst(b) : a < b }
+        var h = "<section id=\"findings\">\n<h2>\(zh ? "发现及证据" : "Findings and their evidence")</h2>\n"
+        if order.isEmpty { h += "<p>\(zh ? "没有发现。" : "No findings.")</p>\n" }
+        for key in order {
+            guard let fs = groups[key], let first = fs.first else { continue }
+            let unit = first.unitCode ?? (zh ? "（整个文件）" : "(whole input)")
+            let name = first.unitCode.flatMap { r.unitNames[$0] } ?? ""
+            h += "<article class=\"group\">\n<h3><span class=\"badge v-\(Verdict(worst(key)).rawValue)\">\(severityLabel(worst(key), zh: zh))</span> <code>\(esc(unit))</code> \(esc(name)) \(esc(first.period ?? ""))</h3>\n"
+            for f in fs {
+                var loc = f.file
+                if let l = f.line { loc += ":\(l)" }
+                if let c = f.column { loc += ":\(c)" }
+                h += "<div class=\"finding s-\(f.severity.name)\">\n<p><span class=\"sev\">\(severityLabel(f.severity, zh: zh))</span> <code class=\"id\">\(esc(f.id))</code> <code class=\"loc\">\(esc(loc))</code></p>\n"
+                h += "<p class=\"msg\">\(esc(f.message.text(lang), limit: TextReport.messageLimit))</p>\n"
+                var rows: [(String, String)] = []
+                if !f.fields.isEmpty { rows.append((zh ? "字段" : "fields", f.fields.joined(separator: ", "))) }
+                for e in ReportSupport.evidence(f, lang: lang) { rows.append((e.label, e.value)) }
+                if !rows.isEmpty {
+                    h += "<table class=\"evidence\">"
+                    for (k, v) in rows { h += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>" }
+                    h += "</table>\n"
+                }
+                h += "</div>\n"
+            }
+            h += "</article>\n"
+        }
+        h += "</section>\n"
+        return h
+    }
+
+    // MARK: Helpers
+
+    static func verdictLabel(_ v: Verdict, zh: Bool) -> String {
+        guard zh else { return v.rawValue.uppercased() }
+        switch v {
+        case .pass: return "通过"
+        case .review: return "待核"
+        case .fail: return "不通过"
+        case .veto: return "否决"
+        }
+    }
+
+    static func severityLabel(_ s: Severity, zh: Bool) -> String {
+        guard zh else { return s.name }
+        switch s {
+        case .info: return "提示"
+        case .review: return "待核"
+        case .fail: return "不通过"
+        case .veto: return "否决"
+        }
+    }
+
+    /// `a..b` (or a single number) as numbers, for drawing only.
+    static func interval(_ s: String) -> (Double, Double)? {
+        let t = s.replacingAll(",", with: "")
+        if let r = t.range(of: "..") {
+            guard let a = Double(t[..<r.lowerBound]), let b = Double(t[r.upperBound...]) else { return nil }
+            return (min(a, b), max(a, b))
+        }
+        return Double(t).map { ($0, $0) }
+    }
+
+    static func fmt(_ d: Double) -> String {
+        guard d.isFinite else { return "0" }
+        return String(Double(Int((d * 10).rounded())) / 10)
+    }
+
+    static func number(_ d: Double) -> String {
+        guard d.isFinite else { return "?" }
+        if abs(d - d.rounded()) < 1e-9, abs(d) < 1e15 { return String(Int(d.rounded())) }
+        return String(format3(d))
+    }
+
+    static func format3(_ d: Double) -> String {
+        let scaled = (d * 1000).rounded() / 1000
+        return "\(scaled)"
+    }
+
+    /// HTML-escaped, controls visible, bounded.
+    static func esc(_ s: String, limit: Int = 400) -> String {
+        XML.escape(ReportSupport.safe(s, limit: limit), attribute: true)
+    }
+
+    static let css = """
+    body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 24px; color: #1a1a1a; max-width: 1100px; }
+    h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; margin: 24px 0 8px; border-bottom: 1px solid #ccc; } h3 { font-size: 15px; margin: 14px 0 6px; }
+    code { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 12px; }
+    .note { color: #555; font-size: 12px; }
+    .badge { display: inline-block; padding: 1px 8px; border-radius: 3px; font-weight: bold; font-size: 12px; border: 1px solid #888; }
+    .v-pass { background: #dff0d8; color: #1b5e20; } .v-review { background: #fff3cd; color: #7a5a00; }
+    .v-fail { background: #f8d7da; color: #8b0000; } .v-veto { background: #e1bee7; color: #4a148c; }
+    .f-pass { fill: #66bb6a; } .f-review { fill: #ffca28; } .f-fail { fill: #e53935; } .f-veto { fill: #8e24aa; }
+    svg text { font-size: 12px; fill: #222; } svg .t { font-weight: bold; } svg .tick { font-size: 11px; fill: #444; }
+    svg .axis { stroke: #888; stroke-width: 1; } svg .expected { fill: #90caf9; stroke: #1565c0; stroke-width: 1; }
+    table.verdicts { border-collapse: collapse; font-size: 12px; }
+    table.verdicts th, table.verdicts td { border: 1px solid #bbb; padding: 2px 8px; text-align: left; }
+    table.verdicts td.none { color: #aaa; text-align: center; }
+    tr.lvl1 td:first-child { padding-left: 18px; } tr.lvl2 td:first-child { padding-left: 34px; }
+    tr.lvl0 td { font-weight: bold; }
+    .charts { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; border: 1px solid #ddd; padding: 4px; }
+    figcaption { font-size: 11px; color: #555; }
+    .finding { border-left: 4px solid #999; padding: 2px 10px; margin: 6px 0; } .finding p { margin: 3px 0; }
+    .s-veto { border-color: #8e24aa; } .s-fail { border-color: #e53935; } .s-review { border-color: #ffca28; } .s-info { border-color: #9e9e9e; }
+    .sev { font-weight: bold; text-transform: uppercase; font-size: 12px; }
+    table.evidence { font-size: 12px; border-collapse: collapse; margin: 4px 0; } table.evidence th { text-align: left; padding-right: 12px; color: #555; font-weight: normal; }
+    .unreadable { color: #8b0000; } footer { margin-top: 32px; font-size: 11px; color: #666; }
+    @media print { body { margin: 8mm; max-width: none; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } article, figure, tr { break-inside: avoid; } }
+
+    """
+}
