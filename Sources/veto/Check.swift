@@ -56,10 +56,12 @@ struct Check: ParsableCommand {
         let result = checker.finish()
         bar?.finish()
         let lang = input.language
-        let rendered: String
+        let rendered: String?
         switch format {
         case .json:
-            rendered = JSONReport.render(result, lang: lang)
+            // Streamed: a province's millions of verdicts never sit in memory as one string.
+            try Output(path: output).stream { emit in JSONReport.write(result, lang: lang, to: emit) }
+            rendered = nil
         case .text:
             let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
             rendered = TextReport.render(result, lang: lang, style: .init(color: tty, showInfo: !noInfo))
@@ -73,7 +75,7 @@ struct Check: ParsableCommand {
         case .csv:
             rendered = CSVReport.render(result, lang: lang)
         }
-        try Output(path: output).write(rendered)
+        if let rendered { try Output(path: output).write(rendered) }
         for e in result.unreadable {
             FileHandleOut.stderr("veto: cannot read \(e.description)\n")
         }

@@ -194,9 +194,15 @@ struct Output {
     /// Writes `s`. A failure (the path cannot be created, a write fails: `/dev/full`, a full
     /// disk) is reported on stderr with the path and errno, and exits 3.
     func write(_ s: String) throws {
+        try stream { $0(s) }
+    }
+
+    /// Writes what `body` hands to its argument, piece by piece (a large report never sits in
+    /// memory whole); the same checks and exit 3 as `write`.
+    func stream(_ body: (_ emit: @escaping (String) -> Void) -> Void) throws {
         do throws(OutputError) {
             let sink = try Sink(path: path, inputs: inputs)
-            sink.write(s)
+            body { sink.write($0) }
             try sink.commit()
         } catch {
             throw error.exit()

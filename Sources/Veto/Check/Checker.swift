@@ -1,4 +1,11 @@
 import VetoCSV
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum FileHandleErr {
+    static func write(_ s: String) { var t = s; t.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) } }
+}
 
 /// How one rule fared over the rows of a run.
 public struct RuleTally: Sendable, Equatable {
@@ -36,7 +43,7 @@ public struct CheckResult: Sendable {
     public var dropped: [(id: String, severity: Severity, count: Int)] = []
     /// Every finding of the run, kept or not, by severity.
     public var severityCounts: [Severity: Int] = [:]
-    public var verdicts: [(key: UnitPeriod, verdict: Verdict)] = []
+    public var verdicts = VerdictList()
     public var rules: [(id: String, tally: RuleTally)] = []
     /// Display names by unit, as the inputs give them.
     public var unitNames: [String: String] = [:]
@@ -93,7 +100,6 @@ public final class Checker {
 
     // Unit-period table (structure of arrays, by slot).
     @exclusivity(unchecked) private var upIndex = KeyMap()
-    @exclusivity(unchecked) private var upKey: [UInt64] = []
     @exclusivity(unchecked) private var upWorst: [UInt8] = []
     @exclusivity(unchecked) private var upFirst: [UInt64] = []          // input << 40 | line of the first row
     @exclusivity(unchecked) private var upPrint: [UInt64] = []          // fingerprint of the first row's figures
@@ -107,6 +113,9 @@ public final class Checker {
     @exclusivity(unchecked) private var parOverflow: [Bool] = []
 
     // Rows held until what their rules need has been read.
+    /// A row whose rules wait for its children or for the whole table: its row rules were decided
+    /// on arrival; it keeps only the cells the waiting rules read (`deferredColumns`), and which
+    /// rules wait.
     struct Held {
         var slot: Int32
         var key: UInt64
@@ -115,16 +124,30 @@ public final class Checker {
         var unit: UnitKey
         var period: Period?
         var cells: [Cell]
-        /// Outcomes decided on arrival (row rules); nil where the rule waits.
-        var outcomes: [RuleOutcome?]
-        var waitsForChildren: Bool
-        var waitsForTable: Bool
-        var first: Bool
+        var waiting: [Int32]
         var uniqueHashes: [UInt64]
         var groupKeys: [UInt64]
     }
+    /// Columns read by rules that can wait (children, previous period, table).
+    private let deferredColumns: [Int]
     @exclusivity(unchecked) private var held: [Held?] = []
-    private var waitingForPrevious: [UInt64: [Int]] = [:]
+
+    /// A row whose previous period was not read when it came: its other rules were decided then;
+    /// its period rules wait, with only the cells they read, until that period comes or the inputs
+    /// end (then they are not checked, or their notes say what the opening implies).
+    struct Late {
+        var slot: Int32?
+        var key: UInt64
+        var input: Int32
+        var line: Int32
+        var unit: UnitKey?
+        var period: Period?
+        var cells: [Cell]          // one per `lateColumns`
+    }
+    @exclusivity(unchecked) private var late: [Late?] = []
+    @exclusivity(unchecked) private var waitingForPrevious: [UInt64: [Int]] = [:]
+    /// Columns the period rules read on their own row (kept for late rows).
+    private let lateColumns: [Int]
 
     // Table rules: aggregates per (slot, group) and uniqueness counts.
     private var aggValues: [[UInt64: [ExactDecimal]]] = []
@@ -174,6 +197,21 @@ public final class Checker {
         flags.initialize(from: program.flags, count: program.flags.count)
         services = FrameServices(standards: standards, programmes: program.schema.programmes.map(\.name))
         outcomeBuffer = Array(repeating: nil, count: program.rules.count)
+        var lateCols = Set<Int>()
+        let compiled = program
+        for r in compiled.rules where r.needs.contains(.previous) {
+            for e in [r.rule.assert, r.rule.when, r.rule.note, r.rule.implied].compactMap({ $0 }) {
+                e.visit { x in if case .column(let n) = x, let c = compiled.schema.index(of: n) { lateCols.insert(c) } }
+            }
+        }
+        lateColumns = lateCols.sorted()
+        var deferredCols = Set<Int>()
+        for r in compiled.rules where !r.needs.isEmpty {
+            for e in [r.rule.assert, r.rule.when, r.rule.note, r.rule.implied].compactMap({ $0 }) {
+                e.visit { x in if case .column(let n) = x, let c = compiled.schema.index(of: n) { deferredCols.insert(c) } }
+            }
+        }
+        deferredColumns = deferredCols.sorted()
         let columns = program.schema.columns
         printed = columns.indices.filter { c in
             if case .category = columns[c].type { return true }
@@ -313,11 +351,10 @@ public final class Checker {
                     revisions.append((f, s, row.input, firstAt, Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))))
                 }
             } else {
-                let s = Int32(upKey.count)
+                let s = Int32(upWorst.count)
                 slot = s
                 first = true
                 upIndex[id] = s
-                upKey.append(id)
                 upWorst.append(0)
                 upFirst.append(UInt64(row.input) << 40 | UInt64(row.line))
                 upPrint.append(print)
@@ -346,7 +383,7 @@ public final class Checker {
         evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, first: first, uniqueHashes: uniqueHashes)
         // A row waiting for this period as its previous one can now be decided.
         if first, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)), let waiting = waitingForPrevious.removeValue(forKey: nextID) {
-            for h in waiting { resolveHeld(h) }
+            for h in waiting { resolveLate(h) }
         }
     }
 
@@ -481,23 +518,57 @@ public final class Checker {
             }
         }
         let outcomes = outcomeBuffer
-        let hold = waitsChildren || waitsPrev || waitsTable
+        let hold = waitsChildren || waitsTable
+        // What could be decided now is tallied and reported now.
+        finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
+                  input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
         if !hold {
-            finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
-                      input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
+            if waitsPrev, let p = key?.period, let pid = KeyPacker.withPeriod(id, p.previous) {
+                late.append(Late(slot: slot, key: id, input: Int32(row.input), line: Int32(row.line), unit: unit, period: p,
+                                 cells: lateColumns.map { row.cells[$0] }))
+                waitingForPrevious[pid, default: []].append(late.count - 1)
+            }
             currentRecord = nil
             return
         }
-        let cells = Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))
+        var waiting: [Int32] = []
+        for r in outcomes.indices where outcomes[r] == nil && !program.rules[r].tableLevel { waiting.append(Int32(r)) }
         let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
-                     unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period, cells: cells,
-                     outcomes: outcomes, waitsForChildren: waitsChildren, waitsForTable: waitsTable, first: first,
+                     unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period,
+                     cells: deferredColumns.map { row.cells[$0] }, waiting: waiting,
                      uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
         held.append(h)
-        if waitsPrev, let p = key?.period, let pid = KeyPacker.withPeriod(id, p.previous), !waitsChildren, !waitsTable {
-            waitingForPrevious[pid, default: []].append(held.count - 1)
-        }
         currentRecord = nil
+    }
+
+    /// Decides a late row's period rules, now that its previous period came or the inputs ended.
+    private func resolveLate(_ k: Int) {
+        guard let row = late[k] else { return }
+        late[k] = nil
+        let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
+        var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
+        for (i, c) in lateColumns.enumerated() { cells[c] = row.cells[i] }
+        var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
+        cells.withUnsafeBufferPointer { cb in
+            guard let base = cb.baseAddress else { return }
+            var frame = makeFrame(cells: base, code: row.unit?.unitCode?.code ?? "", period: row.period)
+            upPrev.withUnsafeBufferPointer { pb in
+                if let p = prevSlot, let b = pb.baseAddress {
+                    frame.prev = b + Int(p) * program.prevColumns.count
+                    frame.prevKnown = true
+                }
+                let level = row.unit?.unitCode?.level
+                program.rules.withUnsafeBufferPointer { rs in
+                    guard let rules = rs.baseAddress else { return }
+                    for r in 0..<rs.count where rs[r].needs == [.previous] {
+                        if let level, let mask = rs[r].levelMask, mask & (1 << level.rank) == 0 { continue }
+                        outcomes[r] = decide(rules + r, frame)
+                    }
+                }
+            }
+            finishRow(outcomes: outcomes, cells: base, unit: row.unit, period: row.period, slot: row.slot,
+                      input: Int(row.input), line: Int(row.line), prevSlot: prevSlot, parent: nil)
+        }
     }
 
     private func makeFrame(cells: UnsafePointer<Cell>, code: String, period: Period?) -> Frame {
@@ -535,12 +606,15 @@ public final class Checker {
 
     /// A held row whose wait is over (or the inputs ended: what never came is unknown).
     private func resolveHeld(_ h: Int) {
-        guard var row = held[h] else { return }
+        guard let row = held[h] else { return }
         held[h] = nil
+        var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
+        for (i, c) in deferredColumns.enumerated() { all[c] = row.cells[i] }
+        var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
         let parent = parentSlot(of: row.unit, period: row.period)
         let childCount = parent.map { Int(parCount[Int($0)]) } ?? 0
-        row.cells.withUnsafeBufferPointer { cellBuffer in
+        all.withUnsafeBufferPointer { cellBuffer in
             guard let cells = cellBuffer.baseAddress else { return }
             var frame = makeFrame(cells: cells, code: row.unit.unitCode?.code ?? "", period: row.period)
             frame.childrenKnown = true
@@ -565,12 +639,13 @@ public final class Checker {
                                 frame.aggregates = ag.baseAddress
                                 program.rules.withUnsafeBufferPointer { rs in
                                     guard let rules = rs.baseAddress else { return }
-                                    for r in 0..<rs.count where row.outcomes[r] == nil && !rs[r].tableLevel {
-                                        if rs[r].needs.contains(.previous) && row.period == nil { row.outcomes[r] = .notApplicable; continue }
-                                        row.outcomes[r] = decide(rules + r, frame)
+                                    for k in row.waiting {
+                                        let r = Int(k)
+                                        if rs[r].needs.contains(.previous) && row.period == nil { outcomes[r] = .notApplicable; continue }
+                                        outcomes[r] = decide(rules + r, frame)
                                     }
                                 }
-                                finishRow(outcomes: row.outcomes, cells: cells, unit: row.unit, period: row.period,
+                                finishRow(outcomes: outcomes, cells: cells, unit: row.unit, period: row.period,
                                           slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
                                           prevSlot: prevSlot, parent: parent)
                             }
@@ -816,9 +891,14 @@ public final class Checker {
     // MARK: Finish
 
     public func finish() -> CheckResult {
+        if getenv("VETO_DEBUG_STATE") != nil {
+            FileHandleErr.write("state: unit-periods \(upWorst.count), parents \(parCount.count), held \(held.count), late \(late.count), waiting \(waitingForPrevious.count)\n")
+        }
         // Rows still waiting: their previous periods never came, or they waited for children.
         for h in held.indices where held[h] != nil { resolveHeld(h) }
         held.removeAll()
+        for k in late.indices where late[k] != nil { resolveLate(k) }
+        late.removeAll()
         waitingForPrevious.removeAll()
         // Whole-table rules: one outcome for the table.
         for r in program.rules.indices where program.rules[r].tableLevel {
@@ -847,25 +927,30 @@ public final class Checker {
             }
         }
         secondPass()
+        // Input, line, column (the whole-line ones last), then the order they were found in.
+        var inputOf: [String: Int] = [:]
+        for (i, f) in files.enumerated() where inputOf[f] == nil { inputOf[f] = i }
         result.findings = sink.findings { a, b in
-            let ia = files.firstIndex(of: a.file) ?? 0, ib = files.firstIndex(of: b.file) ?? 0
+            let ia = inputOf[a.file] ?? 0, ib = inputOf[b.file] ?? 0
             if ia != ib { return ia < ib }
             if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
-            return false
+            if (a.column ?? .max) != (b.column ?? .max) { return (a.column ?? .max) < (b.column ?? .max) }
+            return a.sequence < b.sequence
         }
         result.droppedFindings = sink.droppedTotal
         result.dropped = sink.dropped.sorted { $0.key < $1.key }.flatMap { id, counts in
             counts.enumerated().compactMap { s, n in n > 0 ? (id, Severity(rawValue: s) ?? .info, n) : nil }
         }
         for s in Severity.allCases { result.severityCounts[s] = sink.counts[s.rawValue] }
-        var verdicts: [(key: UnitPeriod, verdict: Verdict)] = []
-        verdicts.reserveCapacity(upKey.count)
-        for (i, id) in upKey.enumerated() {
-            let w = upWorst[i]
-            verdicts.append((packer.unpack(id), w == 0 ? .pass : Verdict(Severity(rawValue: Int(w)))))
-        }
-        verdicts.sort { $0.key < $1.key }
-        result.verdicts = verdicts
+        // Sorted by packed key: codes, then key texts, then lines; periods in order within a unit.
+        // Text keys sort by first appearance (their interned index), not alphabetically.
+        var pairs: [(key: UInt64, slot: Int32)] = []
+        pairs.reserveCapacity(upWorst.count)
+        upIndex.forEach { pairs.append(($0, $1)) }
+        upIndex = KeyMap(capacity: 16)
+        pairs.sort { $0.key < $1.key }
+        result.verdicts = VerdictList(keys: pairs.map(\.key), worst: pairs.map { upWorst[Int($0.slot)] }, packer: packer)
+        upWorst = []
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
         return result
     }

@@ -46,7 +46,12 @@ struct FindingSink {
 
     var droppedTotal: Int { dropped.values.reduce(0) { $0 + $1.reduce(0, +) } }
 
+    private var sequence = 0
+
     mutating func add(_ f: Finding) {
+        var f = f
+        sequence += 1
+        f.sequence = sequence
         counts[f.severity.rawValue] += 1
         if keptCount < cap {
             kept[f.severity.rawValue].append(f)
@@ -81,6 +86,9 @@ struct FindingSink {
     /// A note, folded into its rule's group.
     mutating func note(_ f: Finding, key: Int, value: ExactDecimal?) {
         guard key < notes.count else { add(f); return }
+        var f = f
+        sequence += 1
+        f.sequence = sequence
         counts[f.severity.rawValue] += 1
         var g = notes[key] ?? NoteGroup(first: f)
         if notes[key] == nil { noteOrder.append(key) }

@@ -1,6 +1,6 @@
 /// A hash map from 64-bit keys to 32-bit slots: open addressing with linear probing, a
-/// multiplicative hash, no per-entry allocation. 12 bytes a bucket at most 50 % full, so about
-/// 24 bytes an entry (a Swift `Dictionary<UInt64, Int32>` with SipHash costs more, in time and memory).
+/// multiplicative hash, no per-entry allocation. 12 bytes a bucket at most 75 % full, so 16 to 32
+/// bytes an entry (a Swift `Dictionary<UInt64, Int32>` with SipHash costs more, in time and memory).
 ///
 /// - Complexity: O(1) expected per lookup and insert; memory O(entries).
 struct KeyMap {
@@ -11,7 +11,7 @@ struct KeyMap {
 
     init(capacity: Int = 1024) {
         var n = 16
-        while n < capacity * 2 { n <<= 1 }
+        while n * 3 < capacity * 4 { n <<= 1 }
         keys = Array(repeating: 0, count: n)
         values = Array(repeating: -1, count: n)
         mask = n - 1
@@ -34,7 +34,7 @@ struct KeyMap {
         }
         set {
             guard let v = newValue else { return }   // entries are never removed
-            if (count + 1) * 2 > keys.count { grow() }
+            if (count + 1) * 4 > keys.count * 3 { grow() }
             var i = bucket(k)
             while values[i] >= 0 {
                 if keys[i] == k { values[i] = v; return }
@@ -44,6 +44,11 @@ struct KeyMap {
             values[i] = v
             count += 1
         }
+    }
+
+    /// Every key with its slot, in bucket order.
+    func forEach(_ body: (UInt64, Int32) -> Void) {
+        for i in keys.indices where values[i] >= 0 { body(keys[i], values[i]) }
     }
 
     private mutating func grow() {

@@ -68,7 +68,7 @@ public struct UnitPeriod: Hashable, Sendable, Comparable {
 /// period 15); key texts are interned once each.
 ///
 /// - Complexity: O(1); memory O(distinct key texts).
-struct KeyPacker {
+struct KeyPacker: Sendable {
     private var textIndex: [String: UInt64] = [:]
     private var texts: [String] = []
 
@@ -139,5 +139,52 @@ struct KeyPacker {
         var v: UInt64 = 0
         for b in c.code.utf8 { v = v &* 10 &+ UInt64(b &- 0x30) }
         return v
+    }
+}
+
+/// Every unit-period read and its verdict, kept packed (9 bytes each) and unpacked only when
+/// read: a province's millions of verdicts cost memory in proportion, not strings.
+public struct VerdictList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
+    public typealias Element = (key: UnitPeriod, verdict: Verdict)
+    let keys: [UInt64]
+    let worst: [UInt8]
+    let packer: KeyPacker
+
+    init(keys: [UInt64], worst: [UInt8], packer: KeyPacker) {
+        self.keys = keys
+        self.worst = worst
+        self.packer = packer
+    }
+
+    public init() { self.init(keys: [], worst: [], packer: KeyPacker()) }
+
+    /// A list from unpacked verdicts (reporters' tests, callers building a result by hand).
+    public init(_ items: [(key: UnitPeriod, verdict: Verdict)]) {
+        var p = KeyPacker()
+        let keys = items.map { p.pack($0.key) }
+        let worst: [UInt8] = items.map { i in
+            switch i.verdict {
+            case .pass: 0
+            case .review: UInt8(Severity.review.rawValue)
+            case .fail: UInt8(Severity.fail.rawValue)
+            case .veto: UInt8(Severity.veto.rawValue)
+            }
+        }
+        self.init(keys: keys, worst: worst, packer: p)
+    }
+
+    public init(arrayLiteral elements: (key: UnitPeriod, verdict: Verdict)...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { keys.count }
+
+    public subscript(i: Int) -> Element {
+        let w = worst[i]
+        return (packer.unpack(keys[i]), w == 0 ? .pass : Verdict(Severity(rawValue: Int(w))))
+    }
+
+    /// How many unit-periods have verdict `v` (without unpacking keys).
+    public func count(_ v: Verdict) -> Int {
+        worst.reduce(0) { n, w in n + ((w == 0 ? .pass : Verdict(Severity(rawValue: Int(w)))) == v ? 1 : 0) }
     }
 }

@@ -84,6 +84,8 @@ public struct Finding: Sendable, Equatable {
     public var message: Message
     /// For a note folded over many rows: how many (the location is the first's).
     public var count: Int?
+    /// The order the run found it in (ties in the report's order).
+    var sequence = 0
 
     public init(id: String, kind: Kind, severity: Severity, file: String, line: Int? = nil, column: Int? = nil,
                 unitCode: String? = nil, period: String? = nil, fields: [String] = [],

@@ -44,7 +44,7 @@ public enum HTMLReport {
         }
         h += "</ul>\n<p class=\"counts\">"
         for v in Verdict.allCases.reversed() {
-            let n = r.verdicts.filter { $0.verdict == v }.count
+            let n = r.verdicts.count(v)
             h += "<span class=\"badge v-\(v.rawValue)\">\(verdictLabel(v, zh: zh)) \(n)</span> "
         }
         h += "</p>\n<p>"

@@ -4,6 +4,15 @@ struct JSONWriter {
     private(set) var out = ""
     private var needsComma = [false]
     private let indentUnit = "  "
+    /// Where the document goes as it is written (nil: kept whole in `out`).
+    var flush: ((String) -> Void)?
+
+    /// Hands what is written so far to `flush` once it is large (a province's verdicts stream).
+    mutating func drain(force: Bool = false) {
+        guard let flush, force || out.utf8.count >= 1 << 20 else { return }
+        flush(out)
+        out = ""
+    }
 
     mutating func beginObject(_ key: String? = nil) { open(key, "{") }
     mutating func endObject() { close("}") }
@@ -73,7 +82,15 @@ public enum JSONReport {
     public static let version = 1
 
     public static func render(_ r: CheckResult, lang: Language) -> String {
+        var whole = ""
+        write(r, lang: lang) { whole += $0 }
+        return whole
+    }
+
+    /// Writes the document in pieces of about 1 MiB: memory stays flat however many verdicts.
+    public static func write(_ r: CheckResult, lang: Language, to emit: @escaping (String) -> Void) {
         var w = JSONWriter()
+        w.flush = emit
         w.beginObject()
         w.field("version", version)
         w.beginArray("inputs")
@@ -139,7 +156,7 @@ public enum JSONReport {
         w.endArray()
         w.beginObject("summary")
         for v in Verdict.allCases {
-            w.field(v.rawValue, r.verdicts.filter { $0.verdict == v }.count)
+            w.field(v.rawValue, r.verdicts.count(v))
         }
         w.beginObject("findings")
         for sev in Severity.allCases { w.field(sev.name, r.count(sev)) }
@@ -147,6 +164,7 @@ public enum JSONReport {
         w.endObject()
         w.beginArray("verdicts")
         for v in r.verdicts {
+            w.drain()
             w.beginObject()
             w.field("unit_code", v.key.unit.code)
             w.field("period", v.key.period?.description)
@@ -167,6 +185,7 @@ public enum JSONReport {
         }
         w.endArray()
         w.endObject()
-        return w.out + "\n"
+        w.drain(force: true)
+        emit("\n")
     }
 }

@@ -183,7 +183,7 @@ public enum SARIFReport {
         w.field("resultsLeftOut", left)
         w.field("findingsDropped", r.droppedFindings)
         w.beginObject("verdicts")
-        for v in Verdict.allCases { w.field(v.rawValue, r.verdicts.filter { $0.verdict == v }.count) }
+        for v in Verdict.allCases { w.field(v.rawValue, r.verdicts.count(v)) }
         w.endObject()
         w.endObject()
 
