@@ -40,7 +40,8 @@ public enum RuleFile {
         var schema = base
         let root: Node
         do {
-            guard let n = try Yams.compose(yaml: text) else {
+            // Scalars are read as written (`.string`, `.int`, `.bool` convert): no tag regexes to run.
+            guard let n = try Yams.compose(yaml: text, .basic) else {
                 return (RuleSet(rules: [], schema: schema), [RuleFileError(file: file, line: 1, column: 1, message: "the rule file is empty")])
             }
             root = n
@@ -362,7 +363,7 @@ extension StandardsTable {
     static func loadYAML(path: String) throws -> StandardsTable {
         // The YAML is parsed once, bounded in size by readText.
         let text = try RuleFile.readText(path)
-        guard let root = try Yams.compose(yaml: text) else { return StandardsTable() }
+        guard let root = try Yams.compose(yaml: text, .basic) else { return StandardsTable() }
         let list = root["standards"]?.sequence ?? root.sequence ?? []
         var out: [Standard] = []
         for s in list {
