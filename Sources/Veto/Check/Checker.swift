@@ -927,7 +927,8 @@ public final class Checker {
             }
         }
         secondPass()
-        // Input, line, column (the whole-line ones last), then the order they were found in.
+        // Input, line, column (the whole-line ones last), the most severe first, then the order
+        // they were found in.
         var inputOf: [String: Int] = [:]
         for (i, f) in files.enumerated() where inputOf[f] == nil { inputOf[f] = i }
         result.findings = sink.findings { a, b in
@@ -935,6 +936,7 @@ public final class Checker {
             if ia != ib { return ia < ib }
             if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
             if (a.column ?? .max) != (b.column ?? .max) { return (a.column ?? .max) < (b.column ?? .max) }
+            if a.severity != b.severity { return a.severity > b.severity }
             return a.sequence < b.sequence
         }
         result.droppedFindings = sink.droppedTotal

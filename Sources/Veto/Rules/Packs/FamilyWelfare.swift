@@ -217,6 +217,7 @@ rules:
   - id: flow.reward.implied-opening
     note: reward_total - reward_added + reward_exited
     when: is_missing(reward_prev) and is_missing(prev.reward_total)
+    target: reward_total
     message:
       zh: 奖励扶助上年人数未报告；由 {reward_total} − {reward_added} + {reward_exited} 推得 {value}，应与上年报告的人数一致
       en: reward support opening stock not reported; {reward_total} − {reward_added} + {reward_exited} implies {value}, which must equal last period's reported closing stock
@@ -225,6 +226,7 @@ rules:
   - id: flow.special.implied-opening
     note: special_total - special_added + special_exited
     when: is_missing(special_prev) and is_missing(prev.special_total)
+    target: special_total
     message:
       zh: 特别扶助上年人数未报告；由 {special_total} − {special_added} + {special_exited} 推得 {value}，应与上年报告的人数一致
       en: special support opening stock not reported; {special_total} − {special_added} + {special_exited} implies {value}, which must equal last period's reported closing stock
