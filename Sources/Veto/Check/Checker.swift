@@ -45,6 +45,9 @@ public struct CheckResult: Sendable {
     public var severityCounts: [Severity: Int] = [:]
     public var verdicts = VerdictList()
     public var rules: [(id: String, tally: RuleTally)] = []
+    /// Rules that report a value (`note:`) rather than check one: their `holds` counts the rows
+    /// they reported on, and the summary of checks leaves them out.
+    public var noteRules: Set<String> = []
     /// Display names by unit, as the inputs give them.
     public var unitNames: [String: String] = [:]
 
@@ -954,6 +957,7 @@ public final class Checker {
         result.verdicts = VerdictList(keys: pairs.map(\.key), worst: pairs.map { upWorst[Int($0.slot)] }, packer: packer)
         upWorst = []
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
+        result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))
         return result
     }
 

@@ -95,7 +95,7 @@ public enum TextReport {
         // Tallies.
         let counts = Verdict.allCases.map { v in (v, r.verdicts.count(v)) }
         let verdictLine = counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
-        let checked = r.rules.reduce(into: RuleTally()) { acc, x in
+        let checked = r.rules.filter { !r.noteRules.contains($0.id) }.reduce(into: RuleTally()) { acc, x in
             acc.holds += x.tally.holds; acc.fails += x.tally.fails; acc.notChecked += x.tally.notChecked
             acc.notApplicable += x.tally.notApplicable
         }
