@@ -98,12 +98,17 @@ struct FindingSink {
         notes[key] = g
     }
 
-    /// Everything kept, notes folded in, in a stable order (input, line, column, id).
-    func findings(order: (Finding, Finding) -> Bool) -> [Finding] {
+    /// Everything kept, notes folded in (within the cap too: a folded note over the cap is
+    /// counted as dropped), in the order given.
+    mutating func findings(order: (Finding, Finding) -> Bool) -> [Finding] {
         var out = kept.flatMap { $0 }
         for key in noteOrder {
             guard let g = notes[key] else { continue }
-            out.append(Self.fold(g))
+            if out.count < cap {
+                out.append(Self.fold(g))
+            } else {
+                dropped[g.first.id, default: [0, 0, 0, 0]][g.first.severity.rawValue] += g.count
+            }
         }
         out.sort(by: order)
         return out
