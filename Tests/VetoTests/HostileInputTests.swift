@@ -102,3 +102,46 @@ func allZeroUnitCodeIsNotAUnit(raw: String) {
     // A real code with zeros in it still passes.
     #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
 }
+
+/// Item 17 at the source: every echo of input text in a finding is bounded and made safe.
+@Suite struct BoundedEchoes {
+    static let mib = String(repeating: "9", count: 1 << 20)
+
+    func bounded(_ f: Finding, _ sourceFile: StaticString = #filePath, _ line: Int = #line) {
+        for s in [f.actual, f.unitCode, f.period].compactMap({ $0 }) + f.fields {
+            #expect(s.count <= 100, "\(f.id): \(s.count) characters")
+        }
+        #expect(f.message.en.count <= 300 && f.message.zh.count <= 300, "\(f.id): message \(f.message.en.count)")
+    }
+
+    @Test func megabyteUnitCodeEchoesEightyCharactersAndItsLength() {
+        let f = InputFindings.unitCode(.wrongLength(1 << 20), raw: Self.mib, line: 2, column: 2, file: "t.csv")
+        bounded(f)
+        #expect(f.actual == String(repeating: "9", count: 80) + "…(1048576 bytes)")
+        #expect(f.message.en.contains("…(1048576 bytes)"))
+    }
+
+    @Test func megabytePeriodAndHeaderNameEchoBounded() {
+        bounded(InputFindings.period(raw: Self.mib, unit: Self.mib, line: 2, column: 1, file: "t.csv"))
+        for kind in [HeaderIssue.Kind.unknownColumn, .duplicate, .unitMismatch, .missingKey, .emptyName] {
+            bounded(InputFindings.header(HeaderIssue(kind: kind, column: 5, raw: Self.mib, field: nil, firstColumn: 1, name: Self.mib), file: "t.csv"))
+        }
+    }
+
+    @Test func megabyteCellsEchoBounded() {
+        bounded(InputFindings.cell(.notANumber, raw: Self.mib, column: "births", unit: Self.mib, period: Self.mib,
+                                   line: 2, field: 4, file: "t.csv"))
+        bounded(InputFindings.category(raw: Self.mib, values: [Self.mib, "a"], column: "kind", unit: Self.mib, period: nil,
+                                       line: 2, field: 4, file: "t.csv"))
+        bounded(InputFindings.duplicate(unit: Self.mib, period: Self.mib, line: 3, first: ("t.csv", 2), file: "t.csv"))
+    }
+
+    @Test func terminalControlsInEchoesAreMadeVisible() {
+        let raw = "62\u{1B}]52;c;aGk=\u{07}30\u{9B}21"
+        let f = InputFindings.unitCode(.notDigits, raw: raw, line: 2, column: 2, file: "t.csv")
+        for s in [f.actual ?? "", f.message.en, f.message.zh] {
+            #expect(!s.unicodeScalars.contains { Safety.needsEscape($0) }, "\(s)")
+        }
+        #expect(f.actual == "62\\e]52;c;aGk=\\x0730\\x9B21")
+    }
+}

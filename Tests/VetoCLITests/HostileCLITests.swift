@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Issue 8, end to end: hostile inputs given to the built binary. Each test is named after
+// what broke; each run has a timeout, so a hang fails the test instead of stalling the suite.
+
+/// One run of the built `veto`, with a timeout and, when asked, its peak RSS (GNU time).
+private struct TimedRun {
+    var stdout: Data
+    var stderr: Data
+    var status: Int32
+    var timedOut: Bool
+    /// Peak resident set size in KiB, when measured.
+    var peakKiB: Int?
+
+    var out: String { String(decoding: stdout, as: UTF8.self) }
+    var err: String { String(decoding: stderr, as: UTF8.self) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: stdout)) as? [String: Any] ?? [:] }
+    var findings: [[String: Any]] { json["findings"] as? [[String: Any]] ?? [] }
+
+    static let time = "/usr/bin/time"
+
+    static func veto(_ args: [String], timeout: Double = 60, measureMemory: Bool = false) throws -> TimedRun {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+        let rssURL = dir.appendingPathComponent("rss")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let p = Process()
+        let measure = measureMemory && FileManager.default.isExecutableFile(atPath: time)
+        if measure {
+            p.executableURL = URL(fileURLWithPath: time)
+            p.arguments = ["-f", "%M", "-o", rssURL.path, Run.binary.path] + args
+        } else {
+            p.executableURL = Run.binary
+            p.arguments = args
+        }
+        p.currentDirectoryURL = Run.root
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "C"
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while p.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                kill(p.processIdentifier, SIGKILL)   // the child this test started, by its id
+                break
+            }
+            usleep(20_000)
+        }
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        var peak: Int?
+        if measure, let text = try? String(contentsOf: rssURL, encoding: .utf8) {
+            peak = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return TimedRun(stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL),
+                        status: p.terminationStatus, timedOut: timedOut, peakKiB: peak)
+    }
+}
+
+/// A temporary directory for one test's files.
+private struct Scratch {
+    let dir: URL
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("veto-hostile-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    @discardableResult
+    func write(_ name: String, _ data: Data) -> String {
+        _ = FileManager.default.createFile(atPath: path(name), contents: data)
+        return path(name)
+    }
+    func write(_ name: String, _ text: String) -> String { write(name, Data(text.utf8)) }
+    func remove() { try? FileManager.default.removeItem(at: dir) }
+}
+
+/// Bytes a terminal would act on: C0 controls but tab and line feed, DEL, and the C1 controls
+/// as UTF-8 (C2 80–C2 9F).
+private func rawControls(_ d: Data) -> [UInt8] {
+    var found: [UInt8] = []
+    var previous: UInt8 = 0
+    for b in d {
+        if (b < 0x20 && b != 0x09 && b != 0x0A) || b == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(b)) {
+            found.append(b)
+        }
+        previous = b
+    }
+    return found
+}
+
+/// A small deterministic generator (SplitMix64) for the random bytes below.
+private struct Seeded {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func bytes(_ n: Int) -> Data { Data((0..<n).map { _ in UInt8(truncatingIfNeeded: next()) }) }
+}
+
+// MARK: Item 17: huge cells echoed whole
+
+/// Item 17: 1 MiB unit codes, periods and header names were echoed whole into every message
+/// and JSON `actual` (500 such rows gave 9.6 GB RSS). Each echo is now the first 80 characters
+/// and the length; memory stays bounded whatever the number of such rows.
+@Test func megabyteUnitCodesPeriodsAndHeaderNamesEchoBoundedInBoundedMemory() throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let mib = 1 << 20
+    var text = "period,unit_code,unit_name,births," + String(repeating: "h", count: mib) + "\n"
+    let code = String(repeating: "9", count: mib), period = String(repeating: "2", count: mib)
+    for i in 0..<40 { text += "2020,\(code),甲,5,1\n" + "\(period),623021105\(String(format: "%03d", i)),乙,5,1\n" }
+    let file = s.write("huge.csv", text)
+    let r = try TimedRun.veto(["check", "--format", "json", file], timeout: 300, measureMemory: true)
+    #expect(!r.timedOut)
+    #expect(r.status == 1)
+    let findings = r.findings
+    #expect(findings.filter { $0["id"] as? String == "row-invalid-unit-code" }.count == 40)
+    #expect(findings.filter { $0["id"] as? String == "row-invalid-period" }.count == 40)
+    #expect(findings.contains { $0["id"] as? String == "header-unknown-column" })
+    // 80 characters + "…(1048576 bytes)" + the message's own words.
+    for f in findings {
+        for key in ["actual", "unit_code", "period"] {
+            let v = f[key] as? String ?? ""
+            #expect(v.count <= 100, "\(f["id"] ?? "?") \(key) has \(v.count) characters")
+        }
+        for v in f["fields"] as? [String] ?? [] { #expect(v.count <= 100) }
+        let message = f["message"] as? String ?? ""
+        #expect(message.count <= 300, "\(f["id"] ?? "?") message has \(message.count) characters")
+    }
+    #expect(r.stdout.count < 200_000, "the JSON report is \(r.stdout.count) bytes")
+    if let kib = r.peakKiB { #expect(kib < 200 * 1024, "peak RSS \(kib) KiB") }
+
+    let t = try TimedRun.veto(["check", file], timeout: 300)
+    #expect(t.status == 1)
+    #expect(t.stdout.count < 200_000, "the text report is \(t.stdout.count) bytes")
+}
+
+/// Item 15 and 17 together: a terminal escape inside an invalid unit code, a period and a
+/// header name is made visible in the finding itself (message and `actual`), not only by
+/// the text reporter.
+@Test func terminalEscapesInInvalidCodesPeriodsAndHeadersAreVisibleInFindings() throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let esc = "\u{1B}]52;c;aGk=\u{07}\u{1B}[2J"
+    let file = s.write("esc.csv", "period,unit_code,unit_name,births,x\(esc)\n2020,62\(esc)3021,甲,5,1\n20\(esc)20,623021105001,乙,5,1\n")
+    let r = try TimedRun.veto(["check", "--format", "json", file], timeout: 60)
+    #expect(r.status == 1)
+    let ids = r.findings.compactMap { $0["id"] as? String }
+    #expect(ids.contains("row-invalid-unit-code") && ids.contains("row-invalid-period"))
+    for f in r.findings where (f["kind"] as? String) == "input" {
+        for v in [f["actual"] as? String, f["message"] as? String] + (f["fields"] as? [String] ?? []).map(Optional.some) {
+            #expect(!(v ?? "").unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(v ?? "")")
+        }
+    }
+    #expect(r.findings.contains { ($0["message"] as? String ?? "").contains("\\e]52") })
+    let t = try TimedRun.veto(["check", file], timeout: 60)
+    #expect(rawControls(t.stdout).isEmpty)
+    #expect(rawControls(t.stderr).isEmpty)
+}
