@@ -92,13 +92,16 @@ func readRows(_ bytes: [UInt8]) -> (rows: [Row], findings: [Finding]) {
 }
 
 /// Item 14: `000000000000` passed as a unit code (a "province" that every such row joined).
+/// It is its own problem, an invalid code ("names no unit"), not a missing one.
 @Test(arguments: ["000000000000", "000000", "000000000", "００００００００００００", " 000000000000 "])
 func allZeroUnitCodeIsNotAUnit(raw: String) {
-    #expect(throws: UnitCode.Problem.empty) { try UnitCode.parse(raw).get() }
+    #expect(throws: UnitCode.Problem.allZeros) { try UnitCode.parse(raw).get() }
     let text = "period,unit_code,unit_name,births\n2020,\(raw),某县,12\n"
     let (rows, findings) = readRows(Array(text.utf8))
     #expect(rows.first?.unitCode == nil)
-    #expect(findings.contains { $0.id == "row-missing-unit-code" && $0.severity == .fail })
+    #expect(findings.contains { $0.id == "row-invalid-unit-code" && $0.severity == .fail
+        && $0.message.en.contains("an all-zero code names no unit") && $0.line == 2 && $0.column == 2 })
+    #expect(!findings.contains { $0.id == "row-missing-unit-code" })
     // A real code with zeros in it still passes.
     #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
 }

@@ -141,6 +141,9 @@ enum InputFindings {
         case nil, .empty?:
             zh = "缺少区划代码：该行无法归属到单位"
             en = "no unit code: the row cannot be attributed to a unit"
+        case .allZeros?:
+            zh = "区划代码“\(code)”全为 0：全零代码不指向任何单位，该行无法归属"
+            en = "unit code \"\(code)\": an all-zero code names no unit; the row cannot be attributed to a unit"
         case .scientificNotation?:
             zh = "区划代码“\(code)”被表格软件转成了科学计数法，原代码已丢失"
             en = "unit code \"\(code)\" was turned into scientific notation by a spreadsheet; the code is lost"
