@@ -176,3 +176,22 @@ private struct Seeded {
     #expect(rawControls(t.stdout).isEmpty)
     #expect(rawControls(t.stderr).isEmpty)
 }
+
+// MARK: Item 12: a quote closing mid-field in a number column
+
+/// Item 12: `"9"97` in a count gave only the `review` stray-quote finding; the cell is now a
+/// `fail` finding at that cell (`cell-invalid-number`), so the row fails.
+@Test func quoteClosingMidFieldInANumberColumnIsAFailAtThatCell() throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let file = s.write("q.csv", "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\"9\"97,500,497\n")
+    let r = try TimedRun.veto(["check", "--format", "json", file], timeout: 60)
+    #expect(r.status == 1)
+    let cell = r.findings.first { $0["id"] as? String == "cell-invalid-number" }
+    #expect(cell?["severity"] as? String == "fail")
+    #expect(cell?["line"] as? Int == 2)
+    #expect(cell?["column"] as? Int == 4)
+    #expect((cell?["message"] as? String ?? "").contains("quote closed mid-field"))
+    #expect(r.findings.contains { $0["id"] as? String == "csv-stray-quote" })
+    #expect((r.json["verdicts"] as? [[String: Any]])?.first?["verdict"] as? String == "fail")
+}

@@ -106,6 +106,34 @@ func allZeroUnitCodeIsNotAUnit(raw: String) {
     #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
 }
 
+/// Item 12 in the check reader: `"9"97` in a number column was only the `review` stray-quote
+/// finding; the cell is a `fail` (`cell-invalid-number`) at its own line and column.
+@Test func quoteClosingMidFieldInANumberColumnIsAFailAtThatCell() {
+    let text = "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\"9\"97,500,497\n"
+    let c = Checker(options: CheckOptions())
+    c.add(bytes: Array(text.utf8), name: "t.csv")
+    let result = c.finish()
+    let cell = result.findings.first { $0.id == "cell-invalid-number" }
+    #expect(cell?.severity == .fail)
+    #expect(cell?.line == 2 && cell?.column == 4)
+    #expect(cell?.message.en.contains("a quote closed mid-field") == true)
+    #expect(cell?.actual == "997")
+    #expect(result.verdicts.map(\.verdict) == [.fail])
+    // The legacy reader says the same.
+    let (_, findings) = readRows(Array(text.utf8))
+    #expect(findings.contains { $0.id == "cell-invalid-number" && $0.severity == .fail && $0.line == 2 && $0.column == 4 })
+    // A damaged cell without kept bytes (over the size cap) is the CSV layer's fail, not a second one.
+    #expect(!findings.contains { $0.id == "cell-invalid-number" && $0.column != 4 })
+}
+
+/// A text column keeps its malformed text and adds no cell finding (it is not a figure).
+@Test func quoteClosingMidFieldInATextColumnAddsNoCellFinding() {
+    let text = "period,unit_code,unit_name,births\n2020,623021000000,\"乙乡\"x,5\n"
+    let c = Checker(options: CheckOptions())
+    c.add(bytes: Array(text.utf8), name: "t.csv")
+    #expect(!c.finish().findings.contains { $0.id.hasPrefix("cell-") })
+}
+
 /// Item 17 at the source: every echo of input text in a finding is bounded and made safe.
 @Suite struct BoundedEchoes {
     static let mib = String(repeating: "9", count: 1 << 20)
@@ -136,6 +164,8 @@ func allZeroUnitCodeIsNotAUnit(raw: String) {
                                    line: 2, field: 4, file: "t.csv"))
         bounded(InputFindings.category(raw: Self.mib, values: [Self.mib, "a"], column: "kind", unit: Self.mib, period: nil,
                                        line: 2, field: 4, file: "t.csv"))
+        bounded(InputFindings.malformedNumber(raw: Self.mib, column: "births", unit: Self.mib, period: nil, line: 2, field: 4,
+                                              file: "t.csv"))
         bounded(InputFindings.duplicate(unit: Self.mib, period: Self.mib, line: 3, first: ("t.csv", 2), file: "t.csv"))
     }
 

@@ -133,6 +133,18 @@ enum InputFindings {
                        fields: [name], actual: Self.shown(raw), message: Message(zh: zh, en: en))
     }
 
+    /// A number cell the CSV layer read as malformed: a quote closed mid-field (`"9"97`), so its
+    /// bytes (`997`) are not the figure as written. The CSV layer's `csv-stray-quote` (review)
+    /// says where the quote is; this is the cell's own finding, a fail like any unreadable figure.
+    static func malformedNumber(raw: String, column name: String, unit: String?, period: String?, line: Int, field column: Int,
+                                file: String) -> Finding {
+        let quoted = shown(raw, limit: 40)
+        return Finding(id: "cell-invalid-number", kind: .input, severity: .fail, file: file, line: line, column: column,
+                       unitCode: shown(unit), period: shown(period), fields: [name], actual: shown(raw),
+                       message: Message(zh: "“\(quoted)”：引号在字段中间闭合，其后还有文字；按无法读取处理，不按数字计",
+                                        en: "\"\(quoted)\": a quote closed mid-field and text follows it; read as unreadable, never as a figure"))
+    }
+
     static func unitCode(_ p: UnitCode.Problem?, raw: String, line: Int, column: Int?, file: String,
                          name: String = "unit_code") -> Finding {
         let zh: String, en: String
