@@ -39,6 +39,14 @@ struct Check: ParsableCommand {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more, got \(maxFindings)") }
+        if let output {
+            // The report never replaces an input (issue 8 item 8): refused before anything is read.
+            do throws(OutputError) {
+                try Sink.refuseInputs(output, files + [ruleOptions.rules, ruleOptions.standards].compactMap { $0 })
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func run() throws {
@@ -58,7 +66,7 @@ struct Check: ParsableCommand {
             let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
             rendered = TextReport.render(result, lang: lang, style: .init(color: tty, showInfo: !noInfo))
         }
-        try Output(path: output).write(rendered)
+        try Output(path: output, inputs: files + [ruleOptions.rules, ruleOptions.standards].compactMap { $0 }).write(rendered)
         for e in result.unreadable {
             FileHandleOut.stderr("veto: cannot read \(e.description)\n")
         }

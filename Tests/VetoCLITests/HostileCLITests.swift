@@ -195,3 +195,48 @@ private struct Seeded {
     #expect(r.findings.contains { $0["id"] as? String == "csv-stray-quote" })
     #expect((r.json["verdicts"] as? [[String: Any]])?.first?["verdict"] as? String == "fail")
 }
+
+// MARK: Item 8: the report written over an input
+
+/// Item 8 for `check`: `-o a.csv a.csv` would have replaced the input with the report. It is
+/// refused before anything is read (exit 2), the input left byte for byte, nothing written.
+@Test(arguments: [["-o", "a.csv", "a.csv"], ["-o", "./a.csv", "a.csv"], ["--output", "link.csv", "a.csv"],
+                  ["-o", "rules.yml", "--rules", "rules.yml", "a.csv"], ["-o", "std.csv", "--standards", "std.csv", "a.csv"]])
+func checkRefusesToWriteTheReportOverAnInput(args: [String]) throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let source = try Data(contentsOf: Run.root.appendingPathComponent("fixtures/domain/county-2020.csv"))
+    s.write("a.csv", source)
+    let rules = Data("version: 1\nrules: []\n".utf8)
+    s.write("rules.yml", rules)
+    let std = Data("programme,per_year,from_period\nreward,960,2012\n".utf8)
+    s.write("std.csv", std)
+    try FileManager.default.createSymbolicLink(atPath: s.path("link.csv"), withDestinationPath: "a.csv")
+    let p = Process()
+    p.executableURL = Run.binary
+    p.arguments = ["check"] + args
+    p.currentDirectoryURL = s.dir
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 2)
+    #expect(stderr.contains("refusing to write over an input"))
+    #expect(FileManager.default.contents(atPath: s.path("a.csv")) == source)
+    #expect(FileManager.default.contents(atPath: s.path("rules.yml")) == rules)
+    #expect(FileManager.default.contents(atPath: s.path("std.csv")) == std)
+    let names = try FileManager.default.contentsOfDirectory(atPath: s.dir.path).sorted()
+    #expect(names == ["a.csv", "link.csv", "rules.yml", "std.csv"])
+}
+
+/// The refusal is about inputs only: a new output beside the input is written.
+@Test func checkWritesTheReportBesideItsInput() throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let r = try TimedRun.veto(["check", "-o", s.path("report.txt"), "fixtures/domain/county-2020.csv"], timeout: 60)
+    #expect(r.status == 1)
+    #expect(String(decoding: FileManager.default.contents(atPath: s.path("report.txt")) ?? Data(), as: UTF8.self)
+        .contains("funds.ltc_reward_paid"))
+}
