@@ -240,3 +240,75 @@ func checkRefusesToWriteTheReportOverAnInput(args: [String]) throws {
     #expect(String(decoding: FileManager.default.contents(atPath: s.path("report.txt")) ?? Data(), as: UTF8.self)
         .contains("funds.ltc_reward_paid"))
 }
+
+// MARK: Item 4: rule and standards files read whole with no cap
+
+/// Item 4: `--rules /dev/zero` reached 17 GB, `--standards /dev/urandom` grew without bound,
+/// `--standards /dev/zero` spun forever. Each is now exit 2 at once, naming the file.
+@Test(arguments: [["--rules", "/dev/zero"], ["--standards", "/dev/urandom"], ["--standards", "/dev/zero"],
+                  ["--standards", "zero.yml"], ["--rules", "urandom.yml"]])
+func endlessDeviceAsRuleOrStandardsFileIsExitTwoAtOnce(args: [String]) throws {
+    // zero.yml, urandom.yml: the devices behind YAML names (the standards loader picks YAML by name).
+    let s = try Scratch()
+    defer { s.remove() }
+    try FileManager.default.createSymbolicLink(atPath: s.path("zero.yml"), withDestinationPath: "/dev/zero")
+    try FileManager.default.createSymbolicLink(atPath: s.path("urandom.yml"), withDestinationPath: "/dev/urandom")
+    let path = args[1].hasPrefix("/") ? args[1] : s.path(args[1])
+    let r = try TimedRun.veto(["check", args[0], path, "fixtures/domain/county-2020.csv"], timeout: 20, measureMemory: true)
+    #expect(!r.timedOut, "veto check \(args.joined(separator: " ")) did not end")
+    #expect(r.status == 2)
+    #expect(r.err.contains(path) && r.err.contains("cannot read") && r.err.contains("not a regular file"), "\(r.err)")
+    if let kib = r.peakKiB { #expect(kib < 200 * 1024, "peak RSS \(kib) KiB") }
+}
+
+/// Item 4: a rule or standards file over the 4 MiB cap is refused by its size, naming it.
+@Test(arguments: ["--rules", "--standards"])
+func fiveMegabyteRuleOrStandardsFileIsExitTwoNamingIt(option: String) throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    let big = s.write(option == "--rules" ? "big.yml" : "big.csv",
+                      Data(repeating: 0x61, count: 5_000_000))
+    let r = try TimedRun.veto(["check", option, big, "fixtures/domain/county-2020.csv"], timeout: 20)
+    #expect(!r.timedOut)
+    #expect(r.status == 2)
+    #expect(r.err.contains(big) && r.err.contains("over the limit of 4194304 bytes"), "\(r.err)")
+    let lint = try TimedRun.veto(["rules", "lint", big], timeout: 20)
+    #expect(!lint.timedOut)
+    #expect(lint.status == 2)
+    #expect(lint.err.contains(big) && lint.err.contains("over the limit"))
+}
+
+/// Item 17: a binary rule file's bytes never reach stderr (or stdout) raw: not as random bytes,
+/// and not as valid UTF-8 full of terminal escapes that YAML errors and rule listings quote.
+@Test(arguments: 0..<6)
+func binaryRuleFileNeverPutsRawControlBytesOnStderr(seed: Int) throws {
+    let s = try Scratch()
+    defer { s.remove() }
+    var g = Seeded(state: UInt64(seed) &* 0x1234_5678_9ABC)
+    let data: Data
+    switch seed {
+    case 0..<3:
+        data = g.bytes(4096)
+    case 3:
+        // Valid UTF-8: every control, C1 controls and bidi overrides, in YAML that parses.
+        let controls = (0..<0x20).filter { $0 != 0x0A && $0 != 0x09 }.map { String(UnicodeScalar(UInt8($0))) }.joined()
+        data = Data("rules:\n  - id: \"x\\e[2J\"\n    severity: fail\n    assert: births > 0 \(controls)\u{7F}\u{85}\u{9B}\u{202E}\n    message: {en: \"\u{1B}[31m\"}\n".utf8)
+    case 4:
+        data = Data("version: 1\nrules:\n  - id: ok\n    severity: fail\n    assert: births >= 0\n    message: {en: \"\\e]52;c;aGk=\\a\\e[2J\", zh: \"\\e[31m\"}\n".utf8)
+    default:
+        data = Data("rules:\n  - id: \u{1B}[2J\u{07}\n".utf8) + g.bytes(512)
+    }
+    let file = s.write("bin.yml", data)
+    let runs = [
+        try TimedRun.veto(["check", "--rules", file, "fixtures/domain/county-2020.csv"], timeout: 30),
+        try TimedRun.veto(["rules", "lint", file], timeout: 30),
+        try TimedRun.veto(["rules", "list", "--rules", file], timeout: 30),
+        try TimedRun.veto(["rules", "show", "--rules", file, "ok"], timeout: 30),
+        try TimedRun.veto(["check", "--standards", file, "fixtures/domain/county-2020.csv"], timeout: 30),
+    ]
+    for r in runs {
+        #expect(!r.timedOut)
+        #expect(rawControls(r.stderr).isEmpty, "raw controls on stderr: \(rawControls(r.stderr)) in \(r.err)")
+        #expect(rawControls(r.stdout).isEmpty, "raw controls on stdout: \(rawControls(r.stdout))")
+    }
+}

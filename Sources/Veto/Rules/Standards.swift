@@ -141,9 +141,9 @@ extension StandardsTable {
         var findings: [CSVFinding] = []
         let bytes: [UInt8]
         do {
-            bytes = try BoundedRead.bytes(path, limit: RuleFile.maxBytes)
+            bytes = try ByteFile.readAll(path, limit: RuleFile.maxBytes)
         } catch {
-            throw StandardsError(file: path, line: nil, message: error.reason)
+            throw StandardsError(file: path, line: nil, message: "cannot read: \(error.reason)")
         }
         let reader = CSVReader(options: CSVReaderOptions(), onRecord: { rows.append($0.strings) }, onFinding: { findings.append($0) })
         bytes.withUnsafeBytes { reader.feed($0) }
@@ -177,31 +177,31 @@ extension StandardsTable {
         guard let amount = d["per_year"], case .number(let n) = NumberParser.parse(amount, kind: .money) else {
             throw fail("per_year `\(Safety.echo(d["per_year"] ?? ""))` is not an amount")
         }
-        guard n.mantissa >= 0 else { throw fail("per_year \(amount) is negative") }
+        guard n.mantissa >= 0 else { throw fail("per_year \(Safety.echo(amount)) is negative") }
         guard Fixed.scaled(ExactDecimal(n)) != nil else {
             throw fail("per_year \(Safety.echo(amount)) has more than 12 decimals or is too large to compute with exactly")
         }
         guard let fromText = d["from_period"], let from = Period.parse(fromText) else {
-            throw fail("from_period `\(d["from_period"] ?? "")` is not a period")
+            throw fail("from_period `\(Safety.echo(d["from_period"] ?? ""))` is not a period")
         }
         var to: Int?
         if let t = d["to_period"], !t.trimmingSpaces.isEmpty {
             guard let tp = Period.parse(t) else { throw fail("to_period `\(Safety.echo(t))` is not a period") }
             to = tp.year
-            guard tp.year >= from.year else { throw fail("to_period \(t) is before from_period \(fromText)") }
+            guard tp.year >= from.year else { throw fail("to_period \(Safety.echo(t)) is before from_period \(Safety.echo(fromText))") }
         }
         let region = (d["region"] ?? "").trimmingSpaces
-        guard region.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw fail("region `\(region)` is not a code prefix") }
+        guard region.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw fail("region `\(Safety.echo(region))` is not a code prefix") }
         let oneOffText = (d["one_off"] ?? "").trimmingSpaces.lowercased()
         let oneOff: Bool
         switch oneOffText {
         case "true", "yes", "1", "是", "y": oneOff = true
         case "false", "no", "0", "否", "n", "": oneOff = false
-        default: throw fail("one_off `\(oneOffText)` is not true/false")
+        default: throw fail("one_off `\(Safety.echo(oneOffText))` is not true/false")
         }
         var minAge: Int?
         if let a = d["min_age"]?.trimmingSpaces, !a.isEmpty {
-            guard let v = Int(a) else { throw fail("min_age `\(a)` is not a whole number") }
+            guard let v = Int(a) else { throw fail("min_age `\(Safety.echo(a))` is not a whole number") }
             minAge = v
         }
         var s = Standard(programme: Programme.canonical(p), perYear: ExactDecimal(n), fromYear: from.year, toYear: to, region: region,
