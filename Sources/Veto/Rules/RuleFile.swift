@@ -364,10 +364,14 @@ public enum RuleFile {
 }
 
 extension StandardsTable {
-    static func loadYAML(path: String) throws -> StandardsTable {
-        // The YAML is parsed once, bounded in size by readText.
-        let text = try RuleFile.readText(path)
-        guard let root = try Yams.compose(yaml: text) else { return StandardsTable() }
+    static func parseYAML(_ text: String, file path: String) throws -> StandardsTable {
+        let parsed: Node?
+        do {
+            parsed = try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            throw RuleFile.yamlError(e, file: path)
+        }
+        guard let root = parsed else { return StandardsTable() }
         let list = root["standards"]?.sequence ?? root.sequence ?? []
         var out: [Standard] = []
         for s in list {
