@@ -68,7 +68,7 @@ for extra in ("53.376万", "２．４９％", "(1,234)", "1.23E+11", "#DIV/0!", 
         put(bytes([1]) + extra.encode())
 PY
 fi
-log=fuzz/.build/$target.log
+log=${FUZZ_LOG:-fuzz/.build/$target.log}
 set +e
 "$bin" "$corpus" -max_len="${FUZZ_MAX_LEN:-4096}" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
   -artifact_prefix="$crashes/" "$@" 2>&1 | tee "$log" | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::number_of_executed_units" >&2
