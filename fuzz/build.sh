@@ -14,12 +14,41 @@ build() {
   echo "building $name" >&2
   swiftc "${flags[@]}" -module-name "Fuzz${name//-/_}" "$@" -o "$out/$name" 2> >(grep -v "Cannot export local symbol" >&2)
 }
-targets=${*:-csv-reader number-parser header-matcher}
+# The rule-file and standards targets need the whole Veto module, which imports VetoCSV and
+# Yams: those two become instrumented static libraries first (Yams from SwiftPM's checkout,
+# so run `swift build` once), and Veto's sources are compiled into the target's module.
+yams=.build/checkouts/Yams/Sources
+libs() {
+  [ -d "$yams" ] || { echo "no $yams: run swift build first (it fetches Yams)" >&2; exit 2; }
+  mkdir -p "$out/mods" "$out/cyaml"
+  if [ ! -f "$out/libCYaml.a" ]; then
+    echo "building CYaml" >&2
+    for c in "$yams"/CYaml/src/*.c; do
+      clang -fsanitize=fuzzer-no-link,address -O1 -g -DYAML_DECLARE_STATIC -I "$yams/CYaml/include" -c "$c" -o "$out/cyaml/$(basename "$c" .c).o"
+    done
+    ar rcs "$out/libCYaml.a" "$out"/cyaml/*.o
+  fi
+  if [ ! -f "$out/libYams.a" ]; then
+    echo "building Yams" >&2
+    swiftc "${flags[@]}" -module-name Yams -emit-library -static -emit-module -emit-module-path "$out/mods/Yams.swiftmodule" \
+      -D SWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC -I "$yams/CYaml/include" "$yams"/Yams/*.swift -o "$out/libYams.a" 2> >(grep -v "Cannot export local symbol" >&2)
+  fi
+  if [ ! -f "$out/libVetoCSV.a" ] || [ -n "$(find Sources/VetoCSV -newer "$out/libVetoCSV.a")" ]; then
+    echo "building VetoCSV" >&2
+    swiftc "${flags[@]}" -module-name VetoCSV -emit-library -static -emit-module -emit-module-path "$out/mods/VetoCSV.swiftmodule" \
+      "${csv[@]}" -o "$out/libVetoCSV.a" 2> >(grep -v "Cannot export local symbol" >&2)
+  fi
+}
+whole=(-I "$out/mods" -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC $(find Sources/Veto -name "*.swift" | sort)
+       "$out/libVetoCSV.a" "$out/libYams.a" "$out/libCYaml.a")
+targets=${*:-csv-reader number-parser header-matcher rule-file standards}
 for t in $targets; do
   case $t in
     csv-reader) build csv-reader fuzz/FuzzCSVReader.swift "${csv[@]}" ;;
     number-parser) build number-parser fuzz/FuzzNumberParser.swift "${veto[@]}" ;;
     header-matcher) build header-matcher fuzz/FuzzHeaderMatcher.swift "${veto[@]}" ;;
-    *) echo "unknown target $t (csv-reader, number-parser, header-matcher)" >&2; exit 2 ;;
+    rule-file) libs; build rule-file fuzz/FuzzRuleFile.swift "${whole[@]}" ;;
+    standards) libs; build standards fuzz/FuzzStandards.swift "${whole[@]}" ;;
+    *) echo "unknown target $t (csv-reader, number-parser, header-matcher, rule-file, standards)" >&2; exit 2 ;;
   esac
 done

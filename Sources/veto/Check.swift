@@ -42,6 +42,14 @@ struct Check: ParsableCommand {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more, got \(maxFindings)") }
+        if let output {
+            // The report never replaces an input (issue 8 item 8): refused before anything is read.
+            do throws(OutputError) {
+                try Sink.refuseInputs(output, files + [ruleOptions.rules, ruleOptions.standards].compactMap { $0 })
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func run() throws {
@@ -60,7 +68,8 @@ struct Check: ParsableCommand {
         switch format {
         case .json:
             // Streamed: a province's millions of verdicts never sit in memory as one string.
-            try Output(path: output).stream { emit in JSONReport.write(result, lang: lang, to: emit) }
+            try Output(path: output, inputs: files + [ruleOptions.rules, ruleOptions.standards].compactMap { $0 })
+                .stream { emit in JSONReport.write(result, lang: lang, to: emit) }
             rendered = nil
         case .text:
             let tty = output == nil && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
@@ -75,7 +84,8 @@ struct Check: ParsableCommand {
         case .csv:
             rendered = CSVReport.render(result, lang: lang)
         }
-        if let rendered { try Output(path: output).write(rendered) }
+        let protected = files + [ruleOptions.rules, ruleOptions.standards].compactMap { $0 }
+        if let rendered { try Output(path: output, inputs: protected).write(rendered) }
         for e in result.unreadable {
             FileHandleOut.stderr("veto: cannot read \(e.description)\n")
         }

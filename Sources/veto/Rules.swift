@@ -75,7 +75,7 @@ struct RulesCommand: ParsableCommand {
                     + "[\(r.tags.joined(separator: ","))]".padding(toLength: 12) + "  " + r.message.text(l) + "\n"
             }
             out += "\(set.rules.count) rules\n"
-            FileHandleOut.stdout(out)
+            FileHandleOut.stdout(Safety.terminal(out, keepNewlines: true))   // a user rule file's text, made safe
         }
     }
 
@@ -94,7 +94,7 @@ struct RulesCommand: ParsableCommand {
             guard let r = set.rule(id) else {
                 throw ValidationError("no rule `\(id)`\(suggest(id, set.rules.map(\.id)))")
             }
-            FileHandleOut.stdout(describe(r))
+            FileHandleOut.stdout(Safety.terminal(describe(r), keepNewlines: true))
         }
     }
 
@@ -107,7 +107,7 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let text: String
-            do { text = try RuleFile.readText(file) } catch { throw ValidationError("cannot read \(file): \(error)") }
+            do { text = try RuleFile.readText(file) } catch { throw ValidationError(error.description) }
             let base = pack == "none" ? Schema() : ((try? Packs.load(pack))?.schema ?? Schema())
             let (set, errors) = RuleFile.parse(text, file: file, base: base)
             var out = ""
@@ -121,6 +121,8 @@ struct RulesCommand: ParsableCommand {
             }
             let nErrors = errors.count + report.contradictions.count
             out += "\(set.rules.count) rules, \(nErrors) error\(nErrors == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")\n"
+            // Errors quote the file's text: controls in a binary or hostile file are made visible.
+            out = Safety.terminal(out, keepNewlines: true)
             if nErrors > 0 {
                 FileHandleOut.stderr(out)
                 throw ExitCode(2)

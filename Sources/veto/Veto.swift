@@ -30,7 +30,8 @@ struct VetoCommand: ParsableCommand {
                 if !text.isEmpty { print(text) }
                 Glibc.exit(0)
             }
-            if !text.isEmpty { FileHandleOut.stderr(text + "\n") }
+            // An error can quote its input (a rule file's bytes, a path): controls made visible.
+            if !text.isEmpty { FileHandleOut.stderr(Safety.terminal(text, keepNewlines: true) + "\n") }
             Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

@@ -92,13 +92,89 @@ func readRows(_ bytes: [UInt8]) -> (rows: [Row], findings: [Finding]) {
 }
 
 /// Item 14: `000000000000` passed as a unit code (a "province" that every such row joined).
+/// It is its own problem, an invalid code ("names no unit"), not a missing one.
 @Test(arguments: ["000000000000", "000000", "000000000", "００００００００００００", " 000000000000 "])
 func allZeroUnitCodeIsNotAUnit(raw: String) {
-    #expect(throws: UnitCode.Problem.empty) { try UnitCode.parse(raw).get() }
+    #expect(throws: UnitCode.Problem.allZeros) { try UnitCode.parse(raw).get() }
     let text = "period,unit_code,unit_name,births\n2020,\(raw),某县,12\n"
     let (rows, findings) = readRows(Array(text.utf8))
     #expect(rows.first?.unitCode == nil)
-    #expect(findings.contains { $0.id == "row-missing-unit-code" && $0.severity == .fail })
+    #expect(findings.contains { $0.id == "row-invalid-unit-code" && $0.severity == .fail
+        && $0.message.en.contains("an all-zero code names no unit") && $0.line == 2 && $0.column == 2 })
+    #expect(!findings.contains { $0.id == "row-missing-unit-code" })
     // A real code with zeros in it still passes.
     #expect((try? UnitCode.parse("110000000000").get())?.level == .province)
+}
+
+/// Item 12 in the check reader: `"9"97` in a number column was only the `review` stray-quote
+/// finding; the cell is a `fail` (`cell-invalid-number`) at its own line and column.
+@Test func quoteClosingMidFieldInANumberColumnIsAFailAtThatCell() {
+    let text = "period,unit_code,unit_name,births,births_male,births_female\n2020,623021000000,某县,\"9\"97,500,497\n"
+    let c = Checker(options: CheckOptions())
+    c.add(bytes: Array(text.utf8), name: "t.csv")
+    let result = c.finish()
+    let cell = result.findings.first { $0.id == "cell-invalid-number" }
+    #expect(cell?.severity == .fail)
+    #expect(cell?.line == 2 && cell?.column == 4)
+    #expect(cell?.message.en.contains("a quote closed mid-field") == true)
+    #expect(cell?.actual == "997")
+    #expect(result.verdicts.map(\.verdict) == [.fail])
+    // The legacy reader says the same.
+    let (_, findings) = readRows(Array(text.utf8))
+    #expect(findings.contains { $0.id == "cell-invalid-number" && $0.severity == .fail && $0.line == 2 && $0.column == 4 })
+    // A damaged cell without kept bytes (over the size cap) is the CSV layer's fail, not a second one.
+    #expect(!findings.contains { $0.id == "cell-invalid-number" && $0.column != 4 })
+}
+
+/// A text column keeps its malformed text and adds no cell finding (it is not a figure).
+@Test func quoteClosingMidFieldInATextColumnAddsNoCellFinding() {
+    let text = "period,unit_code,unit_name,births\n2020,623021000000,\"乙乡\"x,5\n"
+    let c = Checker(options: CheckOptions())
+    c.add(bytes: Array(text.utf8), name: "t.csv")
+    #expect(!c.finish().findings.contains { $0.id.hasPrefix("cell-") })
+}
+
+/// Item 17 at the source: every echo of input text in a finding is bounded and made safe.
+@Suite struct BoundedEchoes {
+    static let mib = String(repeating: "9", count: 1 << 20)
+
+    func bounded(_ f: Finding, _ sourceFile: StaticString = #filePath, _ line: Int = #line) {
+        for s in [f.actual, f.unitCode, f.period].compactMap({ $0 }) + f.fields {
+            #expect(s.count <= 100, "\(f.id): \(s.count) characters")
+        }
+        #expect(f.message.en.count <= 300 && f.message.zh.count <= 300, "\(f.id): message \(f.message.en.count)")
+    }
+
+    @Test func megabyteUnitCodeEchoesEightyCharactersAndItsLength() {
+        let f = InputFindings.unitCode(.wrongLength(1 << 20), raw: Self.mib, line: 2, column: 2, file: "t.csv")
+        bounded(f)
+        #expect(f.actual == String(repeating: "9", count: 80) + "…(1048576 bytes)")
+        #expect(f.message.en.contains("…(1048576 bytes)"))
+    }
+
+    @Test func megabytePeriodAndHeaderNameEchoBounded() {
+        bounded(InputFindings.period(raw: Self.mib, unit: Self.mib, line: 2, column: 1, file: "t.csv"))
+        for kind in [HeaderIssue.Kind.unknownColumn, .duplicate, .unitMismatch, .missingKey, .emptyName] {
+            bounded(InputFindings.header(HeaderIssue(kind: kind, column: 5, raw: Self.mib, field: nil, firstColumn: 1, name: Self.mib), file: "t.csv"))
+        }
+    }
+
+    @Test func megabyteCellsEchoBounded() {
+        bounded(InputFindings.cell(.notANumber, raw: Self.mib, column: "births", unit: Self.mib, period: Self.mib,
+                                   line: 2, field: 4, file: "t.csv"))
+        bounded(InputFindings.category(raw: Self.mib, values: [Self.mib, "a"], column: "kind", unit: Self.mib, period: nil,
+                                       line: 2, field: 4, file: "t.csv"))
+        bounded(InputFindings.malformedNumber(raw: Self.mib, column: "births", unit: Self.mib, period: nil, line: 2, field: 4,
+                                              file: "t.csv"))
+        bounded(InputFindings.duplicate(unit: Self.mib, period: Self.mib, line: 3, first: ("t.csv", 2), file: "t.csv"))
+    }
+
+    @Test func terminalControlsInEchoesAreMadeVisible() {
+        let raw = "62\u{1B}]52;c;aGk=\u{07}30\u{9B}21"
+        let f = InputFindings.unitCode(.notDigits, raw: raw, line: 2, column: 2, file: "t.csv")
+        for s in [f.actual ?? "", f.message.en, f.message.zh] {
+            #expect(!s.unicodeScalars.contains { Safety.needsEscape($0) }, "\(s)")
+        }
+        #expect(f.actual == "62\\e]52;c;aGk=\\x0730\\x9B21")
+    }
 }

@@ -197,20 +197,25 @@ public enum RuleFile {
     /// Loads a rule file from disk on top of `base`; throws the first error (all of them are in
     /// `veto rules lint`).
     public static func load(path: String, base: Schema = Schema()) throws -> RuleSet {
-        let text: String
-        do {
-            text = try readText(path)
-        } catch {
-            throw RuleFileError(file: path, line: 1, column: 1, message: "cannot read: \(error)")
-        }
+        let text = try readText(path)
         let (set, errors) = parse(text, file: path, base: base)
         if let e = errors.first { throw e }
         return set
     }
 
-    /// A rule or standards file as text: at most ``maxBytes``, and never a device that does not end.
-    public static func readText(_ path: String) throws -> String {
-        var bytes = try BoundedRead.bytes(path, limit: maxBytes)
+    /// A rule or standards file as text: at most ``maxBytes``, and never a device that does not
+    /// end (`/dev/zero`, `/dev/urandom`): read by ``ByteFile/readAll(_:limit:)``, the one bounded
+    /// whole-file reader.
+    ///
+    /// - Throws: ``RuleFileError`` naming the file: it cannot be read, is too large or not a
+    ///   regular file, or is not UTF-8.
+    public static func readText(_ path: String) throws(RuleFileError) -> String {
+        var bytes: [UInt8]
+        do {
+            bytes = try ByteFile.readAll(path, limit: maxBytes)
+        } catch {
+            throw RuleFileError(file: path, line: 1, column: 1, message: "cannot read: \(error.reason)")
+        }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw RuleFileError(file: path, line: 1, column: 1, message: "the file is not UTF-8 text (a rule file is YAML in UTF-8)")
@@ -360,10 +365,14 @@ public enum RuleFile {
 }
 
 extension StandardsTable {
-    static func loadYAML(path: String) throws -> StandardsTable {
-        // The YAML is parsed once, bounded in size by readText.
-        let text = try RuleFile.readText(path)
-        guard let root = try Yams.compose(yaml: text, .basic) else { return StandardsTable() }
+    static func parseYAML(_ text: String, file path: String) throws -> StandardsTable {
+        let parsed: Node?
+        do {
+            parsed = try Yams.compose(yaml: text, .basic)
+        } catch let e as YamlError {
+            throw RuleFile.yamlError(e, file: path)
+        }
+        guard let root = parsed else { return StandardsTable() }
         let list = root["standards"]?.sequence ?? root.sequence ?? []
         var out: [Standard] = []
         for s in list {

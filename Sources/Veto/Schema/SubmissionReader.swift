@@ -100,7 +100,14 @@ public final class SubmissionReader {
                 continue
             }
             if r.isDamaged(b.index) {
-                row[field] = .invalid(.notANumber)   // reported by the CSV layer already
+                row[field] = .invalid(.notANumber)
+                // Kept bytes: a quote closed mid-field ("9"97), a fail at the cell; no bytes: a
+                // fail the CSV layer reported already (over the cap, an unterminated quote).
+                if r.unsafeField(b.index).count > 0 {
+                    onFinding(InputFindings.malformedNumber(raw: r.string(b.index), column: field.rawValue,
+                                                            unit: row.unitCode?.code, period: row.period?.description,
+                                                            line: r.line(ofField: b.index), field: b.column, file: file))
+                }
                 continue
             }
             let value = NumberParser.parse(r.unsafeField(b.index), kind: kind, headerExponent: b.exponent)

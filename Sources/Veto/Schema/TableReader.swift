@@ -234,7 +234,15 @@ public final class TableReader {
                 continue
             }
             if r.isDamaged(f) {
-                cells[c] = .invalid          // reported by the CSV layer already
+                cells[c] = .invalid
+                // Kept bytes: a quote closed mid-field ("9"97), which the CSV layer only reviews;
+                // unreadable as a figure, so a fail at the cell. No bytes: over the cap or cut by
+                // an unterminated quote, a fail the CSV layer reported already.
+                if r.unsafeField(f).count > 0 {
+                    onFinding(InputFindings.malformedNumber(raw: r.string(f), column: schema.columns[c].name,
+                                                            unit: row.unit?.code ?? row.unitText, period: row.period?.description,
+                                                            line: r.line(ofField: f), field: f + 1, file: file))
+                }
                 continue
             }
             switch NumberParser.parse(r.unsafeField(f), kind: kind, headerExponent: exponent) {

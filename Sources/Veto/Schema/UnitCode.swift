@@ -17,11 +17,13 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public enum Problem: Error, Equatable, Sendable {
-        /// No code: nothing but spaces, or only zeros (`000000000000`, `000000`), which name
-        /// no division (every level of a real code starts with a province 11–82). A code of
-        /// zeros is a placeholder, not a unit: it would otherwise pass as a "province" and
-        /// collect every row written with it.
+        /// No code: nothing but spaces.
         case empty
+        /// Only zeros (`000000000000`, `000000`, full-width zeros too), which name no division
+        /// (every level of a real code starts with a province 11–82). A code of zeros is a
+        /// placeholder, not a unit: it would otherwise pass as a "province" and collect every
+        /// row written with it. Distinct from ``empty``: a code was written, and it is wrong.
+        case allZeros
         case scientificNotation   // 6.23021E+11: Excel turned the code into a number
         case notDigits
         case wrongLength(Int)
@@ -31,7 +33,7 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     public static func parse(_ raw: String) -> Result<UnitCode, Problem> {
         // The common case: 12 ASCII digits as written (not all zeros).
         if raw.utf8.count == 12, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }) {
-            return raw.utf8.allSatisfy({ $0 == 0x30 }) ? .failure(.empty) : .success(UnitCode(code: raw))
+            return raw.utf8.allSatisfy({ $0 == 0x30 }) ? .failure(.allZeros) : .success(UnitCode(code: raw))
         }
         var digits = ""
         var sawOther = false
@@ -39,7 +41,7 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         for u in raw.unicodeScalars {
             switch u {
             case "0"..."9": digits.unicodeScalars.append(u)
-            case "\u{FF10}"..."\u{FF19}": digits.unicodeScalars.append(Unicode.Scalar(u.value - 0xFF10 + 0x30)!)
+            case "\u{FF10}"..."\u{FF19}": digits.unicodeScalars.append(Unicode.Scalar(UInt8(truncatingIfNeeded: u.value - 0xFF10 + 0x30)))
             case " ", "\t", "\u{3000}", "\u{00A0}": continue
             case "E", "e": sawE = true
             default: sawOther = true
@@ -49,7 +51,7 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         if sawE { return .failure(.scientificNotation) }
         if sawOther { return .failure(.notDigits) }
         if !digits.isEmpty, digits.utf8.allSatisfy({ $0 == 0x30 }), [6, 9, 12].contains(digits.utf8.count) {
-            return .failure(.empty)
+            return .failure(.allZeros)
         }
         switch digits.count {
         case 6: return .success(UnitCode(code: digits + "000000"))
@@ -105,7 +107,7 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
         for u in raw.unicodeScalars {
             switch u {
             case " ", "\t", "\u{3000}", "\u{00A0}": continue
-            case "\u{FF10}"..."\u{FF19}": s.unicodeScalars.append(Unicode.Scalar(u.value - 0xFF10 + 0x30)!)
+            case "\u{FF10}"..."\u{FF19}": s.unicodeScalars.append(Unicode.Scalar(UInt8(truncatingIfNeeded: u.value - 0xFF10 + 0x30)))
             case "月": continue
             case "\u{FF0D}", "/", ".": s.unicodeScalars.append("-")
             case "年": s.unicodeScalars.append("-")
