@@ -238,3 +238,11 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(noKey.findings.isEmpty)
     #expect(noKey.verdicts.count == 2)
 }
+
+@Test func aDamagedCategoryCellIsNeverAValue() throws {
+    // `"sm"all` is not the value `small` as written: a quote closed mid-field.
+    let yaml = "version: 1\ncolumns:\n  - {name: size, kind: category, values: [small, large]}\nrules:\n  - {id: cat, assert: \"size in {\\\"small\\\"}\", message: {zh: x, en: x}}\n"
+    let r = try checkWith(yaml, "size\n\"sm\"all\nsmall\n")
+    #expect(tally(r, "cat") == RuleTally(holds: 1, notChecked: 1))
+    #expect(r.findings.contains { $0.id == "cell-invalid-category" && $0.line == 2 })
+}

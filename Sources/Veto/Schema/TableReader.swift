@@ -257,7 +257,13 @@ public final class TableReader {
         for (c, f, values) in categories {
             guard f < r.storedCount else { cells[c] = .missing; continue }
             let raw = r.string(f).trimmingSpaces
-            if raw.isEmpty || MissingToken(rawValue: raw) != nil {
+            if r.isDamaged(f) {
+                // Not the value as written (a quote closed mid-field, a field over the cap): never a match.
+                cells[c] = .invalid
+                onFinding(InputFindings.category(raw: raw, values: values, column: schema.columns[c].name,
+                                                 unit: row.unit?.code ?? row.unitText, period: row.period?.description,
+                                                 line: r.line(ofField: f), field: f + 1, file: file))
+            } else if raw.isEmpty || MissingToken(rawValue: raw) != nil {
                 cells[c] = .missing
             } else if let k = values.firstIndex(of: raw) {
                 cells[c] = Cell(mantissa: Int64(k), exponent: 0, state: .number)
