@@ -85,17 +85,6 @@ enum Fixed {
         return signed(q, r != 0, negative: negative, roundUp: roundUp)
     }
 
-    /// ⌊a·10¹² / b⌋ or ⌈…⌉: the quotient a / b in units of 10⁻¹² (b ≠ 0).
-    static func divScaled(_ a: Int128, _ b: Int128, roundUp: Bool) -> Int128? {
-        guard b != 0 else { return nil }
-        let negative = (a < 0) != (b < 0)
-        let p = a.magnitude.multipliedFullWidth(by: upow10[FixedInterval.scale])
-        let d = b.magnitude
-        guard p.high < d else { return nil }
-        let (q, r) = d.dividingFullWidth(p)
-        return signed(q, r != 0, negative: negative, roundUp: roundUp)
-    }
-
     /// A magnitude quotient with the sign applied, rounded down or up when a remainder was left.
     @inline(__always)
     private static func signed(_ q: UInt128, _ inexact: Bool, negative: Bool, roundUp: Bool) -> Int128? {
