@@ -111,9 +111,12 @@ public final class Checker {
     // Parent-period child sums.
     @exclusivity(unchecked) private var parIndex = KeyMap()
     @exclusivity(unchecked) private var parCount: [Int32] = []
-    @exclusivity(unchecked) private var parSums: [FixedInterval] = []   // slot × childColumns.count
+    // A sum of reported figures is a symmetric interval: its centre (the sum of the values) and
+    // half-width (the sum of the ±½ units), 24 bytes a column. A child's figure missing, or a sum
+    // that would leave the exact range, makes the column unknown for that parent.
+    @exclusivity(unchecked) private var parCenter: [Int128] = []   // slot × childColumns.count
+    @exclusivity(unchecked) private var parHalf: [Int64] = []
     @exclusivity(unchecked) private var parMissing: [Bool] = []
-    @exclusivity(unchecked) private var parOverflow: [Bool] = []
 
     // Rows held until what their rules need has been read.
     /// A row whose rules wait for its children or for the whole table: its row rules were decided
@@ -139,16 +142,18 @@ public final class Checker {
     /// its period rules wait, with only the cells they read, until that period comes or the inputs
     /// end (then they are not checked, or their notes say what the opening implies).
     struct Late {
-        var slot: Int32?
+        var slot: Int32            // -1: a row without a unit-period slot
         var key: UInt64
         var input: Int32
         var line: Int32
-        var unit: UnitKey?
-        var period: Period?
-        var cells: [Cell]          // one per `lateColumns`
+        var next: Int32            // the next late row waiting for the same period, or -1
+        var done: Bool
     }
-    @exclusivity(unchecked) private var late: [Late?] = []
-    @exclusivity(unchecked) private var waitingForPrevious: [UInt64: [Int]] = [:]
+    @exclusivity(unchecked) private var late: [Late] = []
+    /// The cells of late rows, `lateColumns.count` per row.
+    @exclusivity(unchecked) private var lateCells: [Cell] = []
+    /// Previous unit-period → the first late row waiting for it (Int32.max once resolved).
+    @exclusivity(unchecked) private var waitingForPrevious = KeyMap(capacity: 16)
     /// Columns the period rules read on their own row (kept for late rows).
     private let lateColumns: [Int]
 
@@ -385,8 +390,14 @@ public final class Checker {
         }
         evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, first: first, uniqueHashes: uniqueHashes)
         // A row waiting for this period as its previous one can now be decided.
-        if first, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)), let waiting = waitingForPrevious.removeValue(forKey: nextID) {
-            for h in waiting { resolveLate(h) }
+        if first, !late.isEmpty, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)),
+           let head = waitingForPrevious[nextID], head != .max {
+            waitingForPrevious[nextID] = .max
+            var k = head
+            while k >= 0 {
+                resolveLate(Int(k))
+                k = late[Int(k)].next
+            }
         }
     }
 
@@ -427,22 +438,25 @@ public final class Checker {
             s = parCount.count
             parIndex[id] = Int32(s)
             parCount.append(0)
-            parSums.append(contentsOf: repeatElement(FixedInterval(point: 0), count: n))
+            parCenter.append(contentsOf: repeatElement(0, count: n))
+            parHalf.append(contentsOf: repeatElement(0, count: n))
             parMissing.append(contentsOf: repeatElement(false, count: n))
-            parOverflow.append(contentsOf: repeatElement(false, count: n))
         }
         parCount[s] += 1
         for (k, c) in program.childColumns.enumerated() {
             let i = s * n + k
-            guard cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
+            guard !parMissing[i], cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
                 parMissing[i] = true
                 continue
             }
-            if let lo = Fixed.add(parSums[i].lo, v.lo), let hi = Fixed.add(parSums[i].hi, v.hi) {
-                parSums[i] = FixedInterval(lo: lo, hi: hi)
-            } else {
-                parOverflow[i] = true
+            let h = (v.hi - v.lo) / 2
+            guard let center = Fixed.add(parCenter[i], v.lo + h), h <= Int128(Int64.max),
+                  case let (half, o) = parHalf[i].addingReportingOverflow(Int64(h)), !o else {
+                parMissing[i] = true
+                continue
             }
+            parCenter[i] = center
+            parHalf[i] = half
         }
     }
 
@@ -527,9 +541,12 @@ public final class Checker {
                   input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
         if !hold {
             if waitsPrev, let p = key?.period, let pid = KeyPacker.withPeriod(id, p.previous) {
-                late.append(Late(slot: slot, key: id, input: Int32(row.input), line: Int32(row.line), unit: unit, period: p,
-                                 cells: lateColumns.map { row.cells[$0] }))
-                waitingForPrevious[pid, default: []].append(late.count - 1)
+                let k = Int32(late.count)
+                var next: Int32 = -1
+                if let head = waitingForPrevious[pid], head != .max { next = head }
+                late.append(Late(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line), next: next, done: false))
+                for c in lateColumns { lateCells.append(row.cells[c]) }
+                waitingForPrevious[pid] = k
             }
             currentRecord = nil
             return
@@ -546,11 +563,16 @@ public final class Checker {
 
     /// Decides a late row's period rules, now that its previous period came or the inputs ended.
     private func resolveLate(_ k: Int) {
-        guard let row = late[k] else { return }
-        late[k] = nil
+        guard !late[k].done else { return }
+        late[k].done = true
+        let entry = late[k]
+        let key = packer.unpack(entry.key)
+        let row = (key: entry.key, unit: Optional(key.unit), period: key.period, slot: entry.slot >= 0 ? Optional(entry.slot) : nil,
+                   input: entry.input, line: entry.line)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
         var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
-        for (i, c) in lateColumns.enumerated() { cells[c] = row.cells[i] }
+        let base = k * lateColumns.count
+        for (i, c) in lateColumns.enumerated() { cells[c] = lateCells[base + i] }
         var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
         cells.withUnsafeBufferPointer { cb in
             guard let base = cb.baseAddress else { return }
@@ -624,15 +646,15 @@ public final class Checker {
             frame.childCount = childCount
             let unique = row.uniqueHashes.enumerated().map { (k, h) in (uniqueCounts[k][h] ?? 0) <= 1 }
             let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: row.groupKeys[k]) }
-            let n = program.childColumns.count
-            parSums.withUnsafeBufferPointer { sums in
-                parMissing.withUnsafeBufferPointer { missing in
+            let (_, parentSums, parentMissing) = parent.map { childState($0) } ?? (0, [], [])
+            parentSums.withUnsafeBufferPointer { sums in
+                parentMissing.withUnsafeBufferPointer { missing in
                     upPrev.withUnsafeBufferPointer { prevBuffer in
                         unique.withUnsafeBufferPointer { u in
                             aggs.withUnsafeBufferPointer { ag in
-                                if let p = parent, let s = sums.baseAddress, let m = missing.baseAddress {
-                                    frame.childSums = s + Int(p) * n
-                                    frame.childMissing = m + Int(p) * n
+                                if parent != nil, let s = sums.baseAddress, let m = missing.baseAddress {
+                                    frame.childSums = s
+                                    frame.childMissing = m
                                 }
                                 if let p = prevSlot, let base = prevBuffer.baseAddress {
                                     frame.prev = base + Int(p) * program.prevColumns.count
@@ -900,9 +922,10 @@ public final class Checker {
         // Rows still waiting: their previous periods never came, or they waited for children.
         for h in held.indices where held[h] != nil { resolveHeld(h) }
         held.removeAll()
-        for k in late.indices where late[k] != nil { resolveLate(k) }
+        for k in late.indices where !late[k].done { resolveLate(k) }
         late.removeAll()
-        waitingForPrevious.removeAll()
+        lateCells.removeAll()
+        waitingForPrevious = KeyMap(capacity: 16)
         // Whole-table rules: one outcome for the table.
         for r in program.rules.indices where program.rules[r].tableLevel {
             let rule = program.rules[r]
@@ -949,13 +972,14 @@ public final class Checker {
         for s in Severity.allCases { result.severityCounts[s] = sink.counts[s.rawValue] }
         // Sorted by packed key: codes, then key texts, then lines; periods in order within a unit.
         // Text keys sort by first appearance (their interned index), not alphabetically.
-        var pairs: [(key: UInt64, slot: Int32)] = []
-        pairs.reserveCapacity(upWorst.count)
-        upIndex.forEach { pairs.append(($0, $1)) }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(upWorst.count)
+        upIndex.forEach { k, _ in keys.append(k) }
+        keys.sort()
+        let worst = keys.map { upIndex[$0].map { upWorst[Int($0)] } ?? 0 }
         upIndex = KeyMap(capacity: 16)
-        pairs.sort { $0.key < $1.key }
-        result.verdicts = VerdictList(keys: pairs.map(\.key), worst: pairs.map { upWorst[Int($0.slot)] }, packer: packer)
         upWorst = []
+        result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
         result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))
         return result
@@ -970,10 +994,22 @@ public final class Checker {
         return Array(upPrev[Int(slot) * n..<Int(slot) * n + n])
     }
 
-    func childState(_ parent: Int32) -> (count: Int, sums: [FixedInterval], missing: [Bool], overflow: [Bool]) {
+    /// A parent-period's child sums as intervals (a column whose sum is unknown is marked missing).
+    func childState(_ parent: Int32) -> (count: Int, sums: [FixedInterval], missing: [Bool]) {
         let n = program.childColumns.count
-        let r = Int(parent) * n..<Int(parent) * n + n
-        return (Int(parCount[Int(parent)]), Array(parSums[r]), Array(parMissing[r]), Array(parOverflow[r]))
+        var sums: [FixedInterval] = []
+        var missing: [Bool] = []
+        for i in Int(parent) * n..<Int(parent) * n + n {
+            let h = Int128(parHalf[i])
+            if !parMissing[i], let lo = Fixed.sub(parCenter[i], h), let hi = Fixed.add(parCenter[i], h) {
+                sums.append(FixedInterval(lo: lo, hi: hi))
+                missing.append(false)
+            } else {
+                sums.append(FixedInterval(point: 0))
+                missing.append(true)
+            }
+        }
+        return (Int(parCount[Int(parent)]), sums, missing)
     }
 
     var standardsTable: StandardsTable { standards }
