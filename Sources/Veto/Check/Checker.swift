@@ -130,12 +130,16 @@ public final class Checker {
         var unit: UnitKey
         var period: Period?
         var cells: [Cell]
-        var waiting: [Int32]
+        /// Which rules wait: an index into `waitingSets` (rows of one level share one list).
+        var waiting: Int32
         var uniqueHashes: [UInt64]
         var groupKeys: [UInt64]
     }
     /// Columns read by rules that can wait (children, previous period, table).
     private let deferredColumns: [Int]
+    /// The distinct lists of waiting rules, shared by the held rows.
+    @exclusivity(unchecked) private var waitingSets: [[Int32]] = []
+    @exclusivity(unchecked) private var waitingIndex: [[Int32]: Int32] = [:]
     @exclusivity(unchecked) private var held: [Held?] = []
 
     /// A row whose previous period was not read when it came: its other rules were decided then;
@@ -551,8 +555,14 @@ public final class Checker {
             currentRecord = nil
             return
         }
-        var waiting: [Int32] = []
-        for r in outcomes.indices where outcomes[r] == nil && !program.rules[r].tableLevel { waiting.append(Int32(r)) }
+        var list: [Int32] = []
+        for r in outcomes.indices where outcomes[r] == nil && !program.rules[r].tableLevel { list.append(Int32(r)) }
+        let waiting: Int32
+        if let w = waitingIndex[list] { waiting = w } else {
+            waiting = Int32(waitingSets.count)
+            waitingSets.append(list)
+            waitingIndex[list] = waiting
+        }
         let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
                      unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period,
                      cells: deferredColumns.map { row.cells[$0] }, waiting: waiting,
@@ -664,7 +674,7 @@ public final class Checker {
                                 frame.aggregates = ag.baseAddress
                                 program.rules.withUnsafeBufferPointer { rs in
                                     guard let rules = rs.baseAddress else { return }
-                                    for k in row.waiting {
+                                    for k in waitingSets[Int(row.waiting)] {
                                         let r = Int(k)
                                         if rs[r].needs.contains(.previous) && row.period == nil { outcomes[r] = .notApplicable; continue }
                                         outcomes[r] = decide(rules + r, frame)
