@@ -1,4 +1,5 @@
 import Testing
+import VetoCSV
 @testable import Veto
 
 /// Checks several inputs in memory with the pack (and extra standards).
@@ -278,3 +279,19 @@ func ruleFileErrorsNameLineAndColumn(_ c: RuleFileCase) {
 
 /// The family-welfare pack's columns: what a user's rule file builds on by default.
 let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
+
+/// Every finding id the code can emit has a `veto explain` entry (issue 10 item 9).
+@Test func everyFindingIdHasAnExplanation() throws {
+    let set = try Packs.load("family-welfare")
+    var ids = set.rules.map(\.id)
+    ids += set.rules.filter { $0.implied != nil }.map { $0.id + ".implied" }
+    ids += CSVProblem.allCases.map(\.rawValue)
+    ids += HeaderIssue.Kind.allCases.map(\.rawValue)
+    ids += ["header-missing-column", "cell-invalid-number", "cell-unit-mismatch", "cell-fraction-in-count",
+            "cell-negative-count", "cell-invalid-category", "row-missing-unit-code", "row-invalid-unit-code",
+            "row-missing-period", "row-invalid-period", "row-duplicate", "row-revised"]
+    for id in ids {
+        #expect(Explain.text(id, rules: set, standards: .examples, lang: .en) != nil, "no explanation for \(id)")
+        #expect(Explain.text(id, rules: set, standards: .examples, lang: .zh) != nil, "no explanation for \(id)")
+    }
+}

@@ -16,7 +16,7 @@ public struct ColumnBinding: Sendable, Equatable {
 
 /// A problem with the header line.
 public struct HeaderIssue: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         case duplicate = "header-duplicate"
         case unitMismatch = "header-unit-mismatch"
         case unknownColumn = "header-unknown-column"
