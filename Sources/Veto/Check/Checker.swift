@@ -1,11 +1,4 @@
 import VetoCSV
-#if canImport(Glibc)
-import Glibc
-#endif
-
-enum FileHandleErr {
-    static func write(_ s: String) { var t = s; t.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) } }
-}
 
 /// How one rule fared over the rows of a run.
 public struct RuleTally: Sendable, Equatable {
@@ -926,9 +919,6 @@ public final class Checker {
     // MARK: Finish
 
     public func finish() -> CheckResult {
-        if getenv("VETO_DEBUG_STATE") != nil {
-            FileHandleErr.write("state: unit-periods \(upWorst.count), parents \(parCount.count), held \(held.count), late \(late.count), waiting \(waitingForPrevious.count)\n")
-        }
         // Rows still waiting: their previous periods never came, or they waited for children.
         for h in held.indices where held[h] != nil { resolveHeld(h) }
         held.removeAll()
