@@ -160,8 +160,6 @@ public final class Checker {
     private var uniqueCounts: [[UInt64: Int]] = []
 
     // The row being evaluated (read by the frame's closures).
-    private var currentCode = ""
-    private var currentPeriod: Period?
     @exclusivity(unchecked) private var currentRecord: CSVRecord?
     @exclusivity(unchecked) private var currentBinding: TableBinding?
     private let services: FrameServices
@@ -385,7 +383,7 @@ public final class Checker {
             uniqueHashes.append(h)
             uniqueCounts[k][h, default: 0] += 1
         }
-        evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, first: first, uniqueHashes: uniqueHashes)
+        evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, uniqueHashes: uniqueHashes)
         // A row waiting for this period as its previous one can now be decided.
         if first, !late.isEmpty, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)),
            let head = waitingForPrevious[nextID], head != .max {
@@ -484,7 +482,7 @@ public final class Checker {
     // MARK: Evaluation
 
     /// Evaluates what can be decided now; holds the row if some rule must wait.
-    private func evaluateOnArrival(_ row: RowView, unit: UnitKey?, key: UnitPeriod?, id: UInt64, slot: Int32?, first: Bool,
+    private func evaluateOnArrival(_ row: RowView, unit: UnitKey?, key: UnitPeriod?, id: UInt64, slot: Int32?,
                                    uniqueHashes: [UInt64]) {
         let level = unit?.unitCode?.level
         let canHaveChildren = level.map { $0 != .village } ?? false

@@ -154,9 +154,6 @@ public struct RowView {
 
     /// 1-based field number of schema column `c` in this input.
     public func fieldNumber(_ c: Int) -> Int? { binding.fieldOf[c].map { $0 + 1 } }
-
-    /// Whether the row could be given an identity (a line key always can).
-    public var hasKey: Bool { binding.keyIsLine || unit != nil || unitText != nil || period != nil }
 }
 
 /// Reads one input's records as rows of a schema: every declared column's cells parsed (an
