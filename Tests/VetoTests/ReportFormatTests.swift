@@ -234,3 +234,22 @@ func csvCellsThatASpreadsheetWouldRunAreEscaped(_ payload: String) {
     #expect(!page.contains("http://") || !page.contains("src=\"http"))
     #expect(!page.contains("<link") && !page.contains("@import") && !page.contains("url("))
 }
+
+/// The JSON writer appends bytes; every string it writes must read back as itself (quotes,
+/// backslashes, control characters, CJK, U+2028/U+2029, emoji), checked with Foundation's parser.
+@Test func jsonStringsRoundTripThroughAParser() throws {
+    let samples = ["plain", "引号\"与\\反斜杠", "tab\tnew\nline\rcr", "\u{01}\u{1f}\u{7f}", "行\u{2028}分\u{2029}隔",
+                   "53.376万", "🙂 e\u{301}", "", "a\"", "\\"]
+    for s in samples {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("s", s)
+        w.field("list", strings: [s, "x"])
+        w.endObject()
+        let text = w.out
+        #expect(!text.contains("\u{2028}") && !text.contains("\u{2029}"), "line separators escaped: \(text)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(parsed?["s"] as? String == s, "round trip of \(s.debugDescription): \(text)")
+        #expect((parsed?["list"] as? [String]) == [s, "x"])
+    }
+}

@@ -167,6 +167,12 @@ public final class Checker {
     @exclusivity(unchecked) private var outcomeBuffer: [RuleOutcome?]
     /// Schema columns whose values a row's fingerprint covers (numbers and categories).
     private let printed: [Int]
+    /// Per rule: a note rule without an assertion (its value is noted when known); a rule with
+    /// an implied-amount note (when no standard applies).
+    private let noteOnly: [Bool]
+    private let hasImplied: [Bool]
+    /// Units whose name is recorded (by the unit's key without a period).
+    @exclusivity(unchecked) private var namedUnits = KeyMap(capacity: 16)
 
     /// Input findings of the record being read, given the unit and period of its row once known.
     @exclusivity(unchecked) private var pendingLineFindings: [Finding] = []
@@ -220,6 +226,8 @@ public final class Checker {
             if case .category = columns[c].type { return true }
             return columns[c].isNumeric
         }
+        noteOnly = program.rules.map { $0.rule.note != nil && $0.rule.assert == nil }
+        hasImplied = program.rules.map { $0.implied != nil }
         aggValues = Array(repeating: [:], count: program.aggregates.count)
         aggSums = Array(repeating: [:], count: program.aggregates.count)
         uniqueCounts = Array(repeating: [:], count: program.uniques.count)
@@ -364,8 +372,10 @@ public final class Checker {
                 for c in program.prevColumns { upPrev.append(row.cells[c]) }
                 flushPending(row: row, key: key, slot: s)
             }
-            if let u = key.unit.unitCode, let n = row.unitName, !n.isEmpty, result.unitNames[u.code] == nil {
-                result.unitNames[u.code] = n
+            if let u = key.unit.unitCode, let n = row.unitName, !n.isEmpty, let unitID = KeyPacker.withPeriod(id, nil),
+               namedUnits[unitID] == nil {
+                namedUnits[unitID] = 0
+                if result.unitNames[u.code] == nil { result.unitNames[u.code] = n }
             }
         } else {
             flushPending(row: row)
@@ -709,24 +719,25 @@ public final class Checker {
     private func finishRow(outcomes: [RuleOutcome?], cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
                            input: Int, line: Int, prevSlot: Int32?, parent: Int32?) {
         var failing: [Int] = []
-        for (r, o) in outcomes.enumerated() {
-            guard let o else { continue }
-            switch o {
-            case .holds:
-                tallies[r].holds += 1
-                if program.rules[r].rule.note != nil, program.rules[r].rule.assert == nil {
-                    emitNote(program.rules[r], cells: cells, unit: unit, period: period, slot: slot, input: input, line: line,
-                             prevSlot: prevSlot)
-                }
-            case .notApplicable: tallies[r].notApplicable += 1
-            case .fails:
-                tallies[r].fails += 1
-                failing.append(r)
-            case .notChecked(let why):
-                tallies[r].notChecked += 1
-                if case .noStandard(let p) = why, program.rules[r].implied != nil {
-                    emitImplied(program.rules[r], programme: p, cells: cells, unit: unit, period: period, slot: slot, input: input,
-                                line: line, prevSlot: prevSlot)
+        outcomes.withUnsafeBufferPointer { os in
+            for r in 0..<os.count {
+                guard let o = os[r] else { continue }
+                switch o {
+                case .holds:
+                    tallies[r].holds += 1
+                    if noteOnly[r] {
+                        emitNote(r, cells: cells, unit: unit, period: period, slot: slot, input: input, line: line, prevSlot: prevSlot)
+                    }
+                case .notApplicable: tallies[r].notApplicable += 1
+                case .fails:
+                    tallies[r].fails += 1
+                    failing.append(r)
+                case .notChecked(let why):
+                    tallies[r].notChecked += 1
+                    if case .noStandard(let p) = why, hasImplied[r] {
+                        emitImplied(r, programme: p, cells: cells, unit: unit, period: period, slot: slot, input: input,
+                                    line: line, prevSlot: prevSlot)
+                    }
                 }
             }
         }
@@ -878,13 +889,15 @@ public final class Checker {
     }
 
     /// A note rule's value; the message is written only for the few rows a folded note shows.
-    private func emitNote(_ rule: CompiledRule, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
+    private func emitNote(_ r: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
                           input: Int, line: Int, prevSlot: Int32?) {
-        guard let tape = rule.note, let value = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
-        guard sink.wantsExample(2 * rule.index) else {
-            sink.noteCount(2 * rule.index, value: value)
+        let tape: Tape? = program.rules.withUnsafeBufferPointer { $0[r].note }
+        guard let tape, let value = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
+        guard sink.wantsExample(2 * r) else {
+            sink.noteCount(2 * r, value: value)
             return
         }
+        let rule = program.rules[r]
         let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
         let (zh, _) = ctx.fill(rule.rule.message.zh, value: value)
         let (en, _) = ctx.fill(rule.rule.message.en, value: value)
@@ -895,13 +908,15 @@ public final class Checker {
         sink.note(f, key: 2 * rule.index, value: value)
     }
 
-    private func emitImplied(_ rule: CompiledRule, programme p: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
+    private func emitImplied(_ r: Int, programme p: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
                              slot: Int32?, input: Int, line: Int, prevSlot: Int32?) {
-        guard let tape = rule.implied, let mid = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
-        guard sink.wantsExample(2 * rule.index + 1) else {
-            sink.noteCount(2 * rule.index + 1, value: mid)
+        let tape: Tape? = program.rules.withUnsafeBufferPointer { $0[r].implied }
+        guard let tape, let mid = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
+        guard sink.wantsExample(2 * r + 1) else {
+            sink.noteCount(2 * r + 1, value: mid)
             return
         }
+        let rule = program.rules[r]
         let id = rule.rule.id + ".implied"
         let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line, prevSlot: prevSlot, parent: nil)
         let text = mid.grouped(fractionDigits: 2)

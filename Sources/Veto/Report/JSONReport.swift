@@ -1,79 +1,148 @@
 /// A small JSON writer that keeps key order (the documented order of SPEC.md) and
 /// writes exact decimals as strings, never through a Double.
 struct JSONWriter {
-    private(set) var out = ""
+    /// What is written and not yet flushed, as UTF-8 bytes (appending bytes, not `String`s,
+    /// keeps a province's verdicts cheap to write).
+    private var bytes: [UInt8] = []
     private var needsComma = [false]
-    private let indentUnit = "  "
-    /// Where the document goes as it is written (nil: kept whole in `out`).
+    /// Where the document goes as it is written (nil: kept whole).
     var flush: ((String) -> Void)?
+
+    /// Everything written and not flushed.
+    var out: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Hands what is written so far to `flush` once it is large (a province's verdicts stream).
     mutating func drain(force: Bool = false) {
-        guard let flush, force || out.utf8.count >= 1 << 20 else { return }
+        guard let flush, force || bytes.count >= 1 << 20 else { return }
         flush(out)
-        out = ""
+        bytes.removeAll(keepingCapacity: true)
     }
 
-    mutating func beginObject(_ key: String? = nil) { open(key, "{") }
-    mutating func endObject() { close("}") }
-    mutating func beginArray(_ key: String? = nil) { open(key, "[") }
-    mutating func endArray() { close("]") }
+    mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    mutating func field(_ key: String, _ s: String?) { item(key); out += s.map(Self.quote) ?? "null" }
-    mutating func field(_ key: String, _ n: Int?) { item(key); out += n.map(String.init) ?? "null" }
-    mutating func field(_ key: String, _ n: Int64) { item(key); out += String(n) }
-    mutating func field(_ key: String, _ b: Bool) { item(key); out += b ? "true" : "false" }
+    mutating func field(_ key: String, _ s: String?) {
+        item(key)
+        if let s { Self.quote(s, into: &bytes) } else { raw("null") }
+    }
+    mutating func field(_ key: String, _ n: Int?) {
+        item(key)
+        if let n { integer(Int64(n)) } else { raw("null") }
+    }
+    mutating func field(_ key: String, _ n: Int64) { item(key); integer(n) }
+    mutating func field(_ key: String, _ b: Bool) { item(key); raw(b ? "true" : "false") }
     mutating func field(_ key: String, _ d: Double?) {
         item(key)
-        if let d, d.isFinite { out += "\(d)" } else { out += "null" }
+        if let d, d.isFinite { raw("\(d)") } else { raw("null") }
     }
     mutating func field(_ key: String, strings: [String]?) {
         item(key)
-        guard let strings else { out += "null"; return }
-        out += "[" + strings.map(Self.quote).joined(separator: ", ") + "]"
+        guard let strings else { raw("null"); return }
+        bytes.append(UInt8(ascii: "["))
+        for (i, s) in strings.enumerated() {
+            if i > 0 { raw(", ") }
+            Self.quote(s, into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
-    mutating func null(_ key: String) { item(key); out += "null" }
+    mutating func null(_ key: String) { item(key); raw("null") }
 
     private var depth: Int { needsComma.count - 1 }
 
-    private mutating func item(_ key: String?) {
-        if needsComma[needsComma.count - 1] { out += "," }
-        needsComma[needsComma.count - 1] = true
-        if depth > 0 || !out.isEmpty { out += "\n" }
-        out += String(repeating: indentUnit, count: depth)
-        if let key { out += Self.quote(key) + ": " }
+    private mutating func raw(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func open(_ key: String?, _ bracket: String) {
+    private mutating func integer(_ n: Int64) {
+        if n >= 0 && n < 10 { bytes.append(UInt8(ascii: "0") + UInt8(n)); return }
+        raw(String(n))
+    }
+
+    private mutating func indent(_ n: Int) {
+        for _ in 0..<n { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    private mutating func item(_ key: String?) {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        if depth > 0 || !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+        indent(depth)
+        if let key {
+            Self.quote(key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(0x20)
+        }
+    }
+
+    private mutating func open(_ key: String?, _ bracket: UInt8) {
         item(key)
-        out += bracket
+        bytes.append(bracket)
         needsComma.append(false)
     }
 
-    private mutating func close(_ bracket: String) {
+    private mutating func close(_ bracket: UInt8) {
         let hadItems = needsComma.removeLast()
-        if hadItems { out += "\n" + String(repeating: indentUnit, count: depth) }
-        out += bracket
+        if hadItems {
+            bytes.append(UInt8(ascii: "\n"))
+            indent(depth)
+        }
+        bytes.append(bracket)
     }
 
     static func quote(_ s: String) -> String {
-        // Most strings (codes, periods, ids) need no escaping.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x80 }) { return "\"" + s + "\"" }
-        var r = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            case "\n": r += "\\n"
-            case "\r": r += "\\r"
-            case "\t": r += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-                let hex = String(u.value, radix: 16)
-                r += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: r.unicodeScalars.append(u)
+        var b: [UInt8] = []
+        quote(s, into: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string: quotes, backslashes and control characters escaped, and
+    /// U+2028/U+2029 (which end a line in JavaScript).
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            out.append(UInt8(ascii: "\""))
+            var i = 0
+            var start = 0
+            while i < u.count {
+                let c = u[i]
+                var escape: StaticString?
+                var width = 1
+                switch c {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0xE2 where i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
+                    escape = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                default:
+                    if c < 0x20 {
+                        out.append(contentsOf: u[start..<i])
+                        let hex = Array("0123456789abcdef".utf8)
+                        out.append(contentsOf: Array("\\u00".utf8))
+                        out.append(hex[Int(c >> 4)])
+                        out.append(hex[Int(c & 15)])
+                        i += 1
+                        start = i
+                        continue
+                    }
+                }
+                if let e = escape {
+                    out.append(contentsOf: u[start..<i])
+                    e.withUTF8Buffer { out.append(contentsOf: $0) }
+                    i += width
+                    start = i
+                } else {
+                    i += 1
+                }
             }
+            out.append(contentsOf: u[start..<u.count])
+            out.append(UInt8(ascii: "\""))
         }
-        return r + "\""
     }
 }
 

@@ -65,8 +65,16 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public func hash(into h: inout Hasher) {
         // Equal values with different exponents must hash alike: hash the normalised form.
         var m = mantissa, e = exponent
-        while m != 0 && m % 10 == 0 { m /= 10; e += 1 }
-        if m == 0 { e = 0 }
+        if m == 0 {
+            e = 0
+        } else if let small = Int64(exactly: m) {
+            // The common case (a figure or an amount), in machine-word division.
+            var n = small
+            while n % 10 == 0 { n /= 10; e += 1 }
+            m = Int128(n)
+        } else {
+            while m % 10 == 0 { m /= 10; e += 1 }
+        }
         h.combine(m)
         h.combine(e)
     }
