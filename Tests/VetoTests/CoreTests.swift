@@ -246,3 +246,39 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(tally(r, "cat") == RuleTally(holds: 1, notChecked: 1))
     #expect(r.findings.contains { $0.id == "cell-invalid-category" && $0.line == 2 })
 }
+
+/// Child sums are kept in millionths while they can be, and exactly beyond: a child figure with
+/// seven decimals, or one too large for 64-bit millionths, still gives the exact sum (no
+/// rounding, no "not checked"), and the parent's sum rule decides on it.
+@Test func childSumsStayExactBeyondCompactRange() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: amount, kind: number, additive: true}
+    rules:
+      - id: sum.amount
+        severity: fail
+        assert: amount = sum(children.amount)
+        when: count(children) > 0
+        message: {zh: 合计不符, en: not the sum}
+    """
+    func run(_ parent: String, _ a: String, _ b: String) throws -> CheckResult {
+        let csv = """
+        unit_code,unit_name,period,amount
+        623021105000,镇,2020,\(parent)
+        623021105201,甲,2020,\(a)
+        623021105202,乙,2020,\(b)
+        """
+        return try checkWith(yaml, csv, base: packSchema)
+    }
+    // Seven decimals: not a whole number of millionths.
+    var r = try run("1.0000003", "0.0000001", "1.0000002")
+    #expect(r.rules.first { $0.0 == "sum.amount" }?.1 == RuleTally(holds: 1, notApplicable: 2))
+    r = try run("1.0000004", "0.0000001", "1.0000002")
+    #expect(r.rules.first { $0.0 == "sum.amount" }?.1.fails == 1)
+    // Too large for 64-bit millionths (9.2 × 10¹² and more), still exact.
+    r = try run("20000000000001", "10000000000000", "10000000000001")
+    #expect(r.rules.first { $0.0 == "sum.amount" }?.1 == RuleTally(holds: 1, notApplicable: 2))
+    r = try run("20000000000002", "10000000000000", "10000000000001")
+    #expect(r.rules.first { $0.0 == "sum.amount" }?.1.fails == 1)
+}

@@ -96,20 +96,25 @@ public final class Checker {
 
     // Unit-period table (structure of arrays, by slot).
     @exclusivity(unchecked) private var upIndex = KeyMap()
-    @exclusivity(unchecked) private var upWorst: [UInt8] = []
-    @exclusivity(unchecked) private var upFirst: [UInt64] = []          // input << 40 | line of the first row
-    @exclusivity(unchecked) private var upPrint: [UInt64] = []          // fingerprint of the first row's figures
-    @exclusivity(unchecked) private var upPrev: [Cell] = []             // slot × prevColumns.count
+    // Blocks, not arrays: a table of millions costs what it holds (see `Chunked`).
+    @exclusivity(unchecked) private var upWorst = Chunked<UInt8>()
+    @exclusivity(unchecked) private var upFirst = Chunked<UInt64>()     // input << 40 | line of the first row
+    @exclusivity(unchecked) private var upPrint = Chunked<UInt64>()     // fingerprint of the first row's figures
+    @exclusivity(unchecked) private var upPrev = PackedCells()          // slot × prevColumns.count, 8 bytes a cell
+    /// The previous period's cells of the row being evaluated, unpacked for the tapes.
+    private let prevScratch: UnsafeMutablePointer<Cell>
 
     // Parent-period child sums.
     @exclusivity(unchecked) private var parIndex = KeyMap()
-    @exclusivity(unchecked) private var parCount: [Int32] = []
+    @exclusivity(unchecked) private var parCount = Chunked<Int32>()
     // A sum of reported figures is a symmetric interval: its centre (the sum of the values) and
     // half-width (the sum of the ±½ units), 24 bytes a column. A child's figure missing, or a sum
     // that would leave the exact range, makes the column unknown for that parent.
-    @exclusivity(unchecked) private var parCenter: [Int128] = []   // slot × childColumns.count
-    @exclusivity(unchecked) private var parHalf: [Int64] = []
-    @exclusivity(unchecked) private var parMissing: [Bool] = []
+    // The centre is kept in millionths (8 bytes) while it is a whole number of them and fits;
+    // otherwise, exactly, in `parWide` (10⁻¹² units). A half-width of -1 marks the column unknown.
+    @exclusivity(unchecked) private var parCenter = Chunked<Int64>()   // slot × childColumns.count
+    @exclusivity(unchecked) private var parHalf = Chunked<Int64>()
+    @exclusivity(unchecked) private var parWide: [Int: Int128] = [:]
 
     // Rows held until what their rules need has been read.
     /// A row whose rules wait for its children or for the whole table: its row rules were decided
@@ -122,7 +127,8 @@ public final class Checker {
         var line: Int32
         var unit: UnitKey
         var period: Period?
-        var cells: [Cell]
+        /// Where its cells start in `heldCells` (`deferredColumns.count` of them).
+        var cells: Int
         /// Which rules wait: an index into `waitingSets` (rows of one level share one list).
         var waiting: Int32
         var uniqueHashes: [UInt64]
@@ -134,6 +140,8 @@ public final class Checker {
     @exclusivity(unchecked) private var waitingSets: [[Int32]] = []
     @exclusivity(unchecked) private var waitingIndex: [[Int32]: Int32] = [:]
     @exclusivity(unchecked) private var held: [Held?] = []
+    /// The held rows' cells, packed.
+    @exclusivity(unchecked) private var heldCells = PackedCells()
 
     /// A row whose previous period was not read when it came: its other rules were decided then;
     /// its period rules wait, with only the cells they read, until that period comes or the inputs
@@ -148,7 +156,7 @@ public final class Checker {
     }
     @exclusivity(unchecked) private var late: [Late] = []
     /// The cells of late rows, `lateColumns.count` per row.
-    @exclusivity(unchecked) private var lateCells: [Cell] = []
+    @exclusivity(unchecked) private var lateCells = PackedCells()
     /// Previous unit-period → the first late row waiting for it (Int32.max once resolved).
     @exclusivity(unchecked) private var waitingForPrevious = KeyMap(capacity: 16)
     /// Columns the period rules read on their own row (kept for late rows).
@@ -203,6 +211,8 @@ public final class Checker {
         sink = FindingSink(cap: options.maxFindings, noteKeys: 2 * program.rules.count)
         tallies = Array(repeating: RuleTally(), count: program.rules.count)
         flags = .allocate(capacity: max(1, program.flags.count))
+        prevScratch = .allocate(capacity: max(1, program.prevColumns.count))
+        prevScratch.initialize(repeating: .absent, count: max(1, program.prevColumns.count))
         flags.initialize(from: program.flags, count: program.flags.count)
         services = FrameServices(standards: standards, programmes: program.schema.programmes.map(\.name))
         outcomeBuffer = Array(repeating: nil, count: program.rules.count)
@@ -234,7 +244,27 @@ public final class Checker {
         setUpServices()
     }
 
-    deinit { flags.deallocate() }
+    deinit {
+        flags.deallocate()
+        prevScratch.deallocate()
+        upWorst.release()
+        upFirst.release()
+        upPrint.release()
+        upPrev.release()
+        parCount.release()
+        parCenter.release()
+        parHalf.release()
+        lateCells.release()
+        heldCells.release()
+    }
+
+    /// The kept previous-period cells of `slot`, unpacked (valid until the next call).
+    private func previous(_ slot: Int32) -> UnsafePointer<Cell> {
+        let n = program.prevColumns.count
+        let base = Int(slot) * n
+        for k in 0..<n { prevScratch[k] = upPrev[base + k] }
+        return UnsafePointer(prevScratch)
+    }
 
     private func setUpServices() {
         services.text = { [unowned self] c in self.text(c) }
@@ -443,26 +473,52 @@ public final class Checker {
             s = parCount.count
             parIndex[id] = Int32(s)
             parCount.append(0)
-            parCenter.append(contentsOf: repeatElement(0, count: n))
-            parHalf.append(contentsOf: repeatElement(0, count: n))
-            parMissing.append(contentsOf: repeatElement(false, count: n))
+            parCenter.append(repeating: 0, count: n)
+            parHalf.append(repeating: 0, count: n)
         }
         parCount[s] += 1
         for (k, c) in program.childColumns.enumerated() {
             let i = s * n + k
-            guard !parMissing[i], cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
-                parMissing[i] = true
+            guard parHalf[i] >= 0, cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
+                parHalf[i] = -1
                 continue
             }
             let h = (v.hi - v.lo) / 2
-            guard let center = Fixed.add(parCenter[i], v.lo + h), h <= Int128(Int64.max),
-                  case let (half, o) = parHalf[i].addingReportingOverflow(Int64(h)), !o else {
-                parMissing[i] = true
+            guard h <= Int128(Int64.max), case let (half, o) = parHalf[i].addingReportingOverflow(Int64(h)), !o else {
+                parHalf[i] = -1
                 continue
             }
-            parCenter[i] = center
+            // The centre is the figure itself: in millionths when it is a whole number of them.
+            if parCenter[i] != .min, let m = Self.millionths(cells[c]),
+               case let (sum, o) = parCenter[i].addingReportingOverflow(m), !o, sum != .min {
+                parCenter[i] = sum
+            } else if let wide = Fixed.add(parentCenter(i), v.lo + h) {
+                parCenter[i] = .min
+                parWide[i] = wide
+            } else {
+                parHalf[i] = -1
+                continue
+            }
             parHalf[i] = half
         }
+    }
+
+    private static let micro: Int128 = 1_000_000
+
+    private func parentCenter(_ i: Int) -> Int128 {
+        let c = parCenter[i]
+        return c == .min ? parWide[i] ?? 0 : Int128(c) * Self.micro
+    }
+
+    private static let pow10: [Int64] = (0...18).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
+
+    /// A figure in millionths, when it is a whole number of them that fits in 64 bits.
+    @inline(__always)
+    private static func millionths(_ c: Cell) -> Int64? {
+        let k = Int(c.exponent) + 6
+        guard k >= 0, k <= 18 else { return nil }
+        let (m, o) = c.mantissa.multipliedReportingOverflow(by: pow10[k])
+        return o ? nil : m
     }
 
     private func addToAggregate(_ k: Int, _ agg: Aggregate, _ row: RowView) {
@@ -508,14 +564,13 @@ public final class Checker {
         currentRecord = row.record
         currentBinding = row.binding
         var frame = makeFrame(cells: UnsafePointer(row.cells), code: unit?.unitCode?.code ?? "", period: key?.period ?? row.period)
-        let prevBase = prevSlot.map { Int($0) * program.prevColumns.count }
         let hasPeriod = key?.period != nil
         let hasKey = key != nil
-        upPrev.withUnsafeBufferPointer { prevBuffer in
-            if let b = prevBase, let base = prevBuffer.baseAddress {
-                frame.prev = base + b
-                frame.prevKnown = true
-            }
+        if let p = prevSlot {
+            frame.prev = previous(p)
+            frame.prevKnown = true
+        }
+        do {
             program.rules.withUnsafeBufferPointer { rs in
                 outcomeBuffer.withUnsafeMutableBufferPointer { outcomes in
                     guard let rules = rs.baseAddress else { return }
@@ -566,8 +621,9 @@ public final class Checker {
         }
         let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
                      unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period,
-                     cells: deferredColumns.map { row.cells[$0] }, waiting: waiting,
+                     cells: heldCells.count, waiting: waiting,
                      uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
+        for c in deferredColumns { heldCells.append(row.cells[c]) }
         held.append(h)
         currentRecord = nil
     }
@@ -588,9 +644,9 @@ public final class Checker {
         cells.withUnsafeBufferPointer { cb in
             guard let base = cb.baseAddress else { return }
             var frame = makeFrame(cells: base, code: row.unit?.unitCode?.code ?? "", period: row.period)
-            upPrev.withUnsafeBufferPointer { pb in
-                if let p = prevSlot, let b = pb.baseAddress {
-                    frame.prev = b + Int(p) * program.prevColumns.count
+            do {
+                if let p = prevSlot {
+                    frame.prev = previous(p)
                     frame.prevKnown = true
                 }
                 let level = row.unit?.unitCode?.level
@@ -645,7 +701,7 @@ public final class Checker {
         guard let row = held[h] else { return }
         held[h] = nil
         var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
-        for (i, c) in deferredColumns.enumerated() { all[c] = row.cells[i] }
+        for (i, c) in deferredColumns.enumerated() { all[c] = heldCells[row.cells + i] }
         var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
         let parent = parentSlot(of: row.unit, period: row.period)
@@ -660,15 +716,15 @@ public final class Checker {
             let (_, parentSums, parentMissing) = parent.map { childState($0) } ?? (0, [], [])
             parentSums.withUnsafeBufferPointer { sums in
                 parentMissing.withUnsafeBufferPointer { missing in
-                    upPrev.withUnsafeBufferPointer { prevBuffer in
+                    do {
                         unique.withUnsafeBufferPointer { u in
                             aggs.withUnsafeBufferPointer { ag in
                                 if parent != nil, let s = sums.baseAddress, let m = missing.baseAddress {
                                     frame.childSums = s
                                     frame.childMissing = m
                                 }
-                                if let p = prevSlot, let base = prevBuffer.baseAddress {
-                                    frame.prev = base + Int(p) * program.prevColumns.count
+                                if let p = prevSlot {
+                                    frame.prev = self.previous(p)
                                     frame.prevKnown = true
                                 }
                                 frame.unique = u.baseAddress
@@ -874,14 +930,12 @@ public final class Checker {
     /// Evaluates a number on a row: its cells and the kept previous period.
     private func noteValue(_ tape: Tape, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, prevSlot: Int32?) -> ExactDecimal? {
         var frame = makeFrame(cells: cells, code: unit?.unitCode?.code ?? "", period: period)
-        let v: FixedInterval? = upPrev.withUnsafeBufferPointer { pb in
-            if let p = prevSlot, let base = pb.baseAddress {
-                frame.prev = base + Int(p) * program.prevColumns.count
-                frame.prevKnown = true
-            }
-            machine.resetReason()
-            return machine.number(tape, frame)
+        if let p = prevSlot {
+            frame.prev = previous(p)
+            frame.prevKnown = true
         }
+        machine.resetReason()
+        let v = machine.number(tape, frame)
         guard let v else { return nil }
         let lo = Fixed.decimal(v.lo), hi = Fixed.decimal(v.hi)
         if lo == hi { return lo }
@@ -935,9 +989,10 @@ public final class Checker {
         // Rows still waiting: their previous periods never came, or they waited for children.
         for h in held.indices where held[h] != nil { resolveHeld(h) }
         held.removeAll()
+        heldCells.release()
         for k in late.indices where !late[k].done { resolveLate(k) }
         late.removeAll()
-        lateCells.removeAll()
+        lateCells.release()
         waitingForPrevious = KeyMap(capacity: 16)
         // Whole-table rules: one outcome for the table.
         for r in program.rules.indices where program.rules[r].tableLevel {
@@ -991,7 +1046,7 @@ public final class Checker {
         keys.sort()
         let worst = keys.map { upIndex[$0].map { upWorst[Int($0)] } ?? 0 }
         upIndex = KeyMap(capacity: 16)
-        upWorst = []
+        upWorst.release()
         result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
         result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))
@@ -1004,7 +1059,7 @@ public final class Checker {
 
     func prevCells(_ slot: Int32) -> [Cell] {
         let n = program.prevColumns.count
-        return Array(upPrev[Int(slot) * n..<Int(slot) * n + n])
+        return (0..<n).map { upPrev[Int(slot) * n + $0] }
     }
 
     /// A parent-period's child sums as intervals (a column whose sum is unknown is marked missing).
@@ -1014,7 +1069,7 @@ public final class Checker {
         var missing: [Bool] = []
         for i in Int(parent) * n..<Int(parent) * n + n {
             let h = Int128(parHalf[i])
-            if !parMissing[i], let lo = Fixed.sub(parCenter[i], h), let hi = Fixed.add(parCenter[i], h) {
+            if h >= 0, let lo = Fixed.sub(parentCenter(i), h), let hi = Fixed.add(parentCenter(i), h) {
                 sums.append(FixedInterval(lo: lo, hi: hi))
                 missing.append(false)
             } else {

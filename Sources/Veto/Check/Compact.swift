@@ -1,0 +1,88 @@
+/// A growable array in fixed blocks of 65,536 elements: appending never copies what is stored
+/// and never reserves more than one block ahead, so a table of millions of unit-periods costs
+/// what it holds (a Swift `Array` doubles: up to twice the memory, and three times while it
+/// grows).
+///
+/// - Complexity: O(1) append and subscript; memory O(count) plus at most one block.
+struct Chunked<Element: BitwiseCopyable> {
+    private static var shift: Int { 16 }
+    private static var blockSize: Int { 1 << shift }
+    private var blocks: [UnsafeMutablePointer<Element>] = []
+    private(set) var count = 0
+
+    init() {}
+
+    /// Frees the blocks. A `Chunked` is owned by one checker and freed by it (not copied).
+    mutating func release() {
+        for b in blocks { b.deallocate() }
+        blocks = []
+        count = 0
+    }
+
+    /// Bytes reserved.
+    var reservedBytes: Int { blocks.count * Self.blockSize * MemoryLayout<Element>.stride }
+
+    @inline(__always)
+    mutating func append(_ e: Element) {
+        if count & (Self.blockSize - 1) == 0 && count >> Self.shift == blocks.count {
+            blocks.append(.allocate(capacity: Self.blockSize))
+        }
+        blocks[count >> Self.shift][count & (Self.blockSize - 1)] = e
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(repeating e: Element, count n: Int) {
+        for _ in 0..<n { append(e) }
+    }
+
+    @inline(__always)
+    subscript(_ i: Int) -> Element {
+        get { blocks[i >> Self.shift][i & (Self.blockSize - 1)] }
+        nonmutating set { blocks[i >> Self.shift][i & (Self.blockSize - 1)] = newValue }
+    }
+}
+
+/// A reported cell in 8 bytes, for the state kept per unit-period and per waiting row: the state
+/// in 2 bits, the exponent (−31…31) in 6, the mantissa in 56. A figure that does not fit (a
+/// mantissa beyond ±3.6 × 10¹⁶, or an exponent beyond ±31) is kept whole in a side list and the
+/// packed word points at it, so nothing is ever rounded or lost.
+///
+/// - Complexity: O(1) pack and unpack; memory 8 bytes a cell, plus 16 for each that does not fit.
+struct PackedCells {
+    private var words = Chunked<UInt64>()
+    private var wide: [Cell] = []
+    private static let wideExponent: UInt64 = 63
+
+    var count: Int { words.count }
+
+    mutating func release() {
+        words.release()
+        wide = []
+    }
+
+    mutating func append(_ c: Cell) { words.append(pack(c)) }
+
+    subscript(_ i: Int) -> Cell { unpack(words[i]) }
+
+    private mutating func pack(_ c: Cell) -> UInt64 {
+        let state = UInt64(c.state.rawValue)
+        guard c.state == .number else { return state }
+        let e = Int(c.exponent)
+        let limit: Int64 = 1 << 55
+        if e >= -31 && e <= 31 && c.mantissa >= -limit && c.mantissa < limit {
+            return UInt64(bitPattern: c.mantissa << 8) | UInt64(e + 31) << 2 | state
+        }
+        wide.append(c)
+        return UInt64(wide.count - 1) << 8 | Self.wideExponent << 2 | state
+    }
+
+    @inline(__always)
+    private func unpack(_ w: UInt64) -> Cell {
+        let state = Cell.State(rawValue: UInt8(w & 3)) ?? .invalid
+        guard state == .number else { return Cell(mantissa: 0, exponent: 0, state: state) }
+        let e = (w >> 2) & 63
+        if e == Self.wideExponent { return wide[Int(w >> 8)] }
+        return Cell(mantissa: Int64(bitPattern: w) >> 8, exponent: Int16(Int(e) - 31), state: .number)
+    }
+}
