@@ -95,7 +95,7 @@ public final class Checker {
     @exclusivity(unchecked) private var packer = KeyPacker()
 
     // Unit-period table (structure of arrays, by slot).
-    @exclusivity(unchecked) private var upIndex = KeyMap()
+    @exclusivity(unchecked) private var upIndex = SlotMap()
     // Blocks, not arrays: a table of millions costs what it holds (see `Chunked`).
     @exclusivity(unchecked) private var upWorst = Chunked<UInt8>()
     @exclusivity(unchecked) private var upFirst = Chunked<UInt64>()     // input << 40 | line of the first row
@@ -105,16 +105,24 @@ public final class Checker {
     private let prevScratch: UnsafeMutablePointer<Cell>
 
     // Parent-period child sums.
-    @exclusivity(unchecked) private var parIndex = KeyMap()
+    @exclusivity(unchecked) private var parIndex = SlotMap()
     @exclusivity(unchecked) private var parCount = Chunked<Int32>()
     // A sum of reported figures is a symmetric interval: its centre (the sum of the values) and
     // half-width (the sum of the ±½ units), 24 bytes a column. A child's figure missing, or a sum
     // that would leave the exact range, makes the column unknown for that parent.
     // The centre is kept in millionths (8 bytes) while it is a whole number of them and fits;
-    // otherwise, exactly, in `parWide` (10⁻¹² units). A half-width of -1 marks the column unknown.
+    // otherwise, exactly, in `parWide` (10⁻¹² units). Half-widths are kept densely only for the
+    // columns whose figures are intervals (money, rates); a count's is zero unless written in
+    // 万 (then in `parHalfSide`). One bit a column marks a sum unknown. About 10 bytes a column.
     @exclusivity(unchecked) private var parCenter = Chunked<Int64>()   // slot × childColumns.count
-    @exclusivity(unchecked) private var parHalf = Chunked<Int64>()
+    @exclusivity(unchecked) private var parHalf = Chunked<Int64>()     // slot × halfColumns
+    @exclusivity(unchecked) private var parUnknown = Chunked<UInt64>() // slot × unknownWords
     @exclusivity(unchecked) private var parWide: [Int: Int128] = [:]
+    @exclusivity(unchecked) private var parHalfSide: [Int: Int64] = [:]
+    /// Per child column: its index among the dense half-widths, or -1.
+    private let halfIndex: [Int]
+    private let halfColumns: Int
+    private let unknownWords: Int
 
     // Rows held until what their rules need has been read.
     /// A row whose rules wait for its children or for the whole table: its row rules were decided
@@ -236,6 +244,14 @@ public final class Checker {
             if case .category = columns[c].type { return true }
             return columns[c].isNumeric
         }
+        var hi: [Int] = []
+        var nh = 0
+        for c in program.childColumns {
+            if program.flags[c] & (ColumnFlag.integerExact | ColumnFlag.exact) != 0 { hi.append(-1) } else { hi.append(nh); nh += 1 }
+        }
+        halfIndex = hi
+        halfColumns = nh
+        unknownWords = (program.childColumns.count + 63) / 64
         noteOnly = program.rules.map { $0.rule.note != nil && $0.rule.assert == nil }
         hasImplied = program.rules.map { $0.implied != nil }
         aggValues = Array(repeating: [:], count: program.aggregates.count)
@@ -254,6 +270,9 @@ public final class Checker {
         parCount.release()
         parCenter.release()
         parHalf.release()
+        parUnknown.release()
+        upIndex.release()
+        parIndex.release()
         lateCells.release()
         heldCells.release()
     }
@@ -395,7 +414,7 @@ public final class Checker {
                 let s = Int32(upWorst.count)
                 slot = s
                 first = true
-                upIndex[id] = s
+                upIndex.insert(id)
                 upWorst.append(0)
                 upFirst.append(UInt64(row.input) << 40 | UInt64(row.line))
                 upPrint.append(print)
@@ -471,21 +490,22 @@ public final class Checker {
         let s: Int
         if let i = parIndex[id] { s = Int(i) } else {
             s = parCount.count
-            parIndex[id] = Int32(s)
+            parIndex.insert(id)
             parCount.append(0)
             parCenter.append(repeating: 0, count: n)
-            parHalf.append(repeating: 0, count: n)
+            parHalf.append(repeating: 0, count: halfColumns)
+            parUnknown.append(repeating: 0, count: unknownWords)
         }
         parCount[s] += 1
         for (k, c) in program.childColumns.enumerated() {
             let i = s * n + k
-            guard parHalf[i] >= 0, cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
-                parHalf[i] = -1
+            guard !parentUnknown(s, k), cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
+                markParentUnknown(s, k)
                 continue
             }
             let h = (v.hi - v.lo) / 2
-            guard h <= Int128(Int64.max), case let (half, o) = parHalf[i].addingReportingOverflow(Int64(h)), !o else {
-                parHalf[i] = -1
+            guard h <= Int128(Int64.max), case let (half, o) = parentHalf(s, k).addingReportingOverflow(Int64(h)), !o else {
+                markParentUnknown(s, k)
                 continue
             }
             // The centre is the figure itself: in millionths when it is a whole number of them.
@@ -496,11 +516,29 @@ public final class Checker {
                 parCenter[i] = .min
                 parWide[i] = wide
             } else {
-                parHalf[i] = -1
+                markParentUnknown(s, k)
                 continue
             }
-            parHalf[i] = half
+            if h != 0 || halfIndex[k] >= 0 { setParentHalf(s, k, half) }
         }
+    }
+
+    @inline(__always) private func parentUnknown(_ s: Int, _ k: Int) -> Bool {
+        parUnknown[s * unknownWords + k >> 6] & (1 << UInt64(k & 63)) != 0
+    }
+
+    @inline(__always) private func markParentUnknown(_ s: Int, _ k: Int) {
+        parUnknown[s * unknownWords + k >> 6] |= 1 << UInt64(k & 63)
+    }
+
+    @inline(__always) private func parentHalf(_ s: Int, _ k: Int) -> Int64 {
+        let d = halfIndex[k]
+        return d >= 0 ? parHalf[s * halfColumns + d] : parHalfSide[s * program.childColumns.count + k] ?? 0
+    }
+
+    private func setParentHalf(_ s: Int, _ k: Int, _ h: Int64) {
+        let d = halfIndex[k]
+        if d >= 0 { parHalf[s * halfColumns + d] = h } else { parHalfSide[s * program.childColumns.count + k] = h }
     }
 
     private static let micro: Int128 = 1_000_000
@@ -1042,10 +1080,10 @@ public final class Checker {
         // Text keys sort by first appearance (their interned index), not alphabetically.
         var keys: [UInt64] = []
         keys.reserveCapacity(upWorst.count)
-        upIndex.forEach { k, _ in keys.append(k) }
+        for s in 0..<upIndex.count { keys.append(upIndex.key(s)) }
         keys.sort()
         let worst = keys.map { upIndex[$0].map { upWorst[Int($0)] } ?? 0 }
-        upIndex = KeyMap(capacity: 16)
+        upIndex.release()
         upWorst.release()
         result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
@@ -1067,9 +1105,11 @@ public final class Checker {
         let n = program.childColumns.count
         var sums: [FixedInterval] = []
         var missing: [Bool] = []
-        for i in Int(parent) * n..<Int(parent) * n + n {
-            let h = Int128(parHalf[i])
-            if h >= 0, let lo = Fixed.sub(parentCenter(i), h), let hi = Fixed.add(parentCenter(i), h) {
+        let s = Int(parent)
+        for k in 0..<n {
+            let i = s * n + k
+            let h = Int128(parentHalf(s, k))
+            if !parentUnknown(s, k), let lo = Fixed.sub(parentCenter(i), h), let hi = Fixed.add(parentCenter(i), h) {
                 sums.append(FixedInterval(lo: lo, hi: hi))
                 missing.append(false)
             } else {
