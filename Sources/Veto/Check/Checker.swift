@@ -98,7 +98,11 @@ public final class Checker {
     @exclusivity(unchecked) private var upIndex = SlotMap()
     // Blocks, not arrays: a table of millions costs what it holds (see `Chunked`).
     @exclusivity(unchecked) private var upWorst = Chunked<UInt8>()
-    @exclusivity(unchecked) private var upFirst = Chunked<UInt64>()     // input << 40 | line of the first row
+    @exclusivity(unchecked) private var upFirst = Chunked<UInt32>()     // line of the first row (UInt32.max: in `upFirstFar`)
+    private var upFirstFar: [Int32: Int] = [:]
+    /// The first slot of each input: inputs are read one after the other, so a slot's first row
+    /// is in the last input that started at or before it.
+    private var inputFirstSlot: [Int] = []
     @exclusivity(unchecked) private var upPrint = Chunked<UInt64>()     // fingerprint of the first row's figures
     @exclusivity(unchecked) private var upPrev = PackedCells()          // slot × prevColumns.count, 8 bytes a cell
     /// The previous period's cells of the row being evaluated, unpacked for the tapes.
@@ -277,6 +281,15 @@ public final class Checker {
         heldCells.release()
     }
 
+    /// Where a unit-period's first row was read: input << 40 | line.
+    private func firstRow(_ slot: Int32) -> UInt64 {
+        var input = inputFirstSlot.count - 1
+        while input > 0 && inputFirstSlot[input] > Int(slot) { input -= 1 }
+        let l = upFirst[Int(slot)]
+        let line = l == .max ? upFirstFar[slot] ?? 0 : Int(l)
+        return UInt64(max(0, input)) << 40 | UInt64(line)
+    }
+
     /// The kept previous-period cells of `slot`, unpacked (valid until the next call).
     private func previous(_ slot: Int32) -> UnsafePointer<Cell> {
         let n = program.prevColumns.count
@@ -294,6 +307,7 @@ public final class Checker {
     /// Reads and checks one input. An input that cannot be opened is recorded, not thrown.
     public func add(path: String, display: String? = nil) {
         let index = files.count
+        inputFirstSlot.append(upWorst.count)
         let name = display ?? (path == "-" ? "<stdin>" : path)
         files.append(name)
         sources.append(.path(path))
@@ -317,6 +331,7 @@ public final class Checker {
     /// Checks an input held in memory (tests, and callers that already have the bytes).
     public func add(bytes: [UInt8], name: String) {
         let index = files.count
+        inputFirstSlot.append(upWorst.count)
         files.append(name)
         sources.append(.bytes(bytes))
         bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
@@ -398,7 +413,7 @@ public final class Checker {
             let print = fingerprint(row.cells)
             if let s = upIndex[id] {
                 slot = s
-                let firstAt = upFirst[Int(s)]
+                let firstAt = firstRow(s)
                 let file = files[Int(firstAt >> 40)], line = Int(firstAt & 0xFF_FFFF_FFFF)
                 flushPending(row: row, key: key, slot: s)
                 if upPrint[Int(s)] == print {
@@ -416,7 +431,10 @@ public final class Checker {
                 first = true
                 upIndex.insert(id)
                 upWorst.append(0)
-                upFirst.append(UInt64(row.input) << 40 | UInt64(row.line))
+                if row.line < Int(UInt32.max) { upFirst.append(UInt32(row.line)) } else {
+                    upFirst.append(.max)
+                    upFirstFar[s] = row.line
+                }
                 upPrint.append(print)
                 for c in program.prevColumns { upPrev.append(row.cells[c]) }
                 flushPending(row: row, key: key, slot: s)
@@ -884,7 +902,7 @@ public final class Checker {
                 guard let list = wanted[pk.pack(UnitPeriod(unit: .code(p), period: row.period))] else { return }
                 // Only a first occurrence counts in the parent's sum.
                 let own = pk.pack(UnitPeriod(unit: .code(u), period: row.period))
-                guard let s = self.upIndex[own], self.upFirst[Int(s)] == UInt64(input) << 40 | UInt64(row.line) else { return }
+                guard let s = self.upIndex[own], self.firstRow(s) == UInt64(input) << 40 | UInt64(row.line) else { return }
                 for i in list {
                     let c = self.hierarchyFailures[i].column
                     children[i, default: []].append(Child(code: u.code, input: input, line: row.line, field: row.fieldNumber(c),
@@ -1059,6 +1077,18 @@ public final class Checker {
             }
         }
         secondPass()
+        // What only the pass needed is freed before the verdicts are sorted (the peak).
+        upPrev.release()
+        upPrint.release()
+        upFirst.release()
+        parCenter.release()
+        parHalf.release()
+        parUnknown.release()
+        parCount.release()
+        parIndex.release()
+        parWide = [:]
+        parHalfSide = [:]
+        namedUnits = KeyMap(capacity: 16)
         // Input, line, column (the whole-line ones last), the most severe first, then the order
         // they were found in.
         var inputOf: [String: Int] = [:]

@@ -64,11 +64,11 @@ public enum RuleFile {
 
         parseColumns(top["columns"], into: &schema, file: file, errors: &errors)
         if let ps = top["programmes"] {
-            for p in ps.sequence ?? [] {
+            for p in items(ps) {
                 if let name = p.string {
                     schema.declare(ProgrammeSpec(name: name))
                 } else if let name = p["name"]?.string {
-                    schema.declare(ProgrammeSpec(name: name, aliases: (p["aliases"]?.sequence ?? []).compactMap(\.string)))
+                    schema.declare(ProgrammeSpec(name: name, aliases: items(p["aliases"]).compactMap(\.string)))
                 } else {
                     err(p, "a programme is a name, or a mapping with `name` and `aliases`")
                 }
@@ -83,7 +83,7 @@ public enum RuleFile {
             schema.key = names.compactMap { schema.column($0)?.name }
         }
         if let ts = top["targets"] {
-            for t in ts.sequence ?? [] {
+            for t in items(ts) {
                 guard let c = t["column"]?.string, let col = schema.column(c) else {
                     err(t, "a target needs a declared `column`")
                     continue
@@ -104,9 +104,9 @@ public enum RuleFile {
 
         var standards: [Standard] = []
         if let st = top["standards"] {
-            for (i, s) in (st.sequence ?? []).enumerated() {
+            for (i, s) in (items(st)).enumerated() {
                 var d: [String: String] = [:]
-                for (k, v) in s.mapping ?? [:] { d[k.string ?? ""] = v.string ?? "" }
+                for (k, v) in pairs(s) { d[k.string ?? ""] = v.string ?? "" }
                 do {
                     standards.append(try StandardsTable.standard(d, file: file, line: s.mark?.line))
                 } catch {
@@ -155,10 +155,10 @@ public enum RuleFile {
                 err(c, "a column needs `name` and `kind` (\(ColumnType.names.joined(separator: ", ")))")
                 continue
             }
-            for (k, _) in c.mapping ?? [:] where !columnKeys.contains(k.string ?? "") {
+            for (k, _) in pairs(c) where !columnKeys.contains(k.string ?? "") {
                 err(k, "unknown column key `\(Safety.echo(k.string ?? ""))`\(suggest(k.string ?? "", columnKeys))")
             }
-            let values = (c["values"]?.sequence ?? []).compactMap(\.string)
+            let values = items(c["values"]).compactMap(\.string)
             guard let type = ColumnType(name: kindText, values: values) else {
                 err(c["kind"], "kind `\(Safety.echo(kindText))` is not one of \(ColumnType.names.joined(separator: ", "))")
                 continue
@@ -182,7 +182,7 @@ public enum RuleFile {
             if let l = c["label"] {
                 if let zh = l["zh"]?.string, let en = l["en"]?.string { label = Message(zh: zh, en: en) } else { err(l, "a label has `zh:` and `en:`") }
             }
-            let aliases = (c["aliases"]?.sequence ?? []).compactMap(\.string)
+            let aliases = items(c["aliases"]).compactMap(\.string)
             let spec = ColumnSpec(name: name.trimmingSpaces, aliases: aliases, type: type, additive: flag("additive") ?? false,
                                   inflates: flag("inflates") ?? false, weight: weight, exact: flag("exact"), label: label,
                                   origin: "\(file):\(c.mark?.line ?? 1)")
@@ -287,7 +287,7 @@ public enum RuleFile {
             }
         }
         let inflates = m["inflates"]?.bool ?? false
-        let tags = (m["tags"]?.sequence ?? []).compactMap(\.string)
+        let tags = items(m["tags"]).compactMap(\.string)
         let each: [String?] = m["each"].map { n in (n.sequence ?? [n]).map(\.string) } ?? [nil]
 
         var out: [Rule] = []
@@ -373,11 +373,11 @@ extension StandardsTable {
             throw RuleFile.yamlError(e, file: path)
         }
         guard let root = parsed else { return StandardsTable() }
-        let list = root["standards"]?.sequence ?? root.sequence ?? []
+        let list = root["standards"]?.sequence.map { Array($0) } ?? items(root)
         var out: [Standard] = []
         for s in list {
             var d: [String: String] = [:]
-            for (k, v) in s.mapping ?? [:] { d[k.string ?? ""] = v.string ?? "" }
+            for (k, v) in pairs(s) { d[k.string ?? ""] = v.string ?? "" }
             out.append(try StandardsTable.standard(d, file: path, line: s.mark?.line))
         }
         return StandardsTable(out)
@@ -408,4 +408,20 @@ extension Substring {
         }
         return nil
     }
+}
+
+/// A node's items when it is a sequence, else none. (Not `node.sequence ?? []`: the literal
+/// builds a `Node.Sequence` whose implicit tag instantiates Yams' default resolver, a dozen
+/// ICU regular expressions compiled at every start.)
+@inline(__always)
+func items(_ node: Node?) -> [Node] {
+    guard let s = node?.sequence else { return [] }
+    return Array(s)
+}
+
+/// A node's key–value pairs when it is a mapping, else none (see `items`).
+@inline(__always)
+func pairs(_ node: Node?) -> [(key: Node, value: Node)] {
+    guard let m = node?.mapping else { return [] }
+    return m.map { ($0.key, $0.value) }
 }
