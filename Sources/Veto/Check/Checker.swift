@@ -1,4 +1,9 @@
 import VetoCSV
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How one rule fared over the rows of a run.
 public struct RuleTally: Sendable, Equatable {
@@ -139,8 +144,11 @@ public final class Checker {
         var line: Int32
         var unit: UnitKey
         var period: Period?
-        /// Where its cells start in `heldCells` (`deferredColumns.count` of them).
+        /// Where its cells start in `heldCells` (`deferredColumns.count` of them), or -1: its
+        /// input is a regular file, read again at the end for them (`print` checks they are the
+        /// same figures).
         var cells: Int
+        var print: UInt64
         /// Which rules wait: an index into `waitingSets` (rows of one level share one list).
         var waiting: Int32
         var uniqueHashes: [UInt64]
@@ -206,6 +214,17 @@ public final class Checker {
     /// Where each input can be read again: a path, or the bytes given to `add(bytes:)`.
     private var sources: [Source] = []
     enum Source { case path(String), bytes([UInt8]) }
+    /// Per input: a regular file's size and modification time when it was read (it can be read
+    /// again for what held rows need), nil for anything else (standard input, a pipe).
+    private var identities: [FileIdentity?] = []
+    struct FileIdentity: Equatable { var size: Int; var seconds: Int; var nanoseconds: Int }
+
+    static func identity(_ path: String) -> FileIdentity? {
+        guard path != "-" else { return nil }
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileIdentity(size: Int(st.st_size), seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
+    }
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
@@ -311,6 +330,7 @@ public final class Checker {
         let name = display ?? (path == "-" ? "<stdin>" : path)
         files.append(name)
         sources.append(.path(path))
+        identities.append(Self.identity(path))
         bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
         let reader = TableReader(schema: schema, file: name, input: index,
                                  onRow: { [unowned self] row in self.row(&row) },
@@ -334,6 +354,7 @@ public final class Checker {
         inputFirstSlot.append(upWorst.count)
         files.append(name)
         sources.append(.bytes(bytes))
+        identities.append(nil)
         bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
         let reader = TableReader(schema: schema, file: name, input: index,
                                  onRow: { [unowned self] row in self.row(&row) },
@@ -675,11 +696,13 @@ public final class Checker {
             waitingSets.append(list)
             waitingIndex[list] = waiting
         }
+        // A row of a regular file (or of bytes in memory) is read again at the end for its cells.
+        let again = row.input < identities.count && (identities[row.input] != nil || { if case .bytes = sources[row.input] { return true }; return false }())
         let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
                      unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period,
-                     cells: heldCells.count, waiting: waiting,
+                     cells: again ? -1 : heldCells.count, print: deferredPrint(UnsafePointer(row.cells)), waiting: waiting,
                      uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
-        for c in deferredColumns { heldCells.append(row.cells[c]) }
+        if !again { for c in deferredColumns { heldCells.append(row.cells[c]) } }
         held.append(h)
         currentRecord = nil
     }
@@ -753,11 +776,78 @@ public final class Checker {
     }
 
     /// A held row whose wait is over (or the inputs ended: what never came is unknown).
-    private func resolveHeld(_ h: Int) {
+    /// The fingerprint of a row's deferred cells (what a held row keeps, or reads again).
+    private func deferredPrint(_ cells: UnsafePointer<Cell>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in deferredColumns {
+            let x = cells[c]
+            h = (h ^ UInt64(x.state.rawValue)) &* 0x100_0000_01b3
+            h = (h ^ UInt64(bitPattern: x.mantissa)) &* 0x100_0000_01b3
+            h = (h ^ UInt64(UInt16(bitPattern: x.exponent))) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    /// Resolves every held row, in the order they were read: an input read again for the cells
+    /// of its held rows (one pass per such input), the others from the cells they kept. A row that
+    /// cannot be read again with the same figures (the file changed while it was checked) is a
+    /// finding, and its waiting rules are not checked.
+    private func resolveAllHeld() {
+        var h = 0
+        while h < held.count {
+            guard let first = held[h] else { h += 1; continue }
+            let input = Int(first.input)
+            var end = h
+            while end < held.count, held[end].map({ Int($0.input) == input }) ?? true { end += 1 }
+            if first.cells >= 0 {
+                for k in h..<end { resolveHeld(k, cells: nil) }
+                h = end
+                continue
+            }
+            var next = h
+            let changed = identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false
+            if !changed {
+                let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
+                    while next < end, self.held[next] == nil { next += 1 }
+                    guard next < end, let want = self.held[next], Int(want.line) == row.line else { return }
+                    guard self.deferredPrint(UnsafePointer(row.cells)) == want.print else { return }
+                    self.resolveHeld(next, cells: UnsafePointer(row.cells))
+                    next += 1
+                }, onFinding: { _ in })
+                switch sources[input] {
+                case .path(let path):
+                    _ = try? CSVReader.read(path: path, options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                case .bytes(let b):
+                    let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                    b.withUnsafeBytes { csv.feed($0) }
+                    _ = csv.finish()
+                }
+            }
+            // What could not be read again as it was.
+            for k in h..<end {
+                guard let row = held[k] else { continue }
+                keep(InputFindings.changedWhileChecked(file: files[input], line: Int(row.line)), slot: row.slot >= 0 ? row.slot : nil)
+                resolveHeld(k, cells: nil)
+            }
+            h = end
+        }
+        held.removeAll()
+    }
+
+    private func sourcePath(_ input: Int) -> String {
+        if case .path(let p) = sources[input] { return p }
+        return "-"
+    }
+
+    private func resolveHeld(_ h: Int, cells given: UnsafePointer<Cell>?) {
         guard let row = held[h] else { return }
         held[h] = nil
         var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
-        for (i, c) in deferredColumns.enumerated() { all[c] = heldCells[row.cells + i] }
+        if let given {
+            for c in deferredColumns { all[c] = given[c] }
+        } else if row.cells >= 0 {
+            for (i, c) in deferredColumns.enumerated() { all[c] = heldCells[row.cells + i] }
+        }
         var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
         let parent = parentSlot(of: row.unit, period: row.period)
@@ -1043,8 +1133,7 @@ public final class Checker {
 
     public func finish() -> CheckResult {
         // Rows still waiting: their previous periods never came, or they waited for children.
-        for h in held.indices where held[h] != nil { resolveHeld(h) }
-        held.removeAll()
+        resolveAllHeld()
         heldCells.release()
         for k in late.indices where !late[k].done { resolveLate(k) }
         late.removeAll()

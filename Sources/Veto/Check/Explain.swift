@@ -51,6 +51,8 @@ public enum Explain {
         ("row-revised", "The same unit and period again with different figures (a past period restated in a later file): both cannot be true. The first is used for cross-row rules.",
          "同一单位同一期别再次出现且数字不同（如在后来的文件中改动了往期数字）：二者不可能都真实。",
          "period,unit_code,births\n2020,623021105000,4\n2020,623021105000,5\n"),
+        ("input-changed", "A file changed while veto checked it: a row whose figures are needed again at the end (a township or county waiting for all its villages) could not be read again as it was. The rules that wait for it are not checked; check the file again once it is no longer being written.",
+         "检查过程中文件被改动：需要在最后再次读取的行（等待全部下级的乡镇或县）无法按原样读出，依赖它的规则未检查；请在文件写完后重新检查。", ""),
     ]
 
     /// The explanation of `id`, or nil when no rule or finding has that id.

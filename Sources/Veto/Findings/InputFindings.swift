@@ -201,4 +201,12 @@ enum InputFindings {
                 message: Message(zh: "同一单位同一期别重复出现（首次见于 \(first.file) 第 \(first.line) 行）",
                                  en: "the same unit and period again (first at \(first.file) line \(first.line))"))
     }
+
+    /// A row whose figures were needed again at the end (a parent waiting for its children) and
+    /// could not be read again as they were: the file changed while it was being checked.
+    static func changedWhileChecked(file: String, line: Int) -> Finding {
+        Finding(id: "input-changed", kind: .input, severity: .fail, file: file, line: line, fields: [],
+                message: Message(zh: "检查过程中文件被改动：第 \(line) 行无法按原样再次读取，依赖它的规则未检查",
+                                 en: "the file changed while it was checked: line \(line) could not be read again as it was; the rules that wait for it are not checked"))
+    }
 }
