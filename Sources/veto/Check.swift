@@ -38,10 +38,14 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "A progress bar on standard error (bytes of total, rows/s, ETA): auto (when it is a terminal), always, never.")
     var progress: ProgressMode = .auto
 
+    @Option(name: .long, help: "Threads: with 2 or more, inputs are read and parsed on other threads (the next ones ahead) while this one checks; the report is the same byte for byte.")
+    var jobs: Int = 1
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("no input file given") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more, got \(maxFindings)") }
+        if jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be 1 to 256, got \(jobs)") }
         if let output {
             // The report never replaces an input (issue 8 item 8): refused before anything is read.
             do throws(OutputError) {
@@ -60,7 +64,7 @@ struct Check: ParsableCommand {
         let bar = ProgressBar(mode: progress, inputs: files)
         if let bar { options.reader.progress = { bar.update(bytes: $0, records: $1) } }
         let checker = Checker(options: options)
-        for f in files { checker.add(path: f) }
+        checker.add(paths: files, jobs: jobs)
         let result = checker.finish()
         bar?.finish()
         let lang = input.language

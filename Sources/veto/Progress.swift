@@ -50,10 +50,16 @@ final class ProgressBar: @unchecked Sendable {
         total = known ? sum : nil
         inputCount = inputs.count
         start = Self.now()
+        pthread_mutex_init(&lock, nil)
     }
 
-    /// The reader's callback: bytes and records of the input being read.
+    private var lock = pthread_mutex_t()
+
+    /// The reader's callback: bytes and records of the input being read (readers on several
+    /// threads, with `--jobs`, take turns).
     func update(bytes: Int64, records: Int) {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
         if bytes < lastBytes || records < lastRecords {   // the next input began
             doneBytes += lastBytes
             doneRecords += lastRecords

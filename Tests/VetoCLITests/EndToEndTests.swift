@@ -289,3 +289,31 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     #expect(inputs.first?["rows"] as? Int == 2)
     #expect((r.json["verdicts"] as? [[String: Any]])?.count == 2)
 }
+
+/// `--jobs N` reads inputs on other threads; the report is the same byte for byte as with one
+/// thread, in every format, over many inputs (two counties, several years, a malformed file,
+/// a missing one, standard input), and the exit code too.
+@Test func jobsGiveTheSameReportByteForByte() throws {
+    let dir = "fixtures/generated/seed1-zh-utf8-yuan-lf-genuine"
+    let planted = try FileManager.default.contentsOfDirectory(atPath: Run.root.appendingPathComponent("fixtures/generated").path)
+        .filter { !$0.hasPrefix(".") }.sorted().prefix(4)
+        .flatMap { d in
+            ((try? FileManager.default.contentsOfDirectory(atPath: Run.root.appendingPathComponent("fixtures/generated/\(d)").path)) ?? [])
+                .filter { $0.hasSuffix(".csv") && $0 != "labels.csv" }.sorted().map { "fixtures/generated/\(d)/\($0)" }
+        }
+    let inputs = ["\(dir)/620121-2020.csv", "-", "fixtures/domain/county-2020.csv", "no/such/file.csv", "fixtures/malformed/bad-identity.csv"] + planted
+    #expect(inputs.count >= 6)
+    let stdin = try Data(contentsOf: Run.root.appendingPathComponent("\(dir)/620121-2021.csv"))
+    for format in ["json", "text", "sarif"] {
+        let one = try Run.veto(["check", "--format", format, "--jobs", "1"] + inputs, stdin: stdin)
+        for jobs in ["2", "3", "8"] {
+            let many = try Run.veto(["check", "--format", format, "--jobs", jobs] + inputs, stdin: stdin)
+            #expect(many.status == one.status, "--jobs \(jobs) \(format)")
+            #expect(many.stdout == one.stdout, "--jobs \(jobs) \(format): the report differs")
+        }
+        #expect(one.status == 3)
+        #expect(!one.stdout.isEmpty)
+    }
+    let bad = try Run.veto(["check", "--jobs", "0", "\(dir)/620121-2020.csv"])
+    #expect(bad.status == 2)
+}

@@ -348,6 +348,75 @@ public final class Checker {
         }
     }
 
+    /// Reads and checks inputs, reading on up to `jobs - 1` other threads (each input on one,
+    /// the next ones ahead while this thread checks): the same findings, verdicts and output,
+    /// byte for byte, as `add(path:)` one after the other — rows are checked here, in order.
+    ///
+    /// - Complexity: memory O(jobs × 8 batches × 512 rows) beyond what the checks keep.
+    public func add(paths: [String], jobs: Int) {
+        guard jobs > 1, !paths.isEmpty else {
+            for p in paths { add(path: p) }
+            return
+        }
+        let readers = paths.enumerated().map { k, p in
+            InputReader(path: p, name: p == "-" ? "<stdin>" : p, input: files.count + k, schema: schema, options: options.reader)
+        }
+        let ahead = jobs - 1
+        for r in readers.prefix(ahead) { r.start() }
+        for (k, reader) in readers.enumerated() {
+            reader.start()
+            consume(reader)
+            reader.join()
+            // At most `ahead` readers at a time: the next starts when one is done.
+            if k + ahead < readers.count { readers[k + ahead].start() }
+        }
+    }
+
+    private func consume(_ reader: InputReader) {
+        let index = files.count
+        precondition(index == reader.input, "inputs are consumed in order")
+        inputFirstSlot.append(upWorst.count)
+        files.append(reader.name)
+        sources.append(.path(reader.path))
+        identities.append(nil)
+        bindings.append(TableBinding(bindings: [], fieldOf: [], exponentOf: []))
+        while let batch = reader.pipe.take() {
+            // Written by the reader before its first batch was handed over.
+            identities[index] = reader.identity
+            batch.cells.withUnsafeMutableBufferPointer { cb in
+                guard let base = cb.baseAddress else {
+                    for e in batch.events { event(e, index: index, cells: nil) }
+                    return
+                }
+                for e in batch.events { event(e, index: index, cells: base) }
+            }
+        }
+        identities[index] = reader.identity
+    }
+
+    private func event(_ e: PipeEvent, index: Int, cells: UnsafeMutablePointer<Cell>?) {
+        switch e {
+        case .binding(let b): bindings[index] = b
+        case .finding(let f): finding(f)
+        case .row(let r):
+            guard let cells else { return }
+            var view = RowView(input: index, line: r.line, endLine: r.endLine, cells: cells + r.cellsAt, record: r.record,
+                               binding: bindings[index])
+            view.unit = r.unit
+            view.period = r.period
+            view.unitText = r.unitText
+            view.periodText = r.periodText
+            view.unitName = r.unitName
+            row(&view)
+        case .end(let s, let rows):
+            flushPending()
+            result.inputs.append(Self.summary(s, file: files[index], rows: rows))
+        case .failed(let error):
+            flushPending()
+            result.unreadable.append(error)
+        }
+    }
+
     /// Checks an input held in memory (tests, and callers that already have the bytes).
     public func add(bytes: [UInt8], name: String) {
         let index = files.count

@@ -1,0 +1,170 @@
+import VetoCSV
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a reader thread hands the checking thread, in the order it happened: the header's
+/// binding, input findings, rows (copied out of the reader's buffers), and how the input ended.
+enum PipeEvent {
+    case binding(TableBinding)
+    case finding(Finding)
+    case row(PipeRow)
+    case end(CSVInputSummary, rows: Int)
+    case failed(CSVReadError)
+}
+
+/// A row that outlives the reader's callback: its record copied, its cells in the batch.
+struct PipeRow {
+    var line: Int
+    var endLine: Int
+    var cellsAt: Int
+    var record: CSVRecord
+    var unit: UnitCode?
+    var period: Period?
+    var unitText: String?
+    var periodText: String?
+    var unitName: String?
+}
+
+/// Events in batches (fewer hand-overs), with the rows' cells side by side.
+final class PipeBatch: @unchecked Sendable {
+    var events: [PipeEvent] = []
+    var cells: [Cell] = []
+    init() {
+        events.reserveCapacity(PipeBatch.size)
+    }
+    static let size = 512
+}
+
+/// A bounded queue of batches between one reader thread and the checking thread: the reader
+/// waits when `capacity` batches are waiting, so memory stays bounded however fast it reads.
+///
+/// - Complexity: memory O(capacity × batch size × row width).
+final class Pipe: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var cond = pthread_cond_t()
+    private var queue: [PipeBatch] = []
+    private var closed = false
+    let capacity: Int
+
+    init(capacity: Int = 8) {
+        self.capacity = capacity
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&cond, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(&cond)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    func put(_ b: PipeBatch) {
+        pthread_mutex_lock(&mutex)
+        while queue.count >= capacity { pthread_cond_wait(&cond, &mutex) }
+        queue.append(b)
+        pthread_cond_broadcast(&cond)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func close() {
+        pthread_mutex_lock(&mutex)
+        closed = true
+        pthread_cond_broadcast(&cond)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// The next batch, or nil once the reader closed the pipe and everything was taken.
+    func take() -> PipeBatch? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        while queue.isEmpty && !closed { pthread_cond_wait(&cond, &mutex) }
+        guard !queue.isEmpty else { return nil }
+        let b = queue.removeFirst()   // at most `capacity` waiting: nothing taken stays referenced
+        pthread_cond_broadcast(&cond)
+        return b
+    }
+}
+
+/// Reads one input on its own thread into a pipe: CSV parsing, transcoding, header binding and
+/// number parsing happen there; the checking thread gets the rows in order.
+final class InputReader: @unchecked Sendable {
+    let path: String
+    let name: String
+    let input: Int
+    let schema: Schema
+    let options: CSVReaderOptions
+    let pipe = Pipe()
+    private var thread: pthread_t?
+    private var started = false
+    /// The file's identity just before it was read (read it once the pipe is drained).
+    private(set) var identity: Checker.FileIdentity?
+
+    init(path: String, name: String, input: Int, schema: Schema, options: CSVReaderOptions) {
+        self.path = path
+        self.name = name
+        self.input = input
+        self.schema = schema
+        self.options = options
+    }
+
+    func start() {
+        guard !started else { return }
+        started = true
+        let box = Unmanaged.passRetained(self)
+        var t = pthread_t()
+        let rc = pthread_create(&t, nil, { raw in
+            let reader = Unmanaged<InputReader>.fromOpaque(raw!).takeRetainedValue()
+            reader.run()
+            return nil
+        }, box.toOpaque())
+        if rc == 0 {
+            thread = t
+        } else {
+            // No thread: read here, in the caller's (the pipe is unbounded for it then).
+            box.release()
+            run()
+        }
+    }
+
+    func join() {
+        if let t = thread { pthread_join(t, nil) }
+        thread = nil
+    }
+
+    private func run() {
+        defer { pipe.close() }
+        identity = Checker.identity(path)
+        let width = max(1, schema.columns.count)
+        var batch = PipeBatch()
+        func flush(_ force: Bool = false) {
+            guard force || batch.events.count >= PipeBatch.size else { return }
+            if !batch.events.isEmpty { pipe.put(batch) }
+            batch = PipeBatch()
+        }
+        let reader = TableReader(schema: schema, file: name, input: input, onRow: { row in
+            let at = batch.cells.count
+            batch.cells.append(contentsOf: UnsafeBufferPointer(start: row.cells, count: width))
+            batch.events.append(.row(PipeRow(line: row.line, endLine: row.endLine, cellsAt: at, record: row.record.copy(),
+                                             unit: row.unit, period: row.period, unitText: row.unitText,
+                                             periodText: row.periodText, unitName: row.unitName)))
+            flush()
+        }, onFinding: { f in
+            batch.events.append(.finding(f))
+        })
+        do throws(CSVReadError) {
+            let s = try CSVReader.read(path: path, options: options, onRecord: { r in
+                reader.record(r)
+                if r.index == 0 {
+                    batch.events.append(.binding(reader.binding))
+                    flush()
+                }
+            }, onFinding: reader.csvFinding)
+            batch.events.append(.end(s, rows: reader.rows))
+        } catch {
+            batch.events.append(.failed(error))
+        }
+        flush(true)
+    }
+}
