@@ -33,6 +33,28 @@ private func scratch() throws -> URL {
     #expect(labels.allSatisfy { $0.contains(",padded-roll,") && $0.contains(",fail,") })
 }
 
+/// `--help` lists the careful variants, where each is planted, and `--inject careful` plants them.
+@Test func generateHelpAndInjectCareful() throws {
+    let h = try Run.veto(["generate", "--help"])
+    #expect(h.status == 0)
+    let text = h.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    for s in ["careful-zero-washing", "careful-invented-smooth", "careful-invented-heaped", "careful-target-smoothing",
+              "careful-copy-paste", "careful-frozen", "'careful' (every careful one)",
+              "no rule of the family-welfare pack fails", "at least 20 illegal births were expected",
+              "at least 20 births and an outside-policy rate just above 5.00 %", "for 3 years running"] {
+        #expect(text.contains(s), "help lacks: \(s)")
+    }
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let g = try Run.veto(["generate", "--seed", "3", "--inject", "careful", "--out", dir.path])
+    #expect(g.status == 0, "\(g.stderr)")
+    let labels = try String(contentsOfFile: dir.path + "/labels.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(!labels.isEmpty && labels.allSatisfy { $0.contains(",careful-") })
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("620121-") }.sorted()
+    let c = try Run.veto(["check", "--format", "json", "--standards", dir.path + "/standards.yml"] + files.map { dir.path + "/" + $0 })
+    #expect(c.status == 0, "careful cases break a rule: \(c.stdout.prefix(600))")
+}
+
 @Test func describePrintsTheDistributions() throws {
     let r = try Run.veto(["generate", "--describe", "--seed", "1", "--years", "2019-2020"])
     #expect(r.status == 0)
