@@ -62,6 +62,7 @@ if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$data"' EXIT; fi
 start=$(date +%s)
 commit="$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
 if [ "$careful" = 1 ]; then
+    "$python" "$here/detection_score.py" --self-test >/dev/null
     command="${COMMAND:-}"
     if [ -z "$command" ]; then
         # ArgumentParser answers an unknown subcommand's --help with the top-level help and

@@ -3,6 +3,7 @@
 
     python3 benchmarks/detection_score.py --veto BIN --genuine DIR --planted DIR [--jobs N]
     python3 benchmarks/detection_score.py --veto BIN --genuine DIR --careful DIR [--command check|scan] [--jobs N]
+    python3 benchmarks/detection_score.py --self-test    # the right-unit matching on a made-up county
 
 DIR holds the output of `veto generate` (files <county code>-<year>.csv and labels.csv).
 Each county's files are checked together in one `veto check --format json --fail-on never`
@@ -262,6 +263,48 @@ def score_careful(docs, labels_path):
     return out
 
 
+def self_test():
+    """Checks score_careful's notion of the right unit on a made-up county (no veto needed)."""
+    import tempfile
+    town, village, other = "620121101000", "620121101201", "620121102201"
+    labels = [
+        # case 1: township-wide (a planted line at the township), 2016–2017
+        ("t.csv", 2, town, "2016", "careful-zero-washing", "births_illegal", "c-1", "planted"),
+        ("t.csv", 3, village, "2017", "careful-zero-washing", "births_illegal", "c-1", "planted"),
+        ("t.csv", 1, "620121000000", "2016", "careful-zero-washing", "births_illegal", "c-1", "sum"),
+        # case 2: a village in 2018
+        ("t.csv", 4, other, "2018", "careful-copy-paste", "births", "c-2", "planted"),
+        # case 3: a village in 2019, found nowhere right
+        ("t.csv", 4, other, "2019", "careful-copy-paste", "births", "c-3", "planted"),
+    ]
+    def doc(*findings):
+        return {"findings": [dict(zip(("unit_code", "period", "severity", "id", "kind"), f)) for f in findings]}
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "labels.csv")
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["file", "line", "unit_code", "period", "pattern", "field", "case", "role", "deserves", "original"])
+            for row in labels:
+                w.writerow([*row, "veto", "0"])
+        cases = [
+            # township finding in a period with no planted line still finds the township case
+            (doc((town, "2020", "review", "implausible-zero", "detector")), 1, 0),
+            # a finding with no period at the village finds case 2 and case 3
+            (doc((other, None, "veto", "duplicate-rows", "detector")), 2, 2),
+            # the right village in the wrong period, the county, info: nothing
+            (doc((other, "2017", "veto", "x", "detector"), ("620121000000", "2016", "veto", "x", "detector"),
+                 (village, "2017", "info", "x", "detector")), 0, 0),
+            # a village finding at its planted period finds the township case (and a rule counts)
+            (doc((village, "2017", "veto", "x", "rule")), 1, 1),
+        ]
+        for n, (dd, review, veto) in enumerate(cases):
+            t = score_careful([dd], path)
+            assert t["cases"] == 3, t
+            assert (t["review"], t["veto"]) == (review, veto), (n, t)
+            assert t["rule_counties"] == (1 if n == 3 else 0), (n, t)
+    print("detection_score.py self-test: ok")
+
+
 def careful_main(a):
     command = a.command
     patterns = sorted(d for d in os.listdir(a.careful) if os.path.isdir(os.path.join(a.careful, d)))
@@ -301,6 +344,8 @@ def main():
     ap.add_argument("--command", choices=["check", "scan"], default="check", help="with --careful: veto check or veto scan")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--patterns", default="", help="comma-separated pattern order for the table")
+    if "--self-test" in sys.argv[1:]:
+        return self_test()
     a = ap.parse_args()
     if a.careful:
         return careful_main(a)

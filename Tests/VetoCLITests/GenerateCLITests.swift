@@ -93,3 +93,21 @@ func generatedVariantsPassVetoCheck(_ variant: [String]) throws {
     #expect(encodings == Array(repeating: variant.contains("gb18030") ? "gb18030" : "utf-8", count: 2))
     #expect(c.findings.allSatisfy { ($0["severity"] as? String) == "info" }, "\(c.located)")
 }
+
+/// The detection benchmark's scorer matches findings to careful cases at the right unit (the
+/// township, or the village and period): its self-test, on a made-up county.
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is needed for the scorer"))
+func detectionScorerFindsCarefulCasesAtTheRightUnit() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = ["benchmarks/detection_score.py", "--self-test"]
+    p.currentDirectoryURL = Run.root
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0 && text.contains("self-test: ok"), "\(text)")
+}

@@ -56,6 +56,20 @@ struct CarefulPair: Sendable {
     #expect(Pattern.careful.allSatisfy { $0.deserves == .veto })
 }
 
+/// The chance two Poisson counts are equal, against FORENSICS.md §2 (SciPy `ive(0, 2λ)`).
+@Test func poissonTieMatchesTheReference() {
+    for (lambda, p) in [(5.0, 0.1278), (20, 0.0633), (50, 0.0399), (200, 0.0200)] {
+        #expect(abs(Planter.poissonTie(lambda) - p) < 5e-5, "λ = \(lambda): \(Planter.poissonTie(lambda))")
+    }
+    #expect(Planter.poissonTie(0) == 1)
+    #expect(abs(Planter.poissonTie(400) - 1 / (4 * Double.pi * 400).squareRoot()) < 1e-5)
+}
+
+/// The chance of a read-back block matching by chance, as the planter computes it.
+func chanceMatch(_ r: ReadRow) -> Double {
+    Planter.carefulBlockCounts.reduce(1.0) { $0 * Planter.poissonTie(Double(r.i($1) ?? 0)) }
+}
+
 /// Every rule of the family-welfare pack holds on a county with careful cases: no finding at
 /// review or above that is not a detector's, and every unit-period's verdict from the rules is
 /// pass (info notes are allowed).
@@ -196,12 +210,13 @@ func carefulPatternIsReallyThere(_ pattern: Pattern, seed: UInt64) throws {
             let siblings = p.genuine.children(of: town, r.period).filter { $0.unit != r.unit }
             let block = Planter.carefulCopyBlock
             #expect(siblings.contains { s in block.allSatisfy { s.v($0) == r.v($0) } && s.i(.births)! >= 10 }, "case \(id): no sibling's block")
+            #expect(chanceMatch(r) <= Planter.carefulCopyMaxChance, "case \(id): a block matched by chance too often")
             let g = p.genuineRow(r.unit, r.period)!
             #expect(numericFields.filter { !block.contains($0) }.allSatisfy { g.v($0) == r.v($0) }, "only the block changes")
         case .carefulFrozen:
             let periods = Set(planted.map(\.period)).compactMap { Int($0) }.sorted()
             let before = p.genuineRow(first.unitCode, periods[0] - 1)!
-            #expect(before.i(.births)! >= 10)
+            #expect(before.i(.births)! >= 10 && chanceMatch(before) <= Planter.carefulFrozenMaxChance)
             for y in periods {
                 let r = p.planted.row(first.unitCode, y)!
                 #expect(Planter.carefulFrozenBlock.allSatisfy { r.v($0) == before.v($0) }, "\(r.unit)@\(y) does not repeat \(y - 1)")

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The careful variants of the forensic patterns: every identity, sum and period link of the
 /// family-welfare pack is kept, so `veto check` finds no rule failure and only a forensic
 /// detector can find them. Each is planted only where it leaves a real signal (the thresholds
@@ -16,9 +20,12 @@ extension Planter {
     static let carefulTargetMinBirths: Int64 = 20
     static let carefulTargetNearBP: Int64 = 1_000
     static let carefulTargetMinMoved = 3
-    /// careful-copy-paste and careful-frozen: the least births of the repeated block, and how
-    /// many years a frozen village repeats its block.
+    /// careful-copy-paste and careful-frozen: the least births of the repeated block, the most
+    /// its chance of matching another block by chance may be (see ``chanceMatch(_:)``), and
+    /// how many years a frozen village repeats its block.
     static let carefulBlockMinBirths: Int64 = 10
+    static let carefulCopyMaxChance = 1e-5
+    static let carefulFrozenMaxChance = 1e-3
     static let carefulFrozenYears = 3
 
     /// The figures a careful copy or freeze repeats: those no period link or roll ties to
@@ -30,6 +37,39 @@ extension Planter {
     ]
     /// A frozen village repeats its population too.
     static let carefulFrozenBlock: [Field] = [.population] + carefulCopyBlock
+
+    /// The counts of a block that vary independently (girls, the rate and the money follow
+    /// from them).
+    static let carefulBlockCounts: [Field] = [
+        .births, .births_male, .births_illegal, .births_multi_outside_policy, .ltc_women, .sskf_added,
+        .women_contacted, .technicians,
+    ]
+
+    /// The chance that two independent Poisson counts of mean λ are equal, e^{−2λ}·I₀(2λ)
+    /// (FORENSICS.md §2: 0.1278 at λ = 5, 0.0633 at 20, 0.0200 at 200).
+    static func poissonTie(_ lambda: Double) -> Double {
+        let x = 2 * lambda
+        guard x > 0 else { return 1 }
+        if x > 600 { return 1 / (2 * Double.pi * x).squareRoot() }    // the asymptote, to 1e-4
+        // e^{−x}·Σ (x/2)^{2k} / (k!)², each term in logs so nothing overflows.
+        var sum = 0.0, k = 0.0
+        let half = x / 2
+        while true {
+            let term = exp(2 * k * log(half) - 2 * lgamma(k + 1) - x)
+            sum += term
+            if k > half && term < sum * 1e-17 { break }
+            k += 1
+        }
+        return sum
+    }
+
+    /// The chance a block of figures is matched, count for count, by another unit's independent
+    /// block of the same means: the product of each count's Poisson tie at the value reported.
+    /// The figure a duplicate-rows detector's evidence depends on; a block with few births or
+    /// mostly zeros is matched by chance too often to be a signal.
+    static func chanceMatch(_ f: Figures) -> Double {
+        carefulBlockCounts.reduce(1.0) { $0 * poissonTie(Double(f[$1])) }
+    }
 
     /// Illegal births the rest of the county's rate expects in a township over the years: each
     /// year, the township's births times the other townships' illegal births per birth.
@@ -150,7 +190,8 @@ extension Planter {
         let siblings = table.units[parent].children.filter { $0 != v && table.units[$0].kind == table.units[v].kind }
         guard let s = rng.pick(siblings) else { return false }
         let k = RowKey(year: y, unit: v), source = RowKey(year: y, unit: s)
-        guard table[source][.births] >= Self.carefulBlockMinBirths else { return false }
+        guard table[source][.births] >= Self.carefulBlockMinBirths,
+              Self.chanceMatch(table[source]) <= Self.carefulCopyMaxChance else { return false }
         return attempt(.carefulCopyPaste, targets: [k], sources: [source], planted: nil) { t in
             let from = t[source]
             for f in Self.carefulCopyBlock { t[k].set(f, from.reported(f)) }
@@ -163,7 +204,8 @@ extension Planter {
         let n = Self.carefulFrozenYears
         guard y > 0, y + n <= table.years.count else { return false }
         let source = RowKey(year: y - 1, unit: v)
-        guard table[source][.births] >= Self.carefulBlockMinBirths else { return false }
+        guard table[source][.births] >= Self.carefulBlockMinBirths,
+              Self.chanceMatch(table[source]) <= Self.carefulFrozenMaxChance else { return false }
         let targets = (y..<(y + n)).map { RowKey(year: $0, unit: v) }
         return attempt(.carefulFrozen, targets: targets, sources: [source], planted: nil) { t in
             let from = t[source]
