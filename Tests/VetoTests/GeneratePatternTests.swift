@@ -14,7 +14,8 @@ struct PlantedPair: Sendable {
         // Careful patterns only go where they leave a real signal: a larger county has such places.
         func config(_ inject: [Injection]) -> GeneratorConfig {
             guard pattern.isCareful else { return smallConfig(seed: seed, years: 2017...2020, inject: inject, format: format) }
-            var c = carefulConfig(seed: seed, inject: inject)
+            var c = carefulConfig(seed: seed, inject: [Injection(pattern: pattern, amount: amount)])
+            c.injections = inject
             c.format = format
             return c
         }

@@ -19,7 +19,7 @@ extension Planter {
     /// (hundredths of a percent) still "near" the target, the least village-years moved.
     static let carefulTargetMinBirths: Int64 = 20
     static let carefulTargetNearBP: Int64 = 1_000
-    static let carefulTargetMinMoved = 3
+    static let carefulTargetMinMoved = 5
     /// careful-copy-paste and careful-frozen: the least births of the repeated block, the most
     /// its chance of matching another block by chance may be (see ``chanceMatch(_:)``), and
     /// how many years a frozen village repeats its block.
