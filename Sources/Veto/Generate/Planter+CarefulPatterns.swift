@@ -50,7 +50,7 @@ extension Planter {
     static func poissonTie(_ lambda: Double) -> Double {
         let x = 2 * lambda
         guard x > 0 else { return 1 }
-        if x > 600 { return 1 / (2 * Double.pi * x).squareRoot() }    // the asymptote, to 1e-4
+        if x > 600 { return 1 / (2 * Double.pi * x).squareRoot() }    // the asymptote: relative error < 1/(8x)
         // e^{−x}·Σ (x/2)^{2k} / (k!)², each term in logs so nothing overflows.
         var sum = 0.0, k = 0.0
         let half = x / 2
