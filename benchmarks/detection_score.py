@@ -190,8 +190,9 @@ def unit_periods(files):
 
 def alarms(doc):
     """(unit, period) -> highest rank and the ids at review or above there, for every unit-period
-    of the county's files: a finding with no period marks every period of its unit. From the
-    findings, so that a `scan` without verdicts is scored like a `check`."""
+    of the county's files: a finding with no period marks every period of its unit; one with no
+    unit (about a whole column or file) marks none. From the findings, so that a `scan` without
+    verdicts is scored like a `check`."""
     ups = unit_periods(doc["_files"])
     by_unit = collections.defaultdict(list)
     for u, p in ups:
