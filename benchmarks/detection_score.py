@@ -2,6 +2,8 @@
 """Score `veto check` on generated counties: recall per planted pattern, false alarms on genuine ones.
 
     python3 benchmarks/detection_score.py --veto BIN --genuine DIR --planted DIR [--jobs N]
+    python3 benchmarks/detection_score.py --veto BIN --genuine DIR --careful DIR [--command check|scan] [--jobs N]
+    python3 benchmarks/detection_score.py --self-test    # the right-unit matching on a made-up county
 
 DIR holds the output of `veto generate` (files <county code>-<year>.csv and labels.csv).
 Each county's files are checked together in one `veto check --format json --fail-on never`
@@ -23,6 +25,18 @@ and its break, if any, shows a period later.
 
 Genuine: every unit-period verdict of the genuine counties; the false-alarm rate at a level is
 the share of unit-periods whose verdict is at or above it.
+
+Careful patterns (`--careful DIR`, DIR holding one `veto generate --inject careful-…` output per
+pattern, each in a subdirectory named after it): every identity, sum and period link holds, so
+only forensic detectors can find them. A case is found at the right unit: a township-wide case
+(one with a `planted` line at a township row) by a finding at its township, whatever the period,
+or at one of its planted village-periods; a village case (copy, frozen) by a finding at its
+village and one of its planted periods (or at the village with no period). The table gives,
+per pattern, N counties and cases, recall at `review` or above and at `veto`, the finding ids
+that found the cases, and — with `check` — the counties where a rule (not a detector) raised
+something at `review` or above, which must stay 0. `--command scan` runs `veto scan` (detectors
+only) instead of `veto check`; the genuine counties' false alarms are then the scan's, per
+finding id too.
 
 Standard library only. Prints Markdown tables.
 """
@@ -50,21 +64,23 @@ def counties(directory):
     return by_county
 
 
-def check(veto, files):
-    """Runs veto check on one county's files (with the standards they were paid by); returns the JSON document."""
+def check(veto, files, command="check"):
+    """Runs veto check (or scan) on one county's files (with the standards they were paid by); returns the JSON document."""
     standards = os.path.join(os.path.dirname(files[0]), "standards.yml")
     extra = ["--standards", standards] if os.path.exists(standards) else []
-    run = subprocess.run([veto, "check", "--format", "json", "--fail-on", "never", *extra, *files],
+    run = subprocess.run([veto, command, "--format", "json", "--fail-on", "never", *extra, *files],
                          capture_output=True, env={**os.environ, "LANG": "C", "NO_COLOR": "1"})
     if run.returncode != 0:
-        raise SystemExit(f"veto check failed ({run.returncode}) on {files[0]}…: {run.stderr.decode()[:500]}")
-    return json.loads(run.stdout)
+        raise SystemExit(f"veto {command} failed ({run.returncode}) on {files[0]}…: {run.stderr.decode()[:500]}")
+    doc = json.loads(run.stdout)
+    doc["_files"] = files
+    return doc
 
 
-def check_all(veto, directory, jobs):
+def check_all(veto, directory, jobs, command="check"):
     by_county = counties(directory)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda files: check(veto, files), by_county.values())), len(by_county)
+        return list(pool.map(lambda files: check(veto, files, command), by_county.values())), len(by_county)
 
 
 def score_planted(docs, labels_path, rolls=None):
@@ -158,6 +174,164 @@ def score_genuine(docs):
     return len(verdicts), {level: sum(v >= VERDICT_RANK[level] for v in verdicts) for level in ("review", "fail", "veto")}
 
 
+def unit_periods(files):
+    """Every (unit, period) of a county's files as written (UTF-8, zh or en headers)."""
+    out = set()
+    for path in files:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = csv.reader(fh)
+            header = next(rows)
+            code = next(i for i, h in enumerate(header) if h in ("unit_code", "区划代码"))
+            period = next(i for i, h in enumerate(header) if h in ("period", "年度"))
+            for r in rows:
+                out.add((r[code], r[period]))
+    return out
+
+
+def alarms(doc):
+    """(unit, period) -> highest rank and the ids at review or above there, for every unit-period
+    of the county's files: a finding with no period marks every period of its unit; one with no
+    unit (about a whole column or file) marks none. From the findings, so that a `scan` without
+    verdicts is scored like a `check`."""
+    ups = unit_periods(doc["_files"])
+    by_unit = collections.defaultdict(list)
+    for u, p in ups:
+        by_unit[u].append(p)
+    out = {}
+    for f in doc["findings"]:
+        rank, unit = RANK.get(f["severity"], -1), f.get("unit_code")
+        if rank < RANK["review"] or unit is None:
+            continue
+        for p in ([f["period"]] if f.get("period") is not None else by_unit.get(unit, [])):
+            best, ids = out.get((unit, p), (-1, set()))
+            out[(unit, p)] = (max(best, rank), ids | {f["id"]})
+    return len(ups), out
+
+
+def score_genuine_by_id(docs):
+    """Unit-periods of genuine counties at review or above and at veto, overall and per finding id."""
+    n, review, veto = 0, 0, 0
+    per_id = collections.defaultdict(lambda: [0, 0])
+    for d in docs:
+        count, marks = alarms(d)
+        n += count
+        for rank, ids in marks.values():
+            review += 1
+            veto += rank >= RANK["veto"]
+            for i in ids:
+                per_id[i][0] += 1
+                per_id[i][1] += rank >= RANK["veto"]
+    return n, review, veto, per_id
+
+
+def is_township(code):
+    return len(code) == 12 and code.endswith("000") and not code.endswith("000000")
+
+
+def score_careful(docs, labels_path):
+    """Per careful pattern: cases, found at review or above and at veto at the right unit, the
+    finding ids that found them, and the counties where a rule raised something at review."""
+    findings = collections.defaultdict(list)   # unit -> [(period or None, rank, id)]
+    rule_counties = 0
+    for d in docs:
+        rule_counties += any(f.get("kind") != "detector" and RANK.get(f["severity"], -1) >= RANK["review"]
+                             for f in d["findings"])
+        for f in d["findings"]:
+            if f.get("unit_code") is not None:
+                findings[f["unit_code"]].append((f.get("period"), RANK.get(f["severity"], -1), f["id"]))
+    cases = collections.defaultdict(lambda: {"pattern": None, "where": set()})
+    with open(labels_path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["role"] == "planted":
+                c = cases[row["case"]]
+                c["pattern"] = row["pattern"]
+                c["where"].add((row["unit_code"], row["period"]))
+    out = {"cases": 0, "review": 0, "veto": 0, "ids": collections.Counter(), "rule_counties": rule_counties,
+           "counties": len(docs)}
+    for c in cases.values():
+        towns = {u for u, _ in c["where"] if is_township(u)}
+        hits = []   # (rank, id) of findings at the right unit
+        for u, p in c["where"]:
+            hits += [(r, i) for fp, r, i in findings.get(u, []) if fp is None or fp == p]
+        for t in towns:
+            hits += [(r, i) for _, r, i in findings.get(t, [])]
+        best = max([r for r, _ in hits] or [-1])
+        out["cases"] += 1
+        out["review"] += best >= RANK["review"]
+        out["veto"] += best >= RANK["veto"]
+        for i in {i for r, i in hits if r >= RANK["review"]}:
+            out["ids"][i] += 1
+    return out
+
+
+def self_test():
+    """Checks score_careful's notion of the right unit on a made-up county (no veto needed)."""
+    import tempfile
+    town, village, other = "620121101000", "620121101201", "620121102201"
+    labels = [
+        # case 1: township-wide (a planted line at the township), 2016–2017
+        ("t.csv", 2, town, "2016", "careful-zero-washing", "births_illegal", "c-1", "planted"),
+        ("t.csv", 3, village, "2017", "careful-zero-washing", "births_illegal", "c-1", "planted"),
+        ("t.csv", 1, "620121000000", "2016", "careful-zero-washing", "births_illegal", "c-1", "sum"),
+        # case 2: a village in 2018
+        ("t.csv", 4, other, "2018", "careful-copy-paste", "births", "c-2", "planted"),
+        # case 3: a village in 2019, found nowhere right
+        ("t.csv", 4, other, "2019", "careful-copy-paste", "births", "c-3", "planted"),
+    ]
+    def doc(*findings):
+        return {"findings": [dict(zip(("unit_code", "period", "severity", "id", "kind"), f)) for f in findings]}
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "labels.csv")
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["file", "line", "unit_code", "period", "pattern", "field", "case", "role", "deserves", "original"])
+            for row in labels:
+                w.writerow([*row, "veto", "0"])
+        cases = [
+            # township finding in a period with no planted line still finds the township case
+            (doc((town, "2020", "review", "implausible-zero", "detector")), 1, 0),
+            # a finding with no period at the village finds case 2 and case 3
+            (doc((other, None, "veto", "duplicate-rows", "detector")), 2, 2),
+            # the right village in the wrong period, the county, info: nothing
+            (doc((other, "2017", "veto", "x", "detector"), ("620121000000", "2016", "veto", "x", "detector"),
+                 (village, "2017", "info", "x", "detector")), 0, 0),
+            # a village finding at its planted period finds the township case (and a rule counts)
+            (doc((village, "2017", "veto", "x", "rule")), 1, 1),
+        ]
+        for n, (dd, review, veto) in enumerate(cases):
+            t = score_careful([dd], path)
+            assert t["cases"] == 3, t
+            assert (t["review"], t["veto"]) == (review, veto), (n, t)
+            assert t["rule_counties"] == (1 if n == 3 else 0), (n, t)
+    print("detection_score.py self-test: ok")
+
+
+def careful_main(a):
+    command = a.command
+    patterns = sorted(d for d in os.listdir(a.careful) if os.path.isdir(os.path.join(a.careful, d)))
+    order = [p for p in a.patterns.split(",") if p in patterns] or patterns
+    print(f"Careful patterns, scored with `veto {command}`"
+          + (" (detectors only)." if command == "scan" else " (rules and whatever detectors it runs).") + "\n")
+    print("| pattern | counties | cases | found ≥ review | found at veto | found by (cases) |"
+          + (" counties with a rule finding ≥ review (must be 0) |" if command == "check" else ""))
+    print("|---|---:|---:|---:|---:|---|" + ("---:|" if command == "check" else ""))
+    for p in order:
+        d = os.path.join(a.careful, p)
+        docs, n = check_all(a.veto, d, a.jobs, command)
+        t = score_careful(docs, os.path.join(d, "labels.csv"))
+        by = ", ".join(f"{i} {k}" for i, k in t["ids"].most_common(4)) or "–"
+        print(f"| {p} | {n} | {t['cases']} | **{pct(t['review'], t['cases'])}** | {pct(t['veto'], t['cases'])} | {by} |"
+              + (f" {t['rule_counties']} |" if command == "check" else ""))
+    docs, n_genuine = check_all(a.veto, a.genuine, a.jobs, command)
+    n, review, veto, per_id = score_genuine_by_id(docs)
+    print(f"\nGenuine: {n_genuine} counties, {n} unit-periods, `veto {command}`.\n")
+    print("| finding id | unit-periods ≥ review | false-alarm rate ≥ review | at veto | false-alarm rate at veto |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| **any** | {review} | **{pct(review, n)}** | {veto} | **{pct(veto, n)}** |")
+    for i, (r, v) in sorted(per_id.items(), key=lambda kv: -kv[1][0]):
+        print(f"| {i} | {r} | {pct(r, n)} | {v} | {pct(v, n)} |")
+
+
 def pct(a, b):
     return "–" if b == 0 else f"{100 * a / b:.1f} %"
 
@@ -166,10 +340,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--veto", required=True)
     ap.add_argument("--genuine", required=True)
-    ap.add_argument("--planted", required=True)
+    ap.add_argument("--planted", help="output of `veto generate --inject …` (the standard patterns)")
+    ap.add_argument("--careful", help="directory of one `veto generate --inject careful-…` output per pattern")
+    ap.add_argument("--command", choices=["check", "scan"], default="check", help="with --careful: veto check or veto scan")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--patterns", default="", help="comma-separated pattern order for the table")
+    if "--self-test" in sys.argv[1:]:
+        return self_test()
     a = ap.parse_args()
+    if a.careful:
+        return careful_main(a)
+    if not a.planted:
+        ap.error("give --planted DIR or --careful DIR")
 
     genuine_docs, n_genuine = check_all(a.veto, a.genuine, a.jobs)
     planted_docs, n_planted = check_all(a.veto, a.planted, a.jobs)

@@ -12,12 +12,20 @@ struct Generate: ParsableCommand {
 
         OUT/labels.csv lists every cell a planted case changed: file, line, unit_code, period, pattern, field, case, role (planted, carried, sum) deserves (the verdict a checker should reach) and original (the genuine value). It holds only its header when nothing is injected. OUT/standards.yml holds the example standards the counties were paid by (veto check --standards OUT/standards.yml).
 
-        --inject NAME[:RATE] is repeatable; NAME is a pattern below or 'all'. RATE is a whole number of cases per county (3) or a probability per candidate, written with a point (0.02). Without RATE each pattern plants its default number per county.
+        --inject NAME[:RATE] is repeatable; NAME is a pattern below, 'all' (every pattern but the careful ones) or 'careful' (every careful one). RATE is a whole number of cases per county (3) or a probability per candidate, written with a point (0.02). Without RATE each pattern plants its default number per county.
 
-        \(Pattern.allCases.map { "\($0.rawValue) (\($0.defaultAmount), deserves \($0.deserves)): \($0.summary)." }.joined(separator: "\n\n"))
+        \(Pattern.standard.map(Self.describe).joined(separator: "\n\n"))
+
+        Careful variants keep every identity, sum and period link (boys + girls = births, prev + added − exited = total, prev = last year's total, funds = count × standard, township = sum of its villages, county = sum of its townships), so no rule of the family-welfare pack fails on them and only the forensic detectors can find them. Each is planted only where it leaves a real signal, as said below; a county with no such place gets no case. labels.csv names every cell they changed, under the careful pattern's name: a township-wide case is found at its township, the others at their village and period.
+
+        \(Pattern.careful.map(Self.describe).joined(separator: "\n\n"))
 
         Exit codes: 0 written; 1 a file could not be written; 2 usage error.
         """)
+
+    static func describe(_ p: Pattern) -> String {
+        "\(p.rawValue) (\(p.defaultAmount), deserves \(p.deserves)): \(p.summary)."
+    }
 
     @Option(help: "Seed of the run (0…2^64−1).")
     var seed: UInt64 = 1

@@ -33,6 +33,28 @@ private func scratch() throws -> URL {
     #expect(labels.allSatisfy { $0.contains(",padded-roll,") && $0.contains(",fail,") })
 }
 
+/// `--help` lists the careful variants, where each is planted, and `--inject careful` plants them.
+@Test func generateHelpAndInjectCareful() throws {
+    let h = try Run.veto(["generate", "--help"])
+    #expect(h.status == 0)
+    let text = h.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    for s in ["careful-zero-washing", "careful-invented-smooth", "careful-invented-heaped", "careful-target-smoothing",
+              "careful-copy-paste", "careful-frozen", "'careful' (every careful one)",
+              "no rule of the family-welfare pack fails", "at least 20 illegal births were expected",
+              "at least 20 births and an outside-policy rate just above 5.00 %", "for 3 years running"] {
+        #expect(text.contains(s), "help lacks: \(s)")
+    }
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let g = try Run.veto(["generate", "--seed", "3", "--inject", "careful", "--out", dir.path])
+    #expect(g.status == 0, "\(g.stderr)")
+    let labels = try String(contentsOfFile: dir.path + "/labels.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(!labels.isEmpty && labels.allSatisfy { $0.contains(",careful-") })
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("620121-") }.sorted()
+    let c = try Run.veto(["check", "--format", "json", "--standards", dir.path + "/standards.yml"] + files.map { dir.path + "/" + $0 })
+    #expect(c.status == 0, "careful cases break a rule: \(c.stdout.prefix(600))")
+}
+
 @Test func describePrintsTheDistributions() throws {
     let r = try Run.veto(["generate", "--describe", "--seed", "1", "--years", "2019-2020"])
     #expect(r.status == 0)
@@ -70,4 +92,22 @@ func generatedVariantsPassVetoCheck(_ variant: [String]) throws {
     let encodings = (c.json["inputs"] as? [[String: Any]])?.compactMap { $0["encoding"] as? String }
     #expect(encodings == Array(repeating: variant.contains("gb18030") ? "gb18030" : "utf-8", count: 2))
     #expect(c.findings.allSatisfy { ($0["severity"] as? String) == "info" }, "\(c.located)")
+}
+
+/// The detection benchmark's scorer matches findings to careful cases at the right unit (the
+/// township, or the village and period): its self-test, on a made-up county.
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is needed for the scorer"))
+func detectionScorerFindsCarefulCasesAtTheRightUnit() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = ["benchmarks/detection_score.py", "--self-test"]
+    p.currentDirectoryURL = Run.root
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0 && text.contains("self-test: ok"), "\(text)")
 }

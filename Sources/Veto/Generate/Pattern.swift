@@ -11,10 +11,42 @@ public enum Pattern: String, CaseIterable, Sendable, Comparable {
     case hierarchy
     case typo
     case silentRevision = "silent-revision"
+    // The careful variants: fabrication that keeps every identity, sum and period link, so that
+    // no rule of the family-welfare pack fails and only the forensic detectors can find it.
+    // Appended after the others: a pattern's place in `allCases` seeds its random stream, so the
+    // earlier patterns plant exactly what they planted before these existed.
+    case carefulZeroWashing = "careful-zero-washing"
+    case carefulInventedSmooth = "careful-invented-smooth"
+    case carefulInventedHeaped = "careful-invented-heaped"
+    case carefulTargetSmoothing = "careful-target-smoothing"
+    case carefulCopyPaste = "careful-copy-paste"
+    case carefulFrozen = "careful-frozen"
+
+    /// The patterns `--inject all` plants: every pattern that is not a careful variant.
+    public static let standard: [Pattern] = allCases.filter { !$0.isCareful }
+    /// The patterns `--inject careful` plants.
+    public static let careful: [Pattern] = allCases.filter(\.isCareful)
+
+    /// Whether this is a careful variant: every rule of the family-welfare pack still holds on
+    /// the planted county (boys + girls = births, prev + added − exited = total, prev = last
+    /// period's total, funds = count × standard, township = sum of villages, county = sum of
+    /// townships); only a forensic detector can find it.
+    public var isCareful: Bool { rawValue.hasPrefix("careful-") }
+
+    /// Whether a case covers a whole township (its own rows and its villages', over the years),
+    /// so a detector finds it at the township; the others are found at a village and period.
+    public var isTownshipWide: Bool {
+        switch self {
+        case .zeroWashing, .invented, .carefulZeroWashing, .carefulInventedSmooth, .carefulInventedHeaped,
+             .carefulTargetSmoothing: true
+        default: false
+        }
+    }
 
     /// The order patterns are planted in (the order of `allCases`): patterns that rewrite whole
     /// townships first, village patterns whose sums flow up next, then the ones that break sums
-    /// on purpose (hierarchy, typo), and restatements last (they copy what was submitted).
+    /// on purpose (hierarchy, typo), and restatements last (they copy what was submitted); the
+    /// careful variants after all of them, township-wide ones first.
     public static func < (a: Pattern, b: Pattern) -> Bool {
         (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
     }
@@ -55,6 +87,18 @@ public enum Pattern: String, CaseIterable, Sendable, Comparable {
             "a township whose village figures a person made up, every year: populations rounded to 100, births at one smooth rate, 52 % boys, no illegal births, contacts rounded to 10, added/exited/sskf counts ending in 0, 5 or 8, money at the full standard; arithmetic kept consistent"
         case .targetSmoothing:
             "in a township-year, every village whose outside-policy rate is above 5.00 % gets just enough of those births removed to sit at or under it"
+        case .carefulZeroWashing:
+            "a township that never reports an illegal or outside-policy birth in any village or year (both set to 0, rates and sums follow); planted only in a township where at least \(Int(Planter.carefulZeroMinExpected)) illegal births were expected over the years at the rest of the county's rate (year by year, on the township's own births)"
+        case .carefulInventedSmooth:
+            "a township whose village births a person made up, every year: each village's births at the township's own birth rate of the year times its population, boys at 105:100, illegal and outside-policy births at the township's shares of the year, each rounded (too little spread for chance); rates and sums follow, nothing else changes; planted only in a township of at least \(Planter.carefulSmoothMinVillages) villages averaging at least \(Int(Planter.carefulSmoothMinBirths)) births a village-year"
+        case .carefulInventedHeaped:
+            "a township whose village populations a person wrote as round numbers, every year: each rounded to the nearest 10 or (half of them) 100, and women contacted of 10 or more to the nearest 5; sums follow, nothing else changes; planted only in a township with at least \(Planter.carefulHeapedMinValues) village-year populations of 100 or more"
+        case .carefulTargetSmoothing:
+            "a township, over every year, where each village-year with at least \(Planter.carefulTargetMinBirths) births and an outside-policy rate just above 5.00 % (above it, at most \(Planter.carefulTargetNearBP / 100) %) has just enough of those births removed to sit at or just under it (the most the target allows); rates and sums follow; planted only where at least \(Planter.carefulTargetMinMoved) village-years were that near the target"
+        case .carefulCopyPaste:
+            "a village's births block (births, boys, girls, illegal and outside-policy births, the rate) and its one-off and contact figures (ltc women and money, sskf families and money, women contacted, technicians) copied from another village of the same township, same year; population and the support rolls stay its own so every period link holds; sums follow; planted only where the copied block has at least \(Planter.carefulBlockMinBirths) births and another village's block would match it by chance with probability at most \(Planter.carefulCopyMaxChance) (the product over its counts of the chance two Poisson counts of that mean are equal)"
+        case .carefulFrozen:
+            "a village's population, births block, one-off and contact figures repeating its own previous year for \(Planter.carefulFrozenYears) years running; the support rolls keep moving so every period link holds; sums follow; planted only where the repeated block has at least \(Planter.carefulBlockMinBirths) births and would be matched by chance with probability at most \(Planter.carefulFrozenMaxChance) a year (so at most \(Planter.carefulFrozenMaxChance)³ over the three)"
         case .silentRevision:
             "a year's file ends with a correction of the previous year: the county's, a township's and one village's rows for that year, the village with one figure changed (population, women contacted, ltc women or sskf families, money following) and the sums with it; nothing says it was revised"
         }
@@ -64,6 +108,7 @@ public enum Pattern: String, CaseIterable, Sendable, Comparable {
     public var defaultAmount: Injection.Amount {
         switch self {
         case .zeroWashing, .invented, .silentRevision: .perCounty(1)
+        case .carefulZeroWashing, .carefulInventedSmooth, .carefulInventedHeaped, .carefulTargetSmoothing: .perCounty(1)
         case .hierarchy, .targetSmoothing: .perCounty(2)
         case .typo: .perCounty(5)
         default: .perCounty(3)
@@ -101,17 +146,20 @@ public struct Injection: Sendable, Equatable {
     }
 
     /// Parses `NAME`, `NAME:3` (cases per county) or `NAME:0.02` (probability per candidate);
-    /// `all` (optionally `all:RATE`) stands for every pattern.
+    /// `all` (optionally `all:RATE`) stands for every pattern that is not careful, `careful` for
+    /// every careful variant.
     public static func parse(_ text: String) throws(ParseError) -> [Injection] {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let name = parts[0]
         let patterns: [Pattern]
         if name == "all" {
-            patterns = Pattern.allCases
+            patterns = Pattern.standard
+        } else if name == "careful" {
+            patterns = Pattern.careful
         } else if let p = Pattern(rawValue: name) {
             patterns = [p]
         } else {
-            throw ParseError(description: "unknown pattern '\(name)' (known: all, \(Pattern.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ParseError(description: "unknown pattern '\(name)' (known: all, careful, \(Pattern.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard parts.count == 2 else { return patterns.map { Injection(pattern: $0, amount: $0.defaultAmount) } }
         let rate = parts[1]

@@ -12,8 +12,15 @@ extension Planter {
             return years.dropFirst().flatMap { y in table.leaves.map { (y, $0) } }
         case .hierarchy, .targetSmoothing:
             return years.flatMap { y in table.townships.map { (y, $0) } }
-        case .zeroWashing, .invented:
+        case .zeroWashing, .invented, .carefulZeroWashing, .carefulInventedSmooth, .carefulInventedHeaped,
+             .carefulTargetSmoothing:
             return table.townships.map { (0, $0) }
+        case .carefulCopyPaste:
+            return years.flatMap { y in table.leaves.map { (y, $0) } }
+        case .carefulFrozen:
+            // The first year repeated, and the years that repeat it, must all be in the table.
+            return years.dropFirst().filter { $0 + Self.carefulFrozenYears <= table.years.count }
+                .flatMap { y in table.leaves.map { (y, $0) } }
         case .typo:
             return years.flatMap { y in table.units.indices.map { (y, $0) } }
         case .silentRevision:
@@ -51,6 +58,12 @@ extension Planter {
         case .invented: invented(u)
         case .typo: typo(y, u, &rng)
         case .silentRevision: silentRevision(y, &rng)
+        case .carefulZeroWashing: carefulZeroWashing(u)
+        case .carefulInventedSmooth: carefulInventedSmooth(u)
+        case .carefulInventedHeaped: carefulInventedHeaped(u, &rng)
+        case .carefulTargetSmoothing: carefulTargetSmoothing(u)
+        case .carefulCopyPaste: carefulCopyPaste(y, u, &rng)
+        case .carefulFrozen: carefulFrozen(y, u)
         }
     }
 }
