@@ -326,3 +326,22 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(tally(c)?.fails == 0)
     #expect(tally(c)?.notChecked == 1)
 }
+
+/// A village's children rules are decided without running them only when their condition is
+/// false whatever the village reports; a condition on `is_missing` is run, row by row.
+@Test func childlessShortcutKeepsIsMissingConditions() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: amount, kind: number, additive: true}
+    rules:
+      - {id: by.count, assert: amount = sum(children.amount), when: count(children) > 0, message: {zh: x, en: x}}
+      - {id: by.missing, assert: amount = sum(children.amount), when: not is_missing(amount), message: {zh: x, en: x}}
+    """
+    let csv = "unit_code,unit_name,period,amount\n623021105201,甲,2020,1\n623021105202,乙,2020,\n"
+    let r = try checkWith(yaml, csv, base: packSchema)
+    // Two villages: by.count is not applicable to both; by.missing runs: not applicable where the
+    // figure is missing, not checked (no children to sum) where it is reported.
+    #expect(r.rules.first { $0.0 == "by.count" }?.1 == RuleTally(notApplicable: 2))
+    #expect(r.rules.first { $0.0 == "by.missing" }?.1 == RuleTally(notChecked: 1, notApplicable: 1))
+}

@@ -199,6 +199,9 @@ public final class Checker {
     /// an implied-amount note (when no standard applies).
     private let noteOnly: [Bool]
     private let hasImplied: [Bool]
+    /// Per rule reading children: its `when` is false for a unit without children whatever its
+    /// figures (`count(children) > 0`), so a village's outcome is known without running it.
+    private var childlessNotApplicable: [Bool] = []
     /// Units whose name is recorded (by the unit's key without a period).
     @exclusivity(unchecked) private var namedUnits = KeyMap(capacity: 16)
 
@@ -281,6 +284,34 @@ public final class Checker {
         aggSums = Array(repeating: [:], count: program.aggregates.count)
         uniqueCounts = Array(repeating: [:], count: program.uniques.count)
         setUpServices()
+        childlessNotApplicable = computeChildlessNotApplicable()
+    }
+
+    /// Runs each children rule's `when` once on a unit without children and with every figure
+    /// missing: false there (Kleene: a missing figure is unknown) means false for every such
+    /// unit, whatever it reports.
+    private func computeChildlessNotApplicable() -> [Bool] {
+        let width = max(1, schema.columns.count)
+        let missing = [Cell](repeating: .missing, count: width)
+        return missing.withUnsafeBufferPointer { cells in
+            guard let base = cells.baseAddress else { return Array(repeating: false, count: program.rules.count) }
+            var frame = makeFrame(cells: base, code: "", period: nil)
+            frame.childrenKnown = true
+            frame.childCount = 0
+            return program.rules.map { r in
+                guard r.needs == [.children], let w = r.when else { return false }
+                // Only where a missing figure can only make the condition unknown: not with
+                // is_missing, which is definite on missing figures.
+                for ins in w.code {
+                    switch ins {
+                    case .missing, .missingPrev: return false
+                    default: continue
+                    }
+                }
+                machine.resetReason()
+                return machine.truth(w, frame) == false
+            }
+        }
     }
 
     deinit {
@@ -727,6 +758,7 @@ public final class Checker {
                         let needs = rule.pointee.needs
                         if needs.contains(.children) {
                             if canHaveChildren && hasKey { waitsChildren = true; continue }
+                            if childlessNotApplicable[r] { outcomes[r] = .notApplicable; continue }
                             frame.childrenKnown = true
                             frame.childCount = 0
                         }
