@@ -189,6 +189,9 @@ public final class Checker {
 
     // The row being evaluated (read by the frame's closures).
     @exclusivity(unchecked) private var currentRecord: CSVRecord?
+    /// The outcomes of the row-local rules of the row being checked, when a reader thread
+    /// decided them (`localRules` order).
+    @exclusivity(unchecked) private var precomputed: UnsafePointer<RuleOutcome?>?
     @exclusivity(unchecked) private var currentBinding: TableBinding?
     private let services: FrameServices
     /// Reused per row: the outcome of each rule.
@@ -202,6 +205,10 @@ public final class Checker {
     /// Per rule reading children: its `when` is false for a unit without children whatever its
     /// figures (`count(children) > 0`), so a village's outcome is known without running it.
     private var childlessNotApplicable: [Bool] = []
+    /// Per rule: its index among the row-local rules (no previous period, children or table),
+    /// which reader threads may decide ahead (`--jobs`), or -1.
+    private let localIndex: [Int32]
+    private let localRules: [Int]
     /// Units whose name is recorded (by the unit's key without a period).
     @exclusivity(unchecked) private var namedUnits = KeyMap(capacity: 16)
 
@@ -278,6 +285,13 @@ public final class Checker {
         halfIndex = hi
         halfColumns = nh
         unknownWords = (program.childColumns.count + 63) / 64
+        var li: [Int32] = []
+        var lr: [Int] = []
+        for (r, rule) in program.rules.enumerated() {
+            if rule.needs.isEmpty && !rule.tableLevel { li.append(Int32(lr.count)); lr.append(r) } else { li.append(-1) }
+        }
+        localIndex = li
+        localRules = lr
         noteOnly = program.rules.map { $0.rule.note != nil && $0.rule.assert == nil }
         hasImplied = program.rules.map { $0.implied != nil }
         aggValues = Array(repeating: [:], count: program.aggregates.count)
@@ -390,7 +404,8 @@ public final class Checker {
             return
         }
         let readers = paths.enumerated().map { k, p in
-            InputReader(path: p, name: p == "-" ? "<stdin>" : p, input: files.count + k, schema: schema, options: options.reader)
+            InputReader(path: p, name: p == "-" ? "<stdin>" : p, input: files.count + k, schema: schema, options: options.reader,
+                        rules: RowRuleEvaluator(program: program, local: localRules, flags: UnsafePointer(flags), standards: standards))
         }
         let ahead = jobs - 1
         for r in readers.prefix(ahead) { r.start() }
@@ -414,18 +429,20 @@ public final class Checker {
         while let batch = reader.pipe.take() {
             // Written by the reader before its first batch was handed over.
             identities[index] = reader.identity
-            batch.cells.withUnsafeMutableBufferPointer { cb in
-                guard let base = cb.baseAddress else {
-                    for e in batch.events { event(e, index: index, cells: nil) }
-                    return
+            batch.outcomes.withUnsafeBufferPointer { ob in
+                batch.cells.withUnsafeMutableBufferPointer { cb in
+                    guard let base = cb.baseAddress else {
+                        for e in batch.events { event(e, index: index, cells: nil, outcomes: nil) }
+                        return
+                    }
+                    for e in batch.events { event(e, index: index, cells: base, outcomes: ob.baseAddress) }
                 }
-                for e in batch.events { event(e, index: index, cells: base) }
             }
         }
         identities[index] = reader.identity
     }
 
-    private func event(_ e: PipeEvent, index: Int, cells: UnsafeMutablePointer<Cell>?) {
+    private func event(_ e: PipeEvent, index: Int, cells: UnsafeMutablePointer<Cell>?, outcomes: UnsafePointer<RuleOutcome?>?) {
         switch e {
         case .binding(let b): bindings[index] = b
         case .finding(let f): finding(f)
@@ -438,7 +455,9 @@ public final class Checker {
             view.unitText = r.unitText
             view.periodText = r.periodText
             view.unitName = r.unitName
+            precomputed = r.outcomesAt >= 0 ? outcomes.map { $0 + r.outcomesAt } : nil
             row(&view)
+            precomputed = nil
         case .end(let s, let rows):
             flushPending()
             result.inputs.append(Self.summary(s, file: files[index], rows: rows))
@@ -727,6 +746,7 @@ public final class Checker {
     /// Evaluates what can be decided now; holds the row if some rule must wait.
     private func evaluateOnArrival(_ row: RowView, unit: UnitKey?, key: UnitPeriod?, id: UInt64, slot: Int32?,
                                    uniqueHashes: [UInt64]) {
+        let pre = precomputed
         let level = unit?.unitCode?.level
         let canHaveChildren = level.map { $0 != .village } ?? false
         // The previous period's slot, when already read.
@@ -752,6 +772,7 @@ public final class Checker {
                 outcomeBuffer.withUnsafeMutableBufferPointer { outcomes in
                     guard let rules = rs.baseAddress else { return }
                     for r in 0..<rs.count {
+                        if let pre, localIndex[r] >= 0 { outcomes[r] = pre[Int(localIndex[r])]; continue }
                         let rule = rules + r
                         if let level, let mask = rule.pointee.levelMask, mask & (1 << level.rank) == 0 { outcomes[r] = .notApplicable; continue }
                         if rule.pointee.tableLevel { continue }
@@ -855,6 +876,10 @@ public final class Checker {
 
     /// One rule on one row, given what the frame holds.
     private func decide(_ rule: UnsafePointer<CompiledRule>, _ frame: Frame) -> RuleOutcome {
+        Self.decide(rule, frame, machine)
+    }
+
+    static func decide(_ rule: UnsafePointer<CompiledRule>, _ frame: Frame, _ machine: TapeMachine) -> RuleOutcome {
         machine.resetReason()
         if let w = rule.pointee.when {
             switch machine.truth(w, frame) {

@@ -20,6 +20,8 @@ struct PipeRow {
     var line: Int
     var endLine: Int
     var cellsAt: Int
+    /// Where the row-local rules' outcomes start in the batch (-1: not decided ahead).
+    var outcomesAt: Int
     var record: CSVRecord
     var unit: UnitCode?
     var period: Period?
@@ -32,6 +34,7 @@ struct PipeRow {
 final class PipeBatch: @unchecked Sendable {
     var events: [PipeEvent] = []
     var cells: [Cell] = []
+    var outcomes: [RuleOutcome?] = []
     init() {
         events.reserveCapacity(PipeBatch.size)
     }
@@ -101,7 +104,10 @@ final class InputReader: @unchecked Sendable {
     /// The file's identity just before it was read (read it once the pipe is drained).
     private(set) var identity: Checker.FileIdentity?
 
-    init(path: String, name: String, input: Int, schema: Schema, options: CSVReaderOptions) {
+    let rules: RowRuleEvaluator?
+
+    init(path: String, name: String, input: Int, schema: Schema, options: CSVReaderOptions, rules: RowRuleEvaluator? = nil) {
+        self.rules = rules
         self.path = path
         self.name = name
         self.input = input
@@ -146,7 +152,13 @@ final class InputReader: @unchecked Sendable {
         let reader = TableReader(schema: schema, file: name, input: input, onRow: { row in
             let at = batch.cells.count
             batch.cells.append(contentsOf: UnsafeBufferPointer(start: row.cells, count: width))
-            batch.events.append(.row(PipeRow(line: row.line, endLine: row.endLine, cellsAt: at, record: row.record.copy(),
+            var outcomesAt = -1
+            if let rules = self.rules {
+                outcomesAt = batch.outcomes.count
+                rules.decide(row, into: &batch.outcomes)
+            }
+            batch.events.append(.row(PipeRow(line: row.line, endLine: row.endLine, cellsAt: at, outcomesAt: outcomesAt,
+                                             record: row.record.copy(),
                                              unit: row.unit, period: row.period, unitText: row.unitText,
                                              periodText: row.periodText, unitName: row.unitName)))
             flush()
@@ -166,5 +178,50 @@ final class InputReader: @unchecked Sendable {
             batch.events.append(.failed(error))
         }
         flush(true)
+    }
+}
+
+/// Decides a row's row-local rules (those that read only the row: no previous period, no
+/// children, no whole table) on a reader thread, with its own tape machine and services: what
+/// the checking thread would decide for them, decided ahead. It reads the compiled program and
+/// the column flags the checker owns (immutable while inputs are read).
+final class RowRuleEvaluator: @unchecked Sendable {
+    let program: Program
+    let local: [Int]
+    let flags: UnsafePointer<UInt8>
+    private let machine = TapeMachine()
+    private let services: FrameServices
+    private var record: CSVRecord?
+    private var binding: TableBinding?
+
+    init(program: Program, local: [Int], flags: UnsafePointer<UInt8>, standards: StandardsTable) {
+        self.program = program
+        self.local = local
+        self.flags = flags
+        services = FrameServices(standards: standards, programmes: program.schema.programmes.map(\.name))
+        services.text = { [unowned self] c in
+            guard let r = self.record, let b = self.binding, c < b.fieldOf.count, let f = b.fieldOf[c], f < r.storedCount else { return "" }
+            return r.string(f)
+        }
+    }
+
+    /// Appends the outcome of each row-local rule, in `local` order.
+    func decide(_ row: RowView, into out: inout [RuleOutcome?]) {
+        // As the checker keys the row: a division code unless a text key is declared.
+        let code = row.binding.textKeyColumns.isEmpty ? row.unit : nil
+        let level = code?.level
+        record = row.record
+        binding = row.binding
+        defer { record = nil; binding = nil }
+        services.reset(code: code?.code ?? "", period: row.period)
+        let frame = Frame(cells: UnsafePointer(row.cells), flags: flags, services: services)
+        program.rules.withUnsafeBufferPointer { rs in
+            guard let rules = rs.baseAddress else { return }
+            for r in local {
+                let rule = rules + r
+                if let level, let mask = rule.pointee.levelMask, mask & (1 << level.rank) == 0 { out.append(.notApplicable); continue }
+                out.append(Checker.decide(rule, frame, machine))
+            }
+        }
     }
 }
