@@ -345,3 +345,24 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(r.rules.first { $0.0 == "by.count" }?.1 == RuleTally(notApplicable: 2))
     #expect(r.rules.first { $0.0 == "by.missing" }?.1 == RuleTally(notChecked: 1, notApplicable: 1))
 }
+
+/// Counts' child sums are kept in 4 bytes while they fit, exactly beyond: villages of 2 × 10⁹
+/// and 1.5万 (an interval) still sum exactly.
+@Test func countChildSumsStayExactBeyondFourBytes() throws {
+    let yaml = """
+    version: 1
+    columns:
+      - {name: heads, kind: count, additive: true}
+    rules:
+      - {id: sum.heads, assert: heads = sum(children.heads), when: count(children) > 0, message: {zh: 合计不符, en: not the sum}}
+    """
+    func tally(_ parent: String, _ a: String, _ b: String) throws -> RuleTally? {
+        let csv = "unit_code,unit_name,period,heads\n623021105000,镇,2020,\(parent)\n623021105201,甲,2020,\(a)\n623021105202,乙,2020,\(b)\n"
+        return try checkWith(yaml, csv, base: packSchema).rules.first { $0.0 == "sum.heads" }?.1
+    }
+    #expect(try tally("4000000001", "2000000000", "2000000001")?.holds == 1)
+    #expect(try tally("4000000002", "2000000000", "2000000001")?.fails == 1)
+    // 1.5万 stands for 14,500..15,500: 15,200 is within it.
+    #expect(try tally("15200", "1.5万", "200")?.holds == 1)
+    #expect(try tally("16200", "1.5万", "200")?.fails == 1)
+}

@@ -123,7 +123,13 @@ public final class Checker {
     // otherwise, exactly, in `parWide` (10⁻¹² units). Half-widths are kept densely only for the
     // columns whose figures are intervals (money, rates); a count's is zero unless written in
     // 万 (then in `parHalfSide`). One bit a column marks a sum unknown. About 10 bytes a column.
-    @exclusivity(unchecked) private var parCenter = Chunked<Int64>()   // slot × childColumns.count
+    @exclusivity(unchecked) private var parCenter = Chunked<Int64>()   // slot × the columns not counts
+    /// Counts' sums in whole units, 4 bytes (a fraction or more than 2³¹: `parWide`).
+    @exclusivity(unchecked) private var parSmall = Chunked<Int32>()    // slot × count columns
+    /// Per child column: its index among the counts (≥ 0) or, as -1 - i, among the others.
+    private let centerIndex: [Int]
+    private let smallColumns: Int
+    private let bigColumns: Int
     @exclusivity(unchecked) private var parHalf = Chunked<Int64>()     // slot × halfColumns
     @exclusivity(unchecked) private var parUnknown = Chunked<UInt64>() // slot × unknownWords
     @exclusivity(unchecked) private var parWide: [Int: Int128] = [:]
@@ -284,6 +290,14 @@ public final class Checker {
         }
         halfIndex = hi
         halfColumns = nh
+        var ci: [Int] = []
+        var ns = 0, nb = 0
+        for c in program.childColumns {
+            if program.flags[c] & ColumnFlag.integerExact != 0 { ci.append(ns); ns += 1 } else { ci.append(-1 - nb); nb += 1 }
+        }
+        centerIndex = ci
+        smallColumns = ns
+        bigColumns = nb
         unknownWords = (program.childColumns.count + 63) / 64
         var li: [Int32] = []
         var lr: [Int] = []
@@ -337,6 +351,7 @@ public final class Checker {
         upPrev.release()
         parCount.release()
         parCenter.release()
+        parSmall.release()
         parHalf.release()
         parUnknown.release()
         upIndex.release()
@@ -650,7 +665,8 @@ public final class Checker {
             s = parCount.count
             parIndex.insert(id)
             parCount.append(0)
-            parCenter.append(repeating: 0, count: n)
+            parCenter.append(repeating: 0, count: bigColumns)
+            parSmall.append(repeating: 0, count: smallColumns)
             parHalf.append(repeating: 0, count: halfColumns)
             parUnknown.append(repeating: 0, count: unknownWords)
         }
@@ -666,16 +682,15 @@ public final class Checker {
                 markParentUnknown(s, k)
                 continue
             }
-            // The centre is the figure itself: in millionths when it is a whole number of them.
-            if parCenter[i] != .min, let m = Self.millionths(cells[c]),
-               case let (sum, o) = parCenter[i].addingReportingOverflow(m), !o, sum != .min {
-                parCenter[i] = sum
-            } else if let wide = Fixed.add(parentCenter(i), v.lo + h) {
-                parCenter[i] = .min
+            // The centre is the figure itself: a count in whole units, anything else in millionths,
+            // while it is a whole number of them and fits; else exactly, in the side map.
+            if !addCompact(s, k, cells[c]) {
+                guard let wide = Fixed.add(parentCenter(s, k), v.lo + h) else {
+                    markParentUnknown(s, k)
+                    continue
+                }
+                setWide(s, k)
                 parWide[i] = wide
-            } else {
-                markParentUnknown(s, k)
-                continue
             }
             if h != 0 || halfIndex[k] >= 0 { setParentHalf(s, k, half) }
         }
@@ -700,9 +715,47 @@ public final class Checker {
     }
 
     private static let micro: Int128 = 1_000_000
+    private static let unit: Int128 = 1_000_000_000_000
 
-    private func parentCenter(_ i: Int) -> Int128 {
-        let c = parCenter[i]
+    /// Adds a figure to the compact sum of (parent `s`, child column `k`); false when it cannot
+    /// stay compact (the sum is, or becomes, kept in `parWide`).
+    @inline(__always)
+    private func addCompact(_ s: Int, _ k: Int, _ cell: Cell) -> Bool {
+        let d = centerIndex[k]
+        if d >= 0 {
+            let j = s * smallColumns + d
+            let cur = parSmall[j]
+            guard cur != .min, cell.exponent >= 0, cell.exponent <= 9 else { return false }
+            let (m, o1) = cell.mantissa.multipliedReportingOverflow(by: Self.pow10[Int(cell.exponent)])
+            guard !o1, let m32 = Int32(exactly: m) else { return false }
+            let (sum, o2) = cur.addingReportingOverflow(m32)
+            guard !o2, sum != .min else { return false }
+            parSmall[j] = sum
+            return true
+        }
+        let j = s * bigColumns + (-1 - d)
+        let cur = parCenter[j]
+        guard cur != .min, let m = Self.millionths(cell) else { return false }
+        let (sum, o) = cur.addingReportingOverflow(m)
+        guard !o, sum != .min else { return false }
+        parCenter[j] = sum
+        return true
+    }
+
+    private func setWide(_ s: Int, _ k: Int) {
+        let d = centerIndex[k]
+        if d >= 0 { parSmall[s * smallColumns + d] = .min } else { parCenter[s * bigColumns + (-1 - d)] = .min }
+    }
+
+    /// The sum of (parent `s`, child column `k`) in 10⁻¹² units.
+    private func parentCenter(_ s: Int, _ k: Int) -> Int128 {
+        let i = s * program.childColumns.count + k
+        let d = centerIndex[k]
+        if d >= 0 {
+            let c = parSmall[s * smallColumns + d]
+            return c == .min ? parWide[i] ?? 0 : Int128(c) * Self.unit
+        }
+        let c = parCenter[s * bigColumns + (-1 - d)]
         return c == .min ? parWide[i] ?? 0 : Int128(c) * Self.micro
     }
 
@@ -1297,6 +1350,7 @@ public final class Checker {
         upPrint.release()
         upFirst.release()
         parCenter.release()
+        parSmall.release()
         parHalf.release()
         parUnknown.release()
         parCount.release()
@@ -1352,9 +1406,8 @@ public final class Checker {
         var missing: [Bool] = []
         let s = Int(parent)
         for k in 0..<n {
-            let i = s * n + k
             let h = Int128(parentHalf(s, k))
-            if !parentUnknown(s, k), let lo = Fixed.sub(parentCenter(i), h), let hi = Fixed.add(parentCenter(i), h) {
+            if !parentUnknown(s, k), let lo = Fixed.sub(parentCenter(s, k), h), let hi = Fixed.add(parentCenter(s, k), h) {
                 sums.append(FixedInterval(lo: lo, hi: hi))
                 missing.append(false)
             } else {
