@@ -148,7 +148,7 @@ public final class Checker {
         var key: UInt64
         var input: Int32
         var line: Int32
-        var unit: UnitKey
+        /// Its unit is its key's (`key` 0: a row without a unit, named by its line).
         var period: Period?
         /// Where its cells start in `heldCells` (`deferredColumns.count` of them), or -1: its
         /// input is a regular file, read again at the end for them (`print` checks they are the
@@ -216,7 +216,7 @@ public final class Checker {
     private let localIndex: [Int32]
     private let localRules: [Int]
     /// Units whose name is recorded (by the unit's key without a period).
-    @exclusivity(unchecked) private var namedUnits = KeyMap(capacity: 16)
+    @exclusivity(unchecked) private var names = NameStore()
 
     /// Input findings of the record being read, given the unit and period of its row once known.
     @exclusivity(unchecked) private var pendingLineFindings: [Finding] = []
@@ -343,6 +343,7 @@ public final class Checker {
     }
 
     deinit {
+        names.release()
         flags.deallocate()
         prevScratch.deallocate()
         upWorst.release()
@@ -594,10 +595,8 @@ public final class Checker {
                 for c in program.prevColumns { upPrev.append(row.cells[c]) }
                 flushPending(row: row, key: key, slot: s)
             }
-            if let u = key.unit.unitCode, let n = row.unitName, !n.isEmpty, let unitID = KeyPacker.withPeriod(id, nil),
-               namedUnits[unitID] == nil {
-                namedUnits[unitID] = 0
-                if result.unitNames[u.code] == nil { result.unitNames[u.code] = n }
+            if key.unit.unitCode != nil, let n = row.unitName, !n.isEmpty, let unitID = KeyPacker.withPeriod(id, nil) {
+                names.add(unitID, n)
             }
         } else {
             flushPending(row: row)
@@ -873,8 +872,10 @@ public final class Checker {
         }
         // A row of a regular file (or of bytes in memory) is read again at the end for its cells.
         let again = row.input < identities.count && (identities[row.input] != nil || { if case .bytes = sources[row.input] { return true }; return false }())
-        let h = Held(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line),
-                     unit: unit ?? .line(input: row.input, line: row.line), period: key?.period ?? row.period,
+        // A row with a unit but no readable period keeps its unit in `key` (with no period).
+        let heldKey = id != 0 ? id : (unit.map { packer.pack(UnitPeriod(unit: $0, period: nil)) } ?? 0)
+        let h = Held(slot: slot ?? -1, key: heldKey, input: Int32(row.input), line: Int32(row.line),
+                     period: key?.period ?? row.period,
                      cells: again ? -1 : heldCells.count, print: deferredPrint(UnsafePointer(row.cells)), waiting: waiting,
                      uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
         if !again { for c in deferredColumns { heldCells.append(row.cells[c]) } }
@@ -1021,6 +1022,7 @@ public final class Checker {
     private func resolveHeld(_ h: Int, cells given: UnsafePointer<Cell>?) {
         guard let row = held[h] else { return }
         held[h] = nil
+        let unit: UnitKey = row.key != 0 ? packer.unpack(row.key).unit : .line(input: Int(row.input), line: Int(row.line))
         var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
         if let given {
             for c in deferredColumns { all[c] = given[c] }
@@ -1029,11 +1031,11 @@ public final class Checker {
         }
         var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
-        let parent = parentSlot(of: row.unit, period: row.period)
+        let parent = parentSlot(of: unit, period: row.period)
         let childCount = parent.map { Int(parCount[Int($0)]) } ?? 0
         all.withUnsafeBufferPointer { cellBuffer in
             guard let cells = cellBuffer.baseAddress else { return }
-            var frame = makeFrame(cells: cells, code: row.unit.unitCode?.code ?? "", period: row.period)
+            var frame = makeFrame(cells: cells, code: unit.unitCode?.code ?? "", period: row.period)
             frame.childrenKnown = true
             frame.childCount = childCount
             let unique = row.uniqueHashes.enumerated().map { (k, h) in (uniqueCounts[k][h] ?? 0) <= 1 }
@@ -1062,7 +1064,7 @@ public final class Checker {
                                         outcomes[r] = decide(rules + r, frame)
                                     }
                                 }
-                                finishRow(outcomes: outcomes, cells: cells, unit: row.unit, period: row.period,
+                                finishRow(outcomes: outcomes, cells: cells, unit: unit, period: row.period,
                                           slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
                                           prevSlot: prevSlot, parent: parent)
                             }
@@ -1357,7 +1359,11 @@ public final class Checker {
         parIndex.release()
         parWide = [:]
         parHalfSide = [:]
-        namedUnits = KeyMap(capacity: 16)
+        // Unit names, as the reports want them.
+        names.forEach { id, name in
+            if case .code(let c) = packer.unpack(id).unit, result.unitNames[c.code] == nil { result.unitNames[c.code] = name }
+        }
+        names.release()
         // Input, line, column (the whole-line ones last), the most severe first, then the order
         // they were found in.
         var inputOf: [String: Int] = [:]

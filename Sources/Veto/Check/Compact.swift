@@ -86,3 +86,46 @@ struct PackedCells {
         return Cell(mantissa: Int64(bitPattern: w) >> 8, exponent: Int16(Int(e) - 31), state: .number)
     }
 }
+
+/// The first name each unit was reported with, by the unit's packed key: the bytes in blocks,
+/// an end offset a unit, the keys in a ``SlotMap`` — about 30 bytes a unit, a third of a
+/// `[String: String]`'s.
+///
+/// - Complexity: O(1) expected per add; memory O(units + name bytes).
+struct NameStore {
+    private var index = SlotMap(capacity: 16)
+    private var bytes = Chunked<UInt8>()
+    private var ends = Chunked<UInt64>()
+
+    var count: Int { index.count }
+
+    func contains(_ unit: UInt64) -> Bool { index[unit] != nil }
+
+    /// Keeps `name` for `unit` unless the unit has one.
+    mutating func add(_ unit: UInt64, _ name: String) {
+        guard index[unit] == nil else { return }
+        index.insert(unit)
+        var n = name
+        n.withUTF8 { for b in $0 { bytes.append(b) } }
+        ends.append(UInt64(bytes.count))
+    }
+
+    /// Every unit's key and name, in the order first named.
+    func forEach(_ body: (UInt64, String) -> Void) {
+        var start = 0
+        var buffer: [UInt8] = []
+        for s in 0..<index.count {
+            let end = Int(ends[s])
+            buffer.removeAll(keepingCapacity: true)
+            for i in start..<end { buffer.append(bytes[i]) }
+            body(index.key(s), String(decoding: buffer, as: UTF8.self))
+            start = end
+        }
+    }
+
+    mutating func release() {
+        index.release()
+        bytes.release()
+        ends.release()
+    }
+}
