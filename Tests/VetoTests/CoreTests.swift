@@ -366,3 +366,36 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(try tally("15200", "1.5万", "200")?.holds == 1)
     #expect(try tally("16200", "1.5万", "200")?.fails == 1)
 }
+
+/// The compact stores give back exactly what went in: small whole numbers in 4 bytes, anything
+/// else (decimals, 万, huge figures, missing and unreadable cells) whole in the side list.
+@Test func compactCellStoresRoundTrip() {
+    let cells: [Cell] = [
+        .absent, .missing, .invalid,
+        Cell(mantissa: 0, exponent: 0, state: .number), Cell(mantissa: 1, exponent: 0, state: .number),
+        Cell(mantissa: -1, exponent: 0, state: .number), Cell(mantissa: (1 << 28) - 1, exponent: 0, state: .number),
+        Cell(mantissa: -(1 << 28), exponent: 0, state: .number), Cell(mantissa: 1 << 28, exponent: 0, state: .number),
+        Cell(mantissa: 53376, exponent: 1, state: .number), Cell(mantissa: 12345, exponent: -2, state: .number),
+        Cell(mantissa: .max, exponent: -18, state: .number), Cell(mantissa: .min, exponent: 31, state: .number),
+        Cell(mantissa: 7, exponent: -32, state: .number), Cell(mantissa: 7, exponent: 32, state: .number),
+    ]
+    var small = SmallCells()
+    var packed = PackedCells()
+    for c in cells { small.append(c); packed.append(c) }
+    for (i, c) in cells.enumerated() {
+        #expect(small[i] == c, "SmallCells \(i)")
+        #expect(packed[i] == c, "PackedCells \(i)")
+    }
+    small.release()
+    packed.release()
+    var names = NameStore()
+    names.add(1 << 15, "甲村")
+    names.add(2 << 15, "")
+    names.add(1 << 15, "乙村")          // the first name stays
+    names.add(3 << 15, "Ünïcode 村 🙂")
+    #expect(names.name(1 << 15) == "甲村")
+    #expect(names.name(2 << 15) == "")
+    #expect(names.name(3 << 15) == "Ünïcode 村 🙂")
+    #expect(names.name(4 << 15) == nil)
+    names.release()
+}

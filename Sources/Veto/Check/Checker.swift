@@ -47,7 +47,7 @@ public struct CheckResult: Sendable {
     /// they reported on, and the summary of checks leaves them out.
     public var noteRules: Set<String> = []
     /// Display names by unit, as the inputs give them.
-    public var unitNames: [String: String] = [:]
+    public var unitNames = UnitNames()
 
     /// The highest severity among all findings of the run (info included), kept or not.
     public var worst: Severity? {
@@ -109,7 +109,7 @@ public final class Checker {
     /// is in the last input that started at or before it.
     private var inputFirstSlot: [Int] = []
     @exclusivity(unchecked) private var upPrint = Chunked<UInt64>()     // fingerprint of the first row's figures
-    @exclusivity(unchecked) private var upPrev = PackedCells()          // slot × prevColumns.count, 8 bytes a cell
+    @exclusivity(unchecked) private var upPrev = SmallCells()           // slot × prevColumns.count, 4 bytes a cell
     /// The previous period's cells of the row being evaluated, unpacked for the tapes.
     private let prevScratch: UnsafeMutablePointer<Cell>
 
@@ -182,7 +182,7 @@ public final class Checker {
     }
     @exclusivity(unchecked) private var late: [Late] = []
     /// The cells of late rows, `lateColumns.count` per row.
-    @exclusivity(unchecked) private var lateCells = PackedCells()
+    @exclusivity(unchecked) private var lateCells = SmallCells()
     /// Previous unit-period → the first late row waiting for it (Int32.max once resolved).
     @exclusivity(unchecked) private var waitingForPrevious = KeyMap(capacity: 16)
     /// Columns the period rules read on their own row (kept for late rows).
@@ -1359,11 +1359,9 @@ public final class Checker {
         parIndex.release()
         parWide = [:]
         parHalfSide = [:]
-        // Unit names, as the reports want them.
-        names.forEach { id, name in
-            if case .code(let c) = packer.unpack(id).unit, result.unitNames[c.code] == nil { result.unitNames[c.code] = name }
-        }
-        names.release()
+        // Unit names, kept as they are for the reports (the result owns them now).
+        result.unitNames = UnitNames(store: names)
+        names = NameStore()
         // Input, line, column (the whole-line ones last), the most severe first, then the order
         // they were found in.
         var inputOf: [String: Int] = [:]
@@ -1383,13 +1381,22 @@ public final class Checker {
         for s in Severity.allCases { result.severityCounts[s] = sink.counts[s.rawValue] }
         // Sorted by packed key: codes, then key texts, then lines; periods in order within a unit.
         // Text keys sort by first appearance (their interned index), not alphabetically.
+        // Each key with its worst severity in bits 56–57 (free in every kind of packed key): no
+        // lookups, and the map is freed before the sort's buffer is taken.
+        let n = upIndex.count
+        let mark: UInt64 = 3 << 56
+        upIndex.releaseBuckets()
         var keys: [UInt64] = []
-        keys.reserveCapacity(upWorst.count)
-        for s in 0..<upIndex.count { keys.append(upIndex.key(s)) }
-        keys.sort()
-        let worst = keys.map { upIndex[$0].map { upWorst[Int($0)] } ?? 0 }
+        keys.reserveCapacity(n)
+        for s in 0..<n { keys.append(upIndex.key(s) | UInt64(upWorst[s] & 3) << 56) }
         upIndex.release()
         upWorst.release()
+        keys.sort { ($0 & ~mark) < ($1 & ~mark) }
+        var worst = [UInt8](repeating: 0, count: n)
+        for i in 0..<n {
+            worst[i] = UInt8((keys[i] >> 56) & 3)
+            keys[i] &= ~mark
+        }
         result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
         result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))

@@ -110,6 +110,16 @@ struct NameStore {
         ends.append(UInt64(bytes.count))
     }
 
+    /// The name kept for `unit`.
+    func name(_ unit: UInt64) -> String? {
+        guard let s = index[unit] else { return nil }
+        let start = s > 0 ? Int(ends[Int(s) - 1]) : 0, end = Int(ends[Int(s)])
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(end - start)
+        for i in start..<end { buffer.append(bytes[i]) }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// Every unit's key and name, in the order first named.
     func forEach(_ body: (UInt64, String) -> Void) {
         var start = 0
@@ -127,5 +137,73 @@ struct NameStore {
         index.release()
         bytes.release()
         ends.release()
+    }
+}
+
+/// A reported cell in 4 bytes, for the previous-period figures kept per unit-period (counts,
+/// most of them small whole numbers): the state in 2 bits, then a whole number (exponent 0) of
+/// up to ±2²⁸ in 29 bits, or — bit 2 set — the index of the cell kept whole in a side list. No
+/// figure is rounded; the side list grows only with figures that are not small whole numbers.
+///
+/// - Complexity: O(1) pack and unpack; memory 4 bytes a cell, plus 16 for each that does not fit.
+struct SmallCells {
+    private var words = Chunked<UInt32>()
+    private var wide: [Cell] = []
+
+    var count: Int { words.count }
+
+    mutating func release() {
+        words.release()
+        wide = []
+    }
+
+    mutating func append(_ c: Cell) {
+        let state = UInt32(c.state.rawValue)
+        guard c.state == .number else { words.append(state); return }
+        let limit: Int64 = 1 << 28
+        if c.exponent == 0 && c.mantissa >= -limit && c.mantissa < limit {
+            words.append(UInt32(bitPattern: Int32(truncatingIfNeeded: c.mantissa) << 3) | state)
+            return
+        }
+        precondition(wide.count < 1 << 29, "more than 2²⁹ previous-period figures that are not small whole numbers")
+        wide.append(c)
+        words.append(UInt32(wide.count - 1) << 3 | 4 | state)
+    }
+
+    @inline(__always)
+    subscript(_ i: Int) -> Cell {
+        let w = words[i]
+        let state = Cell.State(rawValue: UInt8(w & 3)) ?? .invalid
+        guard state == .number else { return Cell(mantissa: 0, exponent: 0, state: state) }
+        if w & 4 != 0 { return wide[Int(w >> 3)] }
+        return Cell(mantissa: Int64(Int32(bitPattern: w) >> 3), exponent: 0, state: .number)
+    }
+}
+
+/// The names of the units read (`unit code → name`), as reports look them up: kept compactly
+/// (a ``NameStore`` shared, never copied) rather than as a dictionary of millions of strings.
+/// Names set by hand (reporters' tests) are kept beside it.
+public struct UnitNames: Sendable, ExpressibleByDictionaryLiteral {
+    final class Table: @unchecked Sendable {
+        var store: NameStore
+        init(_ store: NameStore) { self.store = store }
+        deinit { store.release() }
+    }
+    private var table: Table?
+    private var extra: [String: String] = [:]
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (k, v) in elements { extra[k] = v }
+    }
+    init(store: NameStore) { table = Table(store) }
+
+    public subscript(code: String) -> String? {
+        get {
+            if let n = extra[code] { return n }
+            guard let table, code.utf8.count == 12, code.utf8.allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
+            return table.store.name(KeyPacker.codeValue(UnitCode(code: code)) << 15)
+        }
+        set { extra[code] = newValue }
     }
 }

@@ -82,6 +82,12 @@ struct SlotMap {
         mask = n - 1
     }
 
+    /// Frees the buckets, keeping the keys by slot (no lookup works after this).
+    mutating func releaseBuckets() {
+        buckets = []
+        mask = 0
+    }
+
     /// Frees the keys (the map is owned by one checker, not copied).
     mutating func release() {
         keys.release()

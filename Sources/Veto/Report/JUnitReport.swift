@@ -118,7 +118,7 @@ public enum JUnitReport {
     }
 
     /// The evidence of a finding, as the body of its failure.
-    static func details(_ f: Finding, lang: Language, names: [String: String]) -> String {
+    static func details(_ f: Finding, lang: Language, names: UnitNames) -> String {
         let zh = lang == .zh
         var loc = ReportSupport.safe(f.file)
         if let l = f.line { loc += ":\(l)" }
