@@ -1,0 +1,154 @@
+import VetoStats
+
+/// `duplicate-rows`: the same block of figures under two units of a group in one period (a
+/// copied row), or under one unit in consecutive periods (a frozen row). The chance of the
+/// match comes from the fields' own distributions in the run, not a fixed share:
+/// - frozen: per field, the share of consecutive-period pairs of the same unit in which it did
+///   not change, among pairs whose previous value is in the same bin (0, 1, 2, 3, 4–7, 8–15, …):
+///   (unchanged + 1)/(pairs + 2), the matched rows left out, and at least the average share per
+///   value within ±5 of no change (a population that moves a little every period is not taken as
+///   never standing still); multiplied over the block's fields;
+/// - copied: per field, Σ p_v² over the field's values in the run (two units drawn at random
+///   agree), multiplied over the fields, times the C(k, 2) pairs of the group-period.
+/// Blocks with a missing figure or fewer than 2 non-zero figures are not compared.
+///
+/// Effect gate: at least 4 non-zero figures match.
+///
+/// - Complexity: O(fields) per row; memory O(units × fields) for the previous period, O(distinct
+///   values × fields), and one hash per unit-period of the current groups.
+final class DuplicateDetector: Detector {
+    let spec: DetectorSpec
+    private(set) var untested = 0
+    private let columns: [Int]
+    private let names: [String]
+    private var last: [Int32: (period: Period, values: [Int64])] = [:]
+    private var pairs = 0
+    /// Per field and bin of the previous value (0, 1, 2, then powers of two): consecutive-period
+    /// pairs, those that did not change, and those that moved by at most `near`.
+    private var binPairs: [[Int]]
+    private var unchanged: [[Int]]
+    private var nearlyUnchanged: [[Int]]
+    static let near: Int64 = 5
+    static let bins = 66
+    static func bin(_ v: Int64) -> Int {
+        if v <= 2 { return Int(max(v, 0)) }
+        return 1 + (64 - v.leadingZeroBitCount)
+    }
+    private var histograms: [[Int64: Int32]]
+    private var seen = 0
+    private var blocks: [UInt64: [UInt64: (unit: Int32, line: Int32, input: Int32)]] = [:]
+    private var rowsIn: [UInt64: Int] = [:]
+    private struct Match {
+        var unit: Int32, other: Int32, period: Int32, otherPeriod: Period?, group: Int32
+        var values: [Int64], line: Int32, input: Int32, otherLine: Int32, frozen: Bool
+    }
+    private var matches: [Match] = []
+
+    init(spec: DetectorSpec, columns: [Int], schema: Schema) {
+        self.spec = spec
+        self.columns = columns
+        names = columns.map { schema.columns[$0].name }
+        binPairs = Array(repeating: Array(repeating: 0, count: Self.bins), count: columns.count)
+        unchanged = binPairs
+        nearlyUnchanged = binPairs
+        histograms = Array(repeating: [:], count: columns.count)
+    }
+
+    func row(_ r: DetectorRow) {
+        var values: [Int64] = []
+        values.reserveCapacity(columns.count)
+        var nonZero = 0
+        for c in columns {
+            guard let v = r.int(c) else { return }
+            values.append(v)
+            if v != 0 { nonZero += 1 }
+        }
+        seen += 1
+        for (k, v) in values.enumerated() { histograms[k][v, default: 0] += 1 }
+        // Consecutive periods of the same unit.
+        if let p = r.periodValue {
+            if let prev = last[r.unit], prev.period == p.previous || prev.period == p.next {
+                pairs += 1
+                let same = prev.values == values
+                for k in values.indices where !same {
+                    let b = Self.bin(prev.values[k])
+                    binPairs[k][b] += 1
+                    if prev.values[k] == values[k] { unchanged[k][b] += 1 }
+                    if abs(prev.values[k] - values[k]) <= Self.near { nearlyUnchanged[k][b] += 1 }
+                }
+                if same && nonZero >= 2 {
+                    matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prev.period, group: r.group(spec.group),
+                                         values: values, line: r.line, input: r.input, otherLine: -1, frozen: true))
+                }
+            }
+            last[r.unit] = (p, values)
+        }
+        // Two units of a group in one period.
+        let g = r.group(spec.group)
+        guard g >= 0 else { return }
+        let key = groupPeriodKey(g, r.period)
+        rowsIn[key, default: 0] += 1
+        guard nonZero >= 2 else { return }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in values { h = (h ^ UInt64(bitPattern: v)) &* 0x100_0000_01b3 }
+        if let first = blocks[key]?[h] {
+            matches.append(Match(unit: r.unit, other: first.unit, period: r.period, otherPeriod: r.periodValue, group: g,
+                                 values: values, line: r.line, input: r.input, otherLine: first.line, frozen: false))
+        } else {
+            blocks[key, default: [:]][h] = (r.unit, r.line, r.input)
+        }
+    }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var notes: [DetectorNote] = []
+        // P(a field does not change): the share of pairs (the matched rows left out) in which it did
+        // not, and never less than the average density within ±5 of no change, so a field that
+        // genuinely moves a little every period (a population) is not taken as never standing still.
+        func share(_ k: Int, _ v: Int64) -> Double {
+            let b = Self.bin(v)
+            let n = Double(binPairs[k][b] + 2)
+            return min(1, max(Double(unchanged[k][b] + 1) / n, Double(nearlyUnchanged[k][b] + 1) / n / Double(2 * Self.near + 1)))
+        }
+        let agree: [Double] = histograms.map { h in
+            let n = Double(max(seen, 1))
+            return h.values.reduce(0.0) { $0 + (Double($1) / n) * (Double($1) / n) }
+        }
+        // Every comparison made is a test: those without a match have p = 1.
+        let copyComparisons = rowsIn.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        untested = max(0, pairs + copyComparisons - matches.count)
+        for m in matches {
+            var pm = 1.0
+            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree[k] }
+            let nonZero = m.values.filter { $0 != 0 }.count
+            let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
+            let unit = context.unitName(m.unit), period = context.periodName(m.period)
+            if m.frozen {
+                let other = m.otherPeriod?.description ?? ""
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
+                    fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                    message: Message(
+                        zh: "\(unit) \(period) 的 \(names.count) 项数字与其 \(other) 完全相同（\(list)）；按本次数据中各项逐年不变的比例，这种巧合的概率约为 \(Words.p(pm))",
+                        en: "\(unit) \(period) repeats its \(other) figures exactly (\(list)); at how often each figure stays the same from one period to the next in this run, the chance of that is about \(Words.p(pm))")))
+            } else {
+                let k = rowsIn[groupPeriodKey(m.group, m.period)] ?? 2
+                let comparisons = Double(k * (k - 1) / 2)
+                let p = min(1, pm * max(1, comparisons))
+                let other = context.unitName(m.other)
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: m.unit, period: m.period, alsoUnit: m.other, pValue: p,
+                    effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                    message: Message(
+                        zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
+                        en: "\(unit) reports the same \(names.count) figures as its sibling \(other) (line \(m.otherLine)) in \(period) (\(list)); from each figure's distribution in this run, the chance of such a match among the \(k) units' pairs is about \(Words.p(p))")))
+            }
+        }
+        if pairs == 0 && seen > 0 {
+            notes.append(DetectorNote(id: DetectorSpec.findingID(spec.kind), fields: names,
+                                      message: Message(zh: "重复行检验：没有相邻期别可比较，只比较了同期的同级单位",
+                                                       en: "duplicate-rows: no consecutive periods to compare; only units of one period were compared")))
+        }
+        return (tests, notes)
+    }
+}
