@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import VetoStats
 
 /// A unit's forensic evidence, combined: what `veto scan` ranks by.
@@ -67,6 +70,11 @@ final class Detectors {
             guard let d = Self.make(spec, schema: schema) else { continue }
             detectors.append(d)
         }
+    }
+
+    /// The family a detector kind belongs to: the digit tests share their digits.
+    static func family(_ kind: String) -> String {
+        ["last-digit", "rounding", "benford-first", "benford-first-two"].contains(kind) ? "digits" : kind
     }
 
     static func make(_ spec: DetectorSpec, schema: Schema) -> (any Detector)? {
@@ -172,12 +180,34 @@ final class Detectors {
         out.notes = notes + out.notes
         let withP = tests.indices.filter { tests[$0].pValue != nil }
         // Tests whose p is 1 (a comparison without a match) are not listed but counted.
-        let untested = detectors.reduce(0) { $0 + $1.untested }
+        var untestedBy: [String: Int] = [:]
+        for d in detectors where d.untested > 0 {
+            if let dup = d as? DuplicateDetector {
+                for (f, n) in dup.untestedByFamily { untestedBy[f, default: 0] += n }
+            } else {
+                untestedBy[Self.family(d.spec.kind), default: 0] += d.untested
+            }
+        }
+        let untested = untestedBy.values.reduce(0, +)
         out.tests = withP.count + untested
-        let ps = withP.map { min(1, max(0, tests[$0].pValue ?? 1)) }
-        let all = ps + [Double](repeating: 1, count: untested)
+        // Weighted BH (Genovese, Roeder & Wasserman 2006): each family of detectors gets an equal
+        // share of the run's error rate, so a detector that makes 100,000 comparisons does not
+        // drown one that makes 200 tests. Weights average 1 over every test of the run.
+        var perFamily: [String: Int] = untestedBy
+        for i in withP { perFamily[tests[i].family, default: 0] += 1 }
+        let m = Double(withP.count + untested), families = Double(max(perFamily.count, 1))
+        func weight(_ family: String) -> Double { m / families / Double(max(perFamily[family] ?? 1, 1)) }
+        let ps = withP.map { min(1, max(0, tests[$0].pValue ?? 1) / weight(tests[$0].family)) }
+        var all = ps
+        for (f, n) in untestedBy { all += [Double](repeating: min(1, 1 / weight(f)), count: n) }
         let bh = Array((Multiplicity.benjaminiHochberg(all).value ?? all).prefix(ps.count))
         let by = Array((Multiplicity.benjaminiYekutieli(all).value ?? all).prefix(ps.count))
+        if getenv("VETO_DEBUG_TESTS") != nil {
+            for (k, i) in withP.enumerated() {
+                let line = "test \(tests[i].kind) \(units.indices.contains(Int(tests[i].unit)) ? units[Int(tests[i].unit)] : "*") p=\(tests[i].pValue ?? 1) q=\(bh[k]) qBY=\(by[k]) effect=\(tests[i].effect) \(tests[i].message.en.prefix(160))\n"
+                _ = line.withCString { write(2, $0, strlen($0)) }
+            }
+        }
         var q = [Double](repeating: 1, count: tests.count), qBY = q
         for (k, i) in withP.enumerated() {
             q[i] = bh[k]

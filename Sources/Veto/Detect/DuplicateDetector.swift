@@ -18,7 +18,11 @@ import VetoStats
 ///   values × fields), and one hash per unit-period of the current groups.
 final class DuplicateDetector: Detector {
     let spec: DetectorSpec
-    private(set) var untested = 0
+    /// Comparisons without a match, by family: a unit's consecutive periods (frozen) and two units of
+    /// one period (copied) are different comparisons of different pairs of rows.
+    private(set) var untestedByFamily: [String: Int] = [:]
+    var untested: Int { untestedByFamily.values.reduce(0, +) }
+    static let frozenFamily = "duplicate-rows.frozen", copyFamily = "duplicate-rows.copied"
     private let columns: [Int]
     private let names: [String]
     private var last: [Int32: (period: Period, values: [Int64])] = [:]
@@ -116,7 +120,8 @@ final class DuplicateDetector: Detector {
         }
         // Every comparison made is a test: those without a match have p = 1.
         let copyComparisons = rowsIn.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-        untested = max(0, pairs + copyComparisons - matches.count)
+        let frozen = matches.filter(\.frozen).count
+        untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
         for m in matches {
             var pm = 1.0
             for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree[k] }
@@ -126,7 +131,7 @@ final class DuplicateDetector: Detector {
             if m.frozen {
                 let other = m.otherPeriod?.description ?? ""
                 tests.append(DetectorTest(
-                    kind: spec.kind, family: spec.kind, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
+                    kind: spec.kind, family: Self.frozenFamily, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
                     fields: names, expected: nil, actual: list, input: m.input, line: m.line,
                     message: Message(
                         zh: "\(unit) \(period) 的 \(names.count) 项数字与其 \(other) 完全相同（\(list)）；按本次数据中各项逐年不变的比例，这种巧合的概率约为 \(Words.p(pm))",
@@ -137,7 +142,7 @@ final class DuplicateDetector: Detector {
                 let p = min(1, pm * max(1, comparisons))
                 let other = context.unitName(m.other)
                 tests.append(DetectorTest(
-                    kind: spec.kind, family: spec.kind, unit: m.unit, period: m.period, alsoUnit: m.other, pValue: p,
+                    kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, pValue: p,
                     effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
                     message: Message(
                         zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
