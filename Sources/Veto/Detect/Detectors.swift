@@ -190,18 +190,7 @@ final class Detectors {
         }
         let untested = untestedBy.values.reduce(0, +)
         out.tests = withP.count + untested
-        // Weighted BH (Genovese, Roeder & Wasserman 2006): each family of detectors gets an equal
-        // share of the run's error rate, so a detector that makes 100,000 comparisons does not
-        // drown one that makes 200 tests. Weights average 1 over every test of the run.
-        var perFamily: [String: Int] = untestedBy
-        for i in withP { perFamily[tests[i].family, default: 0] += 1 }
-        let m = Double(withP.count + untested), families = Double(max(perFamily.count, 1))
-        func weight(_ family: String) -> Double { m / families / Double(max(perFamily[family] ?? 1, 1)) }
-        let ps = withP.map { min(1, max(0, tests[$0].pValue ?? 1) / weight(tests[$0].family)) }
-        var all = ps
-        for (f, n) in untestedBy { all += [Double](repeating: min(1, 1 / weight(f)), count: n) }
-        let bh = Array((Multiplicity.benjaminiHochberg(all).value ?? all).prefix(ps.count))
-        let by = Array((Multiplicity.benjaminiYekutieli(all).value ?? all).prefix(ps.count))
+        let (bh, by) = Self.adjust(withP.map { tests[$0].pValue ?? 1 }, families: withP.map { tests[$0].family }, untested: untestedBy)
         if getenv("VETO_DEBUG_TESTS") != nil {
             for (k, i) in withP.enumerated() {
                 let line = "test \(tests[i].kind) \(units.indices.contains(Int(tests[i].unit)) ? units[Int(tests[i].unit)] : "*") p=\(tests[i].pValue ?? 1) q=\(bh[k]) qBY=\(by[k]) effect=\(tests[i].effect) \(tests[i].message.en.prefix(160))\n"
@@ -251,19 +240,10 @@ final class Detectors {
                                       effect: members.contains { tests[$0].effect && qBY[$0] < 0.001 }, tests: members.count))
             }
             families.sort { $0.pValue < $1.pValue }
-            let combined = Combination.fisher(families.map(\.pValue)).value?.pValue ?? 1
+            let combined = Self.combined(families)
+            let severity = Self.tier(families)
             let strong = families.filter { $0.qBY < 0.001 && $0.effect }
             let moderate = families.filter { $0.q < 0.05 }
-            var severity: Severity?
-            if strong.count >= 2 {
-                severity = .veto
-            } else if moderate.count >= 2 {
-                severity = .review
-            } else if families.contains(where: { $0.q < 0.01 }) {
-                severity = .review
-            } else if families.contains(where: { $0.q < 0.10 }) {
-                severity = .info
-            }
             let top = idx.sorted { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) }.prefix(3).map { tests[$0].message }
             let ev = UnitEvidence(unitCode: units[Int(unit)], period: period >= 0 ? context.periodName(period) : nil,
                                   pValue: combined, families: families, severity: severity, top: Array(top))
@@ -300,6 +280,41 @@ final class Detectors {
                        unitCode: t.unit >= 0 ? context.unitName(t.unit) : nil,
                        period: t.period >= 0 ? context.periodName(t.period) : nil, fields: t.fields,
                        expected: t.expected, actual: t.actual, pValue: t.pValue, message: Message(zh: zh, en: en))
+    }
+
+    /// Weighted Benjamini–Hochberg and –Yekutieli q-values of the listed p-values (Genovese, Roeder &
+    /// Wasserman 2006): each family of detectors gets an equal share of the run's error rate, so a
+    /// detector that makes 100,000 comparisons does not drown one that makes 200 tests. Weights
+    /// average 1 over every test of the run, the `untested` ones (p = 1, by family) included; with
+    /// one family this is plain BH / BY (SciPy `false_discovery_control`).
+    static func adjust(_ pValues: [Double], families: [String], untested: [String: Int] = [:]) -> (bh: [Double], by: [Double]) {
+        var perFamily = untested
+        for f in families { perFamily[f, default: 0] += 1 }
+        let m = Double(pValues.count + untested.values.reduce(0, +)), count = Double(max(perFamily.count, 1))
+        func weight(_ family: String) -> Double { m / count / Double(max(perFamily[family] ?? 1, 1)) }
+        let ps = zip(pValues, families).map { min(1, max(0, $0) / weight($1)) }
+        var all = ps
+        for (f, n) in untested.sorted(by: { $0.key < $1.key }) { all += [Double](repeating: min(1, 1 / weight(f)), count: n) }
+        let bh = Array((Multiplicity.benjaminiHochberg(all).value ?? all).prefix(ps.count))
+        let by = Array((Multiplicity.benjaminiYekutieli(all).value ?? all).prefix(ps.count))
+        return (bh, by)
+    }
+
+    /// A unit's families combined: Fisher over independent families.
+    static func combined(_ families: [UnitEvidence.Family]) -> Double {
+        Combination.fisher(families.map(\.pValue)).value?.pValue ?? 1
+    }
+
+    /// FORENSICS.md §5's tiers for a unit: veto only with two independent families each at BY
+    /// q < 0.001 and an effect-size gate passed; review with two families at BH q < 0.05 or one at
+    /// q < 0.01; info at q < 0.10.
+    static func tier(_ families: [UnitEvidence.Family]) -> Severity? {
+        let strong = families.filter { $0.qBY < 0.001 && $0.effect }
+        let moderate = families.filter { $0.q < 0.05 }
+        if strong.count >= 2 { return .veto }
+        if moderate.count >= 2 || families.contains(where: { $0.q < 0.01 }) { return .review }
+        if families.contains(where: { $0.q < 0.10 }) { return .info }
+        return nil
     }
 
     /// A cell as a whole number: nil when not reported, unreadable, fractional or too large.

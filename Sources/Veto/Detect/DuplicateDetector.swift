@@ -8,8 +8,9 @@ import VetoStats
 ///   (unchanged + 1)/(pairs + 2), the matched rows left out, and at least the average share per
 ///   value within ±5 of no change (a population that moves a little every period is not taken as
 ///   never standing still); multiplied over the block's fields;
-/// - copied: per field, Σ p_v² over the field's values in the run (two units drawn at random
-///   agree), multiplied over the fields, times the C(k, 2) pairs of the group-period.
+/// - copied: per field, Σ p_u² over the field's values u at most as common in the run as the
+///   matched value (two units drawn at random agree at a value this rare), multiplied over the
+///   fields, times the C(k, 2) pairs of the group-period.
 /// Blocks with a missing figure or fewer than 2 non-zero figures are not compared.
 ///
 /// Effect gate: at least 4 non-zero figures match.
@@ -114,9 +115,21 @@ final class DuplicateDetector: Detector {
             let n = Double(binPairs[k][b] + 2)
             return min(1, max(Double(unchanged[k][b] + 1) / n, Double(nearlyUnchanged[k][b] + 1) / n / Double(2 * Self.near + 1)))
         }
-        let agree: [Double] = histograms.map { h in
-            let n = Double(max(seen, 1))
-            return h.values.reduce(0.0) { $0 + (Double($1) / n) * (Double($1) / n) }
+        // P(two rows agree on a field at a value at most as common as v) = Σ_{u: c_u ≤ c_v} p_u²:
+        // a match on a rare value (17 boys) says more than one on a common value (0), and the
+        // product over independent fields is the chance of a match at least this unusual.
+        let n = Double(max(seen, 1))
+        let sortedCounts: [[Int32]] = histograms.map { $0.values.sorted() }
+        let cumulative: [[Double]] = sortedCounts.map { cs in
+            var acc = 0.0
+            return cs.map { c in acc += (Double(c) / n) * (Double(c) / n); return acc }
+        }
+        func agree(_ k: Int, _ v: Int64) -> Double {
+            let c = histograms[k][v] ?? 1
+            let cs = sortedCounts[k]
+            var lo = 0, hi = cs.count
+            while lo < hi { let mid = (lo + hi) / 2; if cs[mid] <= c { lo = mid + 1 } else { hi = mid } }
+            return lo > 0 ? cumulative[k][lo - 1] : (Double(c) / n) * (Double(c) / n)
         }
         // Every comparison made is a test: those without a match have p = 1.
         let copyComparisons = rowsIn.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
@@ -124,7 +137,7 @@ final class DuplicateDetector: Detector {
         untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
         for m in matches {
             var pm = 1.0
-            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree[k] }
+            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree(k, m.values[k]) }
             let nonZero = m.values.filter { $0 != 0 }.count
             let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
             let unit = context.unitName(m.unit), period = context.periodName(m.period)
