@@ -136,3 +136,40 @@ enum Words {
 
     static func percent(_ x: Double) -> String { fixed(100 * x, sig: 2) + "%" }
 }
+
+/// State kept per group-period only while its rows come: input lists a township's villages
+/// together (a file per period, each township followed by its villages), so a group-period that
+/// has not been fed for `capacity` other group-periods is finished and dropped. Memory stays
+/// O(capacity), not O(unit-periods); a group-period whose rows come back after that is finished
+/// again as a new, smaller group (documented where it is used).
+struct InFlight<Value> {
+    private var entries: [UInt64: (value: Value, tick: Int)] = [:]
+    private var tick = 0
+    let capacity: Int
+
+    init(capacity: Int = 512) { self.capacity = capacity }
+
+    /// The value of `key` to update, created by `make` when absent; finishes the oldest half
+    /// with `evict` when twice the capacity is in flight.
+    mutating func update(_ key: UInt64, make: () -> Value, evict: (UInt64, Value) -> Void, _ body: (inout Value) -> Void) {
+        tick += 1
+        if entries[key] == nil {
+            if entries.count >= 2 * capacity {
+                let old = entries.sorted { $0.value.tick < $1.value.tick }.prefix(capacity)
+                for (k, e) in old {
+                    entries[k] = nil
+                    evict(k, e.value)
+                }
+            }
+            entries[key] = (make(), tick)
+        }
+        entries[key]!.tick = tick
+        body(&entries[key]!.value)
+    }
+
+    /// Finishes everything still in flight, oldest first.
+    mutating func drain(_ evict: (UInt64, Value) -> Void) {
+        for (k, e) in entries.sorted(by: { $0.value.tick < $1.value.tick }) { evict(k, e.value) }
+        entries = [:]
+    }
+}

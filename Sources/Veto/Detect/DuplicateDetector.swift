@@ -15,8 +15,13 @@ import VetoStats
 ///
 /// Effect gate: at least 4 non-zero figures match.
 ///
+/// Copies are looked for among the group-periods being read (``InFlight``: a township's villages
+/// of one period come together); rows of one group-period far apart in the input are compared
+/// within each stretch only.
+///
 /// - Complexity: O(fields) per row; memory O(units × fields) for the previous period, O(distinct
-///   values × fields), and one hash per unit-period of the current groups.
+///   values × fields), one hash per row of the group-periods in flight, and a count per
+///   group-period.
 final class DuplicateDetector: Detector {
     let spec: DetectorSpec
     /// Comparisons without a match, by family: a unit's consecutive periods (frozen) and two units of
@@ -41,8 +46,10 @@ final class DuplicateDetector: Detector {
     }
     private var histograms: [[Int64: Int32]]
     private var seen = 0
-    private var blocks: [UInt64: [UInt64: (unit: Int32, line: Int32, input: Int32)]] = [:]
+    /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
+    private var blocks = InFlight<(rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
     private var rowsIn: [UInt64: Int] = [:]
+    private var copyComparisons = 0
     private struct Match {
         var unit: Int32, other: Int32, period: Int32, otherPeriod: Period?, group: Int32
         var values: [Int64], line: Int32, input: Int32, otherLine: Int32, frozen: Bool
@@ -92,16 +99,23 @@ final class DuplicateDetector: Detector {
         let g = r.group(spec.group)
         guard g >= 0 else { return }
         let key = groupPeriodKey(g, r.period)
-        rowsIn[key, default: 0] += 1
-        guard nonZero >= 2 else { return }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for v in values { h = (h ^ UInt64(bitPattern: v)) &* 0x100_0000_01b3 }
-        if let first = blocks[key]?[h] {
+        var match: (unit: Int32, line: Int32, input: Int32)?
+        blocks.update(key, make: { (0, [:]) }, evict: finishBlock) { b in
+            b.rows += 1
+            guard nonZero >= 2 else { return }
+            if let first = b.hashes[h] { match = first } else { b.hashes[h] = (r.unit, r.line, r.input) }
+        }
+        if let first = match {
             matches.append(Match(unit: r.unit, other: first.unit, period: r.period, otherPeriod: r.periodValue, group: g,
                                  values: values, line: r.line, input: r.input, otherLine: first.line, frozen: false))
-        } else {
-            blocks[key, default: [:]][h] = (r.unit, r.line, r.input)
         }
+    }
+
+    private func finishBlock(_ key: UInt64, _ b: (rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])) {
+        copyComparisons += b.rows * (b.rows - 1) / 2
+        rowsIn[key, default: 0] += b.rows
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
@@ -132,7 +146,7 @@ final class DuplicateDetector: Detector {
             return lo > 0 ? cumulative[k][lo - 1] : (Double(c) / n) * (Double(c) / n)
         }
         // Every comparison made is a test: those without a match have p = 1.
-        let copyComparisons = rowsIn.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        blocks.drain(finishBlock)
         let frozen = matches.filter(\.frozen).count
         untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
         for m in matches {

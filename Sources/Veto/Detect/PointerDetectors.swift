@@ -8,8 +8,10 @@ import VetoStats
 /// units **and** 30 % of the previous value, and groups of fewer than 10 pairs are not tested
 /// (Banff flags a +4 % move in a stable small group; veto does not).
 ///
-/// - Complexity: O(columns) per row; memory O(units × columns) for the previous period, plus
-///   the pairs of each group-period (one per unit-period).
+/// A group-period is tested once its rows have been read (``InFlight``).
+///
+/// - Complexity: O(columns) per row; memory O(units × columns) for the previous period, the
+///   pairs of the group-periods in flight, and the outliers found.
 final class PeriodOutlierDetector: Detector {
     let spec: DetectorSpec
     let untested = 0
@@ -17,14 +19,21 @@ final class PeriodOutlierDetector: Detector {
     private let names: [String]
     private var last: [Int32: (period: Period, values: [Int64?])] = [:]
     private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
-    private var pairs: [[UInt64: [Pair]]]
+    /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
+    private var pairs: [InFlight<[Pair]>]
+    private struct Outlier { var pair: Pair; var period: Int32; var ratio: Double; var median: Double }
+    private var outliers: [[Outlier]]
+    private var tallies: [NotApplicableTally]
     static let minimumGroup = 10
+    private let parameters = HidiroglouBerthelot.Parameters(imputationMultiplier: 20)
 
     init(spec: DetectorSpec, columns: [Int], schema: Schema) {
         self.spec = spec
         self.columns = columns
         names = columns.map { schema.columns[$0].name }
-        pairs = Array(repeating: [:], count: columns.count)
+        pairs = Array(repeating: InFlight(), count: columns.count)
+        outliers = Array(repeating: [], count: columns.count)
+        tallies = Array(repeating: NotApplicableTally(), count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
@@ -34,46 +43,51 @@ final class PeriodOutlierDetector: Detector {
             let key = groupPeriodKey(r.group(spec.group), r.period)
             for k in columns.indices {
                 guard let a = prev.values[k], let b = values[k] else { continue }
-                pairs[k][key, default: []].append(Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input))
+                let pair = Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input)
+                pairs[k].update(key, make: { [] }, evict: { self.finishGroup(k, $0, $1) }) { $0.append(pair) }
             }
         }
         last[r.unit] = (p, values)
     }
 
+    /// HB on one group-period's pairs; only the outliers past both floors are kept.
+    private func finishGroup(_ k: Int, _ key: UInt64, _ list: [Pair]) {
+        guard list.count >= Self.minimumGroup else {
+            tallies[k].skip(en: "fewer than \(Self.minimumGroup) units with both periods in the group (a small group's stable figures make any move look large)",
+                            zh: "组内两期都有数据的单位不足 \(Self.minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
+            return
+        }
+        guard case .applicable(let r) = HidiroglouBerthelot.detect(pairs: list.map { (Double($0.previous), Double($0.current)) },
+                                                                   parameters: parameters) else {
+            tallies[k].skip(en: "too few positive pairs", zh: "正值数据对太少")
+            return
+        }
+        tallies[k].ran()
+        for e in r.outliers {
+            let pair = list[e.index]
+            let change = pair.current - pair.previous
+            guard abs(change) >= 20, Double(abs(change)) >= 0.3 * Double(pair.previous) else { continue }
+            outliers[k].append(Outlier(pair: pair, period: splitKey(key).period, ratio: e.ratio, median: r.medianRatio))
+        }
+    }
+
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
-        let parameters = HidiroglouBerthelot.Parameters(imputationMultiplier: 20)
         for (k, name) in names.enumerated() {
-            var na = NotApplicableTally()
-            for (key, list) in pairs[k].sorted(by: { $0.key < $1.key }) {
-                let period = splitKey(key).period
-                guard list.count >= Self.minimumGroup else {
-                    na.skip(en: "fewer than \(Self.minimumGroup) units with both periods in the group (a small group's stable figures make any move look large)",
-                            zh: "组内两期都有数据的单位不足 \(Self.minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
-                    continue
-                }
-                guard case .applicable(let r) = HidiroglouBerthelot.detect(pairs: list.map { (Double($0.previous), Double($0.current)) },
-                                                                           parameters: parameters) else {
-                    na.skip(en: "too few positive pairs", zh: "正值数据对太少")
-                    continue
-                }
-                na.ran()
-                for e in r.outliers {
-                    let pair = list[e.index]
-                    let change = pair.current - pair.previous
-                    guard abs(change) >= 20, Double(abs(change)) >= 0.3 * Double(pair.previous) else { continue }
-                    let unit = context.unitName(pair.unit)
-                    tests.append(DetectorTest(
-                        kind: spec.kind, family: spec.kind, unit: pair.unit, period: period, pValue: nil, severity: .info, effect: false,
-                        fields: [name], expected: "\(pair.previous)", actual: "\(pair.current)", input: pair.input, line: pair.line,
-                        message: Message(
-                            zh: "\(unit) \(context.periodName(period))：\(name) 由 \(pair.previous) 变为 \(pair.current)（比值 \(Words.fixed(e.ratio, sig: 3))，同组中位比值 \(Words.fixed(r.medianRatio, sig: 3))），按 Hidiroglou–Berthelot 方法是离群变动；请核实",
-                            en: "\(unit) \(context.periodName(period)): \(name) went from \(pair.previous) to \(pair.current) (ratio \(Words.fixed(e.ratio, sig: 3)); the group's median ratio \(Words.fixed(r.medianRatio, sig: 3))), an outlying change by Hidiroglou–Berthelot; worth verifying")))
-                }
+            pairs[k].drain { finishGroup(k, $0, $1) }
+            for o in outliers[k] {
+                let pair = o.pair, period = o.period
+                let unit = context.unitName(pair.unit)
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: pair.unit, period: period, pValue: nil, severity: .info, effect: false,
+                    fields: [name], expected: "\(pair.previous)", actual: "\(pair.current)", input: pair.input, line: pair.line,
+                    message: Message(
+                        zh: "\(unit) \(context.periodName(period))：\(name) 由 \(pair.previous) 变为 \(pair.current)（比值 \(Words.fixed(o.ratio, sig: 3))，同组中位比值 \(Words.fixed(o.median, sig: 3))），按 Hidiroglou–Berthelot 方法是离群变动；请核实",
+                        en: "\(unit) \(context.periodName(period)): \(name) went from \(pair.previous) to \(pair.current) (ratio \(Words.fixed(o.ratio, sig: 3)); the group's median ratio \(Words.fixed(o.median, sig: 3))), an outlying change by Hidiroglou–Berthelot; worth verifying")))
             }
-            if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "period-outlier on \(name)",
-                               whatZh: "\(name) 的期间离群检验") { notes.append(n) }
+            if let n = tallies[k].note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "period-outlier on \(name)",
+                                       whatZh: "\(name) 的期间离群检验") { notes.append(n) }
         }
         return (tests, notes)
     }

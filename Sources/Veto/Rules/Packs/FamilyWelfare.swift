@@ -94,7 +94,7 @@ detectors:
   - {detector: rounding, columns: [population, women_contacted, births], group: parent}
   - {detector: benford-first, columns: [population, women_contacted], group: county}
   - {detector: benford-first-two, columns: [population, women_contacted], group: county}
-  - {detector: period-outlier, columns: [population, reward_total, special_total, women_contacted], group: parent}
+  - {detector: period-outlier, columns: [population, women_contacted, ltc_women, sskf_added], group: parent}
   - {detector: implied-standard, columns: [special_total_disabled, special_total_death], funds: special_funds, added: special_added, group: county}
 
 rules:
