@@ -89,6 +89,9 @@ final class ZeroDetector: Detector {
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
+        // Per group, the columns tested; per column, each group's standardised residual.
+        var tested: [Int32: [DetectorTest]] = [:]
+        var residuals: [[Int32: Double]] = Array(repeating: [:], count: names.count)
         for (k, name) in names.enumerated() {
             var totalE: [Int32: Int64] = [:], totalX: [Int32: Int64] = [:]
             var byGroup: [Int32: [(period: Int32, e: Int64, x: Int64)]] = [:]
@@ -114,6 +117,11 @@ final class ZeroDetector: Detector {
             let groups = byGroup.keys.sorted()
             let sigma = Self.spread(observed: groups.map { observed[$0] ?? 0 }, expected: groups.map { lambda[$0] ?? 0 })
                 ?? log(1.9).squareRoot()
+            let v = exp(sigma * sigma) - 1
+            for g in groups where (lambda[g] ?? 0) >= 1 {
+                let l = lambda[g] ?? 0
+                residuals[k][g] = (Double(observed[g] ?? 0) - l) / (l + v * l * l).squareRoot()
+            }
             var na = NotApplicableTally()
             for g in groups where g >= 0 {
                 let l = lambda[g] ?? 0, o = observed[g] ?? 0
@@ -129,7 +137,7 @@ final class ZeroDetector: Detector {
                 let years = byGroup[g]?.count ?? 0
                 let rate = (exposureOf[g] ?? 0) > 0 ? l / Double(exposureOf[g] ?? 1) : 0
                 let unit = context.unitName(g)
-                tests.append(DetectorTest(
+                tested[g, default: []].append(DetectorTest(
                     kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: p, effect: l >= 10,
                     fields: [name, exposureName], expected: Words.count(l), actual: "0",
                     message: Message(
@@ -139,6 +147,53 @@ final class ZeroDetector: Detector {
             if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "implausible-zero on \(name)",
                                whatZh: "\(name) 的不合理零值检验") { notes.append(n) }
         }
+        // Several columns of one group all zero: one test, their p-values combined by Brown's
+        // method with the correlation of the columns' residuals across groups (independent
+        // columns combine like Fisher, columns that move together count as one).
+        for g in tested.keys.sorted() {
+            guard let list = tested[g] else { continue }
+            guard list.count >= 2 else { tests += list; continue }
+            let ks = list.compactMap { t in names.firstIndex(of: t.fields[0]) }
+            var rhos: [Double] = []
+            for a in ks.indices { for b in ks.indices where b > a { rhos.append(Self.correlation(residuals[ks[a]], residuals[ks[b]])) } }
+            let rho = rhos.isEmpty ? 1 : rhos.reduce(0, +) / Double(rhos.count)
+            let p = Self.brown(list.map { $0.pValue ?? 1 }, rho: rho)
+            var t = list[0]
+            t.pValue = p
+            t.effect = list.allSatisfy(\.effect)
+            t.fields = list.flatMap(\.fields).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            t.expected = list.compactMap(\.expected).joined(separator: ", ")
+            t.message = Message(
+                zh: list.map(\.message.zh).joined(separator: "；") + "；合并（各列在各单位间的相关系数 ρ = \(Words.fixed(rho, sig: 2))，Brown 方法）p = \(Words.p(p))",
+                en: list.map(\.message.en).joined(separator: "; ") + "; together (the columns' correlation across units ρ = \(Words.fixed(rho, sig: 2)), Brown's method) p = \(Words.p(p))")
+            tests.append(t)
+        }
         return (tests, notes)
+    }
+
+    /// Pearson correlation of two residual maps over their common groups, clamped to [0, 1]; 1 (as
+    /// dependent as can be) with fewer than 10 groups in common.
+    static func correlation(_ a: [Int32: Double], _ b: [Int32: Double]) -> Double {
+        let common = a.keys.filter { b[$0] != nil }
+        guard common.count >= 10 else { return 1 }
+        let xs = common.map { a[$0] ?? 0 }, ys = common.map { b[$0] ?? 0 }
+        let n = Double(common.count)
+        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (x, y) in zip(xs, ys) { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my) }
+        guard sxx > 0, syy > 0 else { return 1 }
+        return min(1, max(0, sxy / (sxx * syy).squareRoot()))
+    }
+
+    /// Brown's method (FORENSICS.md §5) for p-values whose underlying statistics correlate by ρ:
+    /// Fisher's X = −2Σ ln p against c·χ²(f), with E X = 2k, Var X = 4k + 2Σ_{i<j} cov and
+    /// cov ≈ 3.263ρ + 0.710ρ² + 0.027ρ³ (Kost & McDermott 2002); ρ = 0 is Fisher.
+    static func brown(_ p: [Double], rho: Double) -> Double {
+        let k = Double(p.count)
+        let x = -2 * p.reduce(0.0) { $0 + log(max($1, Double.leastNormalMagnitude)) }
+        let cov = 3.263 * rho + 0.710 * rho * rho + 0.027 * rho * rho * rho
+        let mean = 2 * k, variance = 4 * k + 2 * (k * (k - 1) / 2) * cov
+        let c = variance / (2 * mean), f = 2 * mean * mean / variance
+        return min(1, ChiSquare.survival(x / c, degreesOfFreedom: f))
     }
 }
