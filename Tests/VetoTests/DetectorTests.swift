@@ -302,3 +302,44 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(Words.count(31.4) == "31")
     #expect(Words.count(2.216) == "2.2")
 }
+
+// MARK: Benford
+
+/// Values over three decades: geometric ones follow Benford's law (silent), uniform ones do not
+/// (the test applies and fires); one decade of values is not applicable.
+@Test func benfordAppliesOnlyAcrossOrdersOfMagnitudeAndFiresOnUniformFirstDigits() throws {
+    let yaml = """
+    columns:
+      - {name: amount, kind: count}
+    detectors:
+      - {detector: benford-first, columns: [amount], group: all}
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
+    #expect(errors.isEmpty, "\(errors)")
+    func run(_ values: [Int64]) -> CheckResult {
+        var csv = "id,amount\n"
+        for (i, v) in values.enumerated() { csv += "\(i),\(v)\n" }
+        var o = CheckOptions()
+        o.rules = set
+        let c = Checker(options: o)
+        c.add(bytes: Array(csv.utf8), name: "amounts.csv")
+        return c.finish()
+    }
+    var x = 100.0, geometric: [Int64] = []
+    for _ in 0..<7_000 { geometric.append(Int64(x)); x *= 1.001 }
+    let quiet = run(geometric)
+    #expect(quiet.findings.filter { $0.id == "forensic.benford-first" }.isEmpty)
+    #expect(quiet.detectorNotes.isEmpty, "\(quiet.detectorNotes)")
+    // Uniform within each of three decades: first digits uniform, not Benford.
+    let uniform: [Int64] = (0..<7_000).map { i in
+        let low: Int64 = [100, 1_000, 10_000][i % 3]
+        return low + Int64(i * 7_919) % (9 * low)
+    }
+    let loud = run(uniform)
+    let hits = loud.findings.filter { $0.id == "forensic.benford-first" }
+    #expect(hits.count == 1 && hits[0].message.en.contains("depart from Benford's law") && (hits[0].pValue ?? 1) < 1e-100,
+            "\(hits.map(\.message.en)) \(loud.detectorNotes.map(\.message.en)) \(loud.detectorTests)")
+    let narrow = run((0..<2_000).map { Int64(1_000 + $0 * 4) })
+    #expect(narrow.detectorNotes.contains { $0.message.en.contains("fewer than two orders of magnitude") })
+}

@@ -58,17 +58,23 @@ final class Detectors {
     private var periods: [Period?] = []
     private var periodIndex: [Period: Int32] = [:]
     /// The periods each unit was read in (to raise the verdicts of a unit's findings).
-    private var unitPeriods: [[Int32]] = []
+    /// Bit i: the unit was read in period i (i < 64); later periods in a list (rare).
+    private var unitPeriodMask: [UInt64] = []
+    private var unitLatePeriods: [Int32: [Int32]] = [:]
     private var files: [String] = []
     // The last row's parent and county, reused while rows come township by township.
     private var lastParentCode = "", lastParent: Int32 = -1, lastCounty: Int32 = -1
 
     var isEmpty: Bool { detectors.isEmpty }
 
+    /// Per detector, the unit levels it reads (bit `Level.rank`), so a row does not copy its spec.
+    private var levelMasks: [UInt8] = []
+
     init(schema: Schema) {
         for spec in schema.detectors where spec.enabled {
             guard let d = Self.make(spec, schema: schema) else { continue }
             detectors.append(d)
+            levelMasks.append((spec.levels ?? [.village]).reduce(0) { $0 | UInt8(1 << $1.rank) })
         }
     }
 
@@ -115,7 +121,7 @@ final class Detectors {
         units.append(key.code)
         keys.append(key)
         levels.append(level)
-        unitPeriods.append([])
+        unitPeriodMask.append(0)
         unitIndex[key.code] = i
         return i
     }
@@ -154,16 +160,15 @@ final class Detectors {
                 periodIndex[p] = period
             }
         }
-        unitPeriods[Int(unit)].append(period)
+        if period >= 0 && period < 64 {
+            unitPeriodMask[Int(unit)] |= 1 << UInt64(period)
+        } else {
+            unitLatePeriods[unit, default: []].append(period)
+        }
         let r = DetectorRow(cells: UnsafePointer(row.cells), unit: unit, parent: parent, county: county, period: period,
                             periodValue: key.period, level: level, input: Int32(row.input), line: Int32(row.line))
-        for d in detectors {
-            if let lv = level {
-                let wanted = d.spec.levels ?? [.village]
-                guard wanted.contains(lv) else { continue }
-            }
-            d.row(r)
-        }
+        let bit: UInt8 = level.map { UInt8(1 << $0.rank) } ?? 0xFF
+        for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
     }
 
     /// Finishes every detector and turns its tests into findings with tiers.
@@ -205,7 +210,8 @@ final class Detectors {
         func file(_ t: DetectorTest) -> String { t.input >= 0 && Int(t.input) < files.count ? files[Int(t.input)] : (files.first ?? "") }
         func keysOf(_ unit: Int32, _ period: Int32) -> [UnitPeriod] {
             guard unit >= 0 else { return [] }
-            let ps = period >= 0 ? [period] : unitPeriods[Int(unit)]
+            let mask = unitPeriodMask[Int(unit)]
+            let ps = period >= 0 ? [period] : (0..<64).filter { mask & (1 << UInt64($0)) != 0 }.map(Int32.init) + (unitLatePeriods[unit] ?? [])
             return ps.map { UnitPeriod(unit: keys[Int(unit)], period: $0 >= 0 ? periods[Int($0)] : nil) }
         }
         // Findings of single tests.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import VetoStats
 
 /// The digit detectors, per group and column (FORENSICS.md §1–2):
@@ -19,9 +22,14 @@ final class DigitDetector: Detector {
     let untested = 0
     private let columns: [Int]
     private let names: [String]
-    private var tallies: [[Int32: DigitTally]]
-    private var lastTwo: [[Int32: DigitTally]]
-    private var logHistogram: [[Int32: [Int32]]]
+    /// Per column: group → slot; per slot the last-digit counts (10), last-two counts (100,
+    /// rounding), the Benford tally and a 0.1-decade histogram (Benford tests).
+    private var slots: [[Int32: Int]]
+    private var groupsOf: [[Int32]]
+    private var lastDigits: [[Int32]]
+    private var lastTwo: [[Int32]]
+    private var benford: [[Int32]]
+    private var logHistogram: [[Int32]]
     private let test: DigitTest
 
     init(spec: DetectorSpec, columns: [Int], schema: Schema) {
@@ -33,32 +41,76 @@ final class DigitDetector: Detector {
         case "benford-first-two": test = .firstTwo
         default: test = .lastDigit
         }
-        tallies = Array(repeating: [:], count: columns.count)
-        lastTwo = Array(repeating: [:], count: columns.count)
-        logHistogram = Array(repeating: [:], count: columns.count)
+        let n = columns.count
+        slots = Array(repeating: [:], count: n)
+        groupsOf = Array(repeating: [], count: n)
+        lastDigits = Array(repeating: [], count: n)
+        lastTwo = Array(repeating: [], count: n)
+        benford = Array(repeating: [], count: n)
+        logHistogram = Array(repeating: [], count: n)
     }
 
     private var isBenford: Bool { test.isBenford }
 
-    private func newTally() -> DigitTally {
-        isBenford ? DigitTally(test) : DigitTally(.lastDigit, selection: DigitSelection(signs: .positiveOnly, minimumPowerOfTen: 2))
+    private func slot(_ k: Int, _ g: Int32) -> Int {
+        if let s = slots[k][g] { return s }
+        let s = groupsOf[k].count
+        slots[k][g] = s
+        groupsOf[k].append(g)
+        if isBenford {
+            benford[k] += repeatElement(0, count: test.labels.count)
+            logHistogram[k] += repeatElement(0, count: 200)
+        } else {
+            lastDigits[k] += repeatElement(0, count: 10)
+            if spec.kind == "rounding" { lastTwo[k] += repeatElement(0, count: 100) }
+        }
+        return s
     }
 
     func row(_ r: DetectorRow) {
         let g = r.group(spec.group)
         for (k, c) in columns.enumerated() {
-            guard let d = Detectors.digits(r.cells[c]), !d.isZero, !d.isNegative else { continue }
-            if tallies[k][g] == nil { tallies[k][g] = newTally() }
-            _ = tallies[k][g]?.add(d)
-            if spec.kind == "rounding" {
-                if lastTwo[k][g] == nil { lastTwo[k][g] = DigitTally(.lastTwo, selection: DigitSelection(signs: .positiveOnly, minimumPowerOfTen: 3)) }
-                _ = lastTwo[k][g]?.add(d)
-            }
+            let cell = r.cells[c]
+            guard cell.state == .number, cell.mantissa > 0 else { continue }
             if isBenford {
-                let bin = min(199, max(0, Int((d.log10Magnitude + 5) * 10)))
-                if logHistogram[k][g] == nil { logHistogram[k][g] = Array(repeating: 0, count: 200) }
-                logHistogram[k][g]?[bin] += 1
+                // First digit(s) of the value (F2D: values ≥ 10, DigitSelection.standard), and its
+                // order of magnitude for the range check.
+                var lead: Int, log10: Double
+                if cell.exponent == 0 {
+                    var m = cell.mantissa
+                    if test == .firstTwo { guard m >= 10 else { continue } }
+                    let top: Int64 = test == .firstTwo ? 100 : 10
+                    while m >= top { m /= 10 }
+                    lead = Int(m)
+                    log10 = Glibc.log10(Double(cell.mantissa))
+                } else {
+                    guard let d = Detectors.digits(cell), !d.isZero else { continue }
+                    if test == .firstTwo { guard d.absoluteValueIsAtLeast(powerOfTen: 1) else { continue } }
+                    guard let f = d.firstDigits(test == .firstTwo ? 2 : 1) else { continue }
+                    lead = f
+                    log10 = d.log10Magnitude
+                }
+                let s = slot(k, g)
+                benford[k][s * test.labels.count + lead - test.labels.lowerBound] += 1
+                let bin = min(199, max(0, Int((log10 + 5) * 10)))
+                logHistogram[k][s * 200 + bin] += 1
+                continue
             }
+            // The last written digits of a value ≥ 100 (the common case, a whole number as written,
+            // without building its digits).
+            var last = -1, two = -1
+            if cell.exponent == 0 {
+                guard cell.mantissa >= 100 else { continue }
+                last = Int(cell.mantissa % 10)
+                if cell.mantissa >= 1000 { two = Int(cell.mantissa % 100) }
+            } else {
+                guard let d = Detectors.digits(cell), d.absoluteValueIsAtLeast(powerOfTen: 2) else { continue }
+                last = d.lastWrittenDigit
+                if d.absoluteValueIsAtLeast(powerOfTen: 3) { two = d.lastTwoWrittenDigits }
+            }
+            let s = slot(k, g)
+            lastDigits[k][s * 10 + last] += 1
+            if two >= 0, spec.kind == "rounding" { lastTwo[k][s * 100 + two] += 1 }
         }
     }
 
@@ -84,18 +136,19 @@ final class DigitDetector: Detector {
         var notes: [DetectorNote] = []
         for (k, name) in names.enumerated() {
             var na = NotApplicableTally()
-            for g in tallies[k].keys.sorted() {
-                guard let tally = tallies[k][g] else { continue }
-                let unit = g >= 0 ? context.unitName(g) : (context.units.isEmpty ? "*" : "*")
+            for (g, s) in slots[k].sorted(by: { $0.key < $1.key }) {
+                let unit = g >= 0 ? context.unitName(g) : "*"
+                let counts = isBenford ? [] : lastDigits[k][s * 10..<s * 10 + 10].map { Int($0) }
+                let total = counts.reduce(0, +)
                 switch spec.kind {
                 case "last-digit":
-                    guard case .applicable(let r) = tally.result(DigitPreconditions(minimumCount: 50, minimumOrdersOfMagnitude: nil)) else {
+                    guard total >= 50, case .applicable(let c) = DistributionComparison.compare(
+                        counts: counts, expected: Array(repeating: 0.1, count: 10), labels: Array(0...9)) else {
                         na.skip(en: "fewer than 50 values of at least 100 (smaller values' last digits are not uniform)",
                                 zh: "不小于 100 的数值不足 50 个（较小数值的末位数字本不均匀）")
                         continue
                     }
                     na.ran()
-                    let c = r.comparison
                     let top = c.counts.indices.max { c.counts[$0] < c.counts[$1] } ?? 0
                     let share = Double(c.counts[top]) / Double(max(c.total, 1))
                     tests.append(DetectorTest(
@@ -105,8 +158,7 @@ final class DigitDetector: Detector {
                             zh: "\(unit)：\(c.total) 个 \(name) 数值（≥ 100）的末位数字不均匀：数字 \(c.labels[top]) 占 \(Words.percent(share))（应约 10%），χ² = \(Words.fixed(c.chiSquare, sig: 3))，自由度 9",
                             en: "\(unit): the last digits of \(c.total) values of \(name) (≥ 100) are not uniform: digit \(c.labels[top]) makes \(Words.percent(share)) of them (10% expected), χ² = \(Words.fixed(c.chiSquare, sig: 3)) on 9 df")))
                 case "rounding":
-                    let counts = tally.counts
-                    if tally.total >= 30, let t = Heaping.zeroOrFive(lastDigitCounts: counts).value {
+                    if total >= 30, let t = Heaping.zeroOrFive(lastDigitCounts: counts).value {
                         na.ran()
                         tests.append(DetectorTest(
                             kind: spec.kind, family: "digits", unit: g, period: -1, pValue: t.pValue, effect: t.share >= 0.4,
@@ -117,7 +169,8 @@ final class DigitDetector: Detector {
                     } else {
                         na.skip(en: "fewer than 30 values of at least 100", zh: "不小于 100 的数值不足 30 个")
                     }
-                    if let l2 = lastTwo[k][g], l2.total >= 100, let t = Heaping.doubleZero(lastTwoDigitCounts: l2.counts).value {
+                    let l2 = lastTwo[k][s * 100..<s * 100 + 100].map { Int($0) }
+                    if l2.reduce(0, +) >= 100, let t = Heaping.doubleZero(lastTwoDigitCounts: l2).value {
                         tests.append(DetectorTest(
                             kind: spec.kind, family: "digits", unit: g, period: -1, pValue: t.pValue, effect: t.share >= 0.02,
                             fields: [name], expected: "1%", actual: Words.percent(t.share),
@@ -126,25 +179,29 @@ final class DigitDetector: Detector {
                                 en: "\(unit): \(t.hits) of \(t.total) values of \(name) (≥ 1000) end in 00 (about 1% expected)")))
                     }
                 default:
-                    let span = Self.centralSpan(logHistogram[k][g] ?? [])
+                    let width = test.labels.count
+                    let bc = benford[k][s * width..<s * width + width].map { Int($0) }
+                    let span = Self.centralSpan(Array(logHistogram[k][s * 200..<s * 200 + 200]))
                     guard span >= 2 else {
                         na.skip(en: "the central 90% of the values spans fewer than two orders of magnitude (Benford's law does not apply to narrow ranges)",
                                 zh: "中间 90% 的数值跨度不足两个数量级（本福特定律不适用于窄范围数据）")
                         continue
                     }
-                    guard case .applicable(let r) = tally.result(DigitPreconditions(minimumCount: nil, minimumOrdersOfMagnitude: 2)) else {
+                    guard bc.reduce(0, +) >= test.minimumCountForChiSquare,
+                          case .applicable(let c) = DistributionComparison.compare(counts: bc, expected: test.expected, labels: Array(test.labels)) else {
                         na.skip(en: "too few values for the χ² test (110 first digits, 1,146 first two)", zh: "数值太少，不足以做 χ² 检验（首位 110 个，前两位 1,146 个）")
                         continue
                     }
+                    let band = test.madBands?.band(of: c.mad)
+                    let bandIsMeaningful = c.total >= (test.minimumCountForMADBands ?? Int.max)
                     na.ran()
-                    let c = r.comparison
-                    let effect = r.bandIsMeaningful && r.band == .nonconformity
+                    let effect = bandIsMeaningful && band == .nonconformity
                     tests.append(DetectorTest(
                         kind: spec.kind, family: "digits", unit: g, period: -1, pValue: c.pValue, effect: effect,
                         fields: [name], expected: nil, actual: "MAD \(Words.fixed(c.mad, sig: 3))",
                         message: Message(
-                            zh: "\(unit)：\(c.total) 个 \(name) 数值的\(test == .firstDigit ? "首位" : "前两位")数字偏离本福特分布：MAD = \(Words.fixed(c.mad, sig: 3))\(r.bandIsMeaningful ? "（\(r.band?.nigriniName ?? "")）" : "（样本量下 MAD 分级无意义，以 χ² 为准）")，χ² = \(Words.fixed(c.chiSquare, sig: 3))",
-                            en: "\(unit): the \(test == .firstDigit ? "first" : "first two") digits of \(c.total) values of \(name) depart from Benford's law: MAD = \(Words.fixed(c.mad, sig: 3))\(r.bandIsMeaningful ? " (\(r.band?.nigriniName ?? ""))" : " (at this N the MAD bands mean nothing; χ² decides)"), χ² = \(Words.fixed(c.chiSquare, sig: 3))")))
+                            zh: "\(unit)：\(c.total) 个 \(name) 数值的\(test == .firstDigit ? "首位" : "前两位")数字偏离本福特分布：MAD = \(Words.fixed(c.mad, sig: 3))\(bandIsMeaningful ? "（\(band?.nigriniName ?? "")）" : "（样本量下 MAD 分级无意义，以 χ² 为准）")，χ² = \(Words.fixed(c.chiSquare, sig: 3))",
+                            en: "\(unit): the \(test == .firstDigit ? "first" : "first two") digits of \(c.total) values of \(name) depart from Benford's law: MAD = \(Words.fixed(c.mad, sig: 3))\(bandIsMeaningful ? " (\(band?.nigriniName ?? ""))" : " (at this N the MAD bands mean nothing; χ² decides)"), χ² = \(Words.fixed(c.chiSquare, sig: 3))")))
                 }
             }
             if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "\(spec.kind) on \(name)",

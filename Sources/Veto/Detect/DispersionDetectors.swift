@@ -91,7 +91,8 @@ final class DispersionDetector: Detector {
 /// births (one family).
 ///
 /// Not applicable below 8 unit-periods with 5 births (regularity) or 100 births (totals).
-/// Effect gates: X²/k < 0.3; a ratio outside 100–110.
+/// Effect gate: X²/k < 0.3 (regularity). A skewed total ratio is real-world (sex-selective
+/// births, late registration of girls), so the totals test never counts towards a veto.
 ///
 /// - Complexity: O(1) per row; memory O(groups).
 final class SexRatioDetector: Detector {
@@ -144,10 +145,15 @@ final class SexRatioDetector: Detector {
             } else {
                 na.skip(en: "fewer than 8 unit-periods with at least 5 births", zh: "出生数不少于 5 的单位-期别不足 8 个")
             }
-            if s.n >= 100, let t = SexRatio.unitTest(boys: Int(s.b), girls: Int(s.n - s.b)).value {
-                let srb = t.ratio ?? 0
+            if s.n >= 100, s.n > s.b {
+                // SexRatio.unitTest's p-value (SciPy binomtest), without its confidence interval.
+                let t = (pValue: Binomial.pValue(successes: Int(s.b), trials: Int(s.n), probability: SexRatio.maleProbability,
+                                                 alternative: .twoSided), 0)
+                let srb = 100 * Double(s.b) / Double(s.n - s.b)
                 tests.append(DetectorTest(
-                    kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: t.pValue, effect: srb < 100 || srb > 110,
+                    // A skewed ratio is real-world (sex-selective births, girls registered late: FORENSICS.md
+                    // §6), not a sign the figures were made up: it is review at most, never half of a veto.
+                    kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: t.pValue, effect: false,
                     fields: names, expected: "105", actual: Words.fixed(srb, sig: 4),
                     message: Message(
                         zh: "\(unit)：出生 \(s.n) 人中男孩 \(s.b) 人，性别比 \(Words.fixed(srb, sig: 4))（正常约 105）",

@@ -31,7 +31,10 @@ final class DuplicateDetector: Detector {
     static let frozenFamily = "duplicate-rows.frozen", copyFamily = "duplicate-rows.copied"
     private let columns: [Int]
     private let names: [String]
-    private var last: [Int32: (period: Period, values: [Int64])] = [:]
+    /// Each unit's last period and its block (flat, by interned unit).
+    private var lastPeriod: [Period?] = []
+    private var lastValues: [Int64] = []
+    private var scratch: [Int64] = []
     private var pairs = 0
     /// Per field and bin of the previous value (0, 1, 2, then powers of two): consecutive-period
     /// pairs, those that did not change, and those that moved by at most `near`.
@@ -67,33 +70,44 @@ final class DuplicateDetector: Detector {
     }
 
     func row(_ r: DetectorRow) {
-        var values: [Int64] = []
-        values.reserveCapacity(columns.count)
+        let n = columns.count
+        if scratch.count != n { scratch = Array(repeating: 0, count: n) }
         var nonZero = 0
-        for c in columns {
+        for (k, c) in columns.enumerated() {
             guard let v = r.int(c) else { return }
-            values.append(v)
+            scratch[k] = v
             if v != 0 { nonZero += 1 }
         }
+        let values = scratch
         seen += 1
-        for (k, v) in values.enumerated() { histograms[k][v, default: 0] += 1 }
+        for k in 0..<n { histograms[k][values[k], default: 0] += 1 }
         // Consecutive periods of the same unit.
         if let p = r.periodValue {
-            if let prev = last[r.unit], prev.period == p.previous || prev.period == p.next {
+            let u = Int(r.unit)
+            while lastPeriod.count <= u {
+                lastPeriod.append(nil)
+                lastValues += repeatElement(0, count: n)
+            }
+            let base = u * n
+            if let prevPeriod = lastPeriod[u], prevPeriod == p.previous || prevPeriod == p.next {
                 pairs += 1
-                let same = prev.values == values
-                for k in values.indices where !same {
-                    let b = Self.bin(prev.values[k])
-                    binPairs[k][b] += 1
-                    if prev.values[k] == values[k] { unchanged[k][b] += 1 }
-                    if abs(prev.values[k] - values[k]) <= Self.near { nearlyUnchanged[k][b] += 1 }
-                }
-                if same && nonZero >= 2 {
-                    matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prev.period, group: r.group(spec.group),
+                var same = true
+                for k in 0..<n where lastValues[base + k] != values[k] { same = false; break }
+                if !same {
+                    for k in 0..<n {
+                        let old = lastValues[base + k]
+                        let b = Self.bin(old)
+                        binPairs[k][b] += 1
+                        if old == values[k] { unchanged[k][b] += 1 }
+                        if abs(old - values[k]) <= Self.near { nearlyUnchanged[k][b] += 1 }
+                    }
+                } else if nonZero >= 2 {
+                    matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prevPeriod, group: r.group(spec.group),
                                          values: values, line: r.line, input: r.input, otherLine: -1, frozen: true))
                 }
             }
-            last[r.unit] = (p, values)
+            lastPeriod[u] = p
+            for k in 0..<n { lastValues[base + k] = values[k] }
         }
         // Two units of a group in one period.
         let g = r.group(spec.group)

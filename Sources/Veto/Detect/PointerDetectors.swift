@@ -17,7 +17,9 @@ final class PeriodOutlierDetector: Detector {
     let untested = 0
     private let columns: [Int]
     private let names: [String]
-    private var last: [Int32: (period: Period, values: [Int64?])] = [:]
+    /// Each unit's last period and values (flat, by interned unit; `Int64.min`: not reported).
+    private var lastPeriod: [Period?] = []
+    private var lastValues: [Int64] = []
     private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
     /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
     private var pairs: [InFlight<[Pair]>]
@@ -38,16 +40,23 @@ final class PeriodOutlierDetector: Detector {
 
     func row(_ r: DetectorRow) {
         guard let p = r.periodValue else { return }
-        let values = columns.map { r.int($0) }
-        if let prev = last[r.unit], prev.period == p.previous {
-            let key = groupPeriodKey(r.group(spec.group), r.period)
-            for k in columns.indices {
-                guard let a = prev.values[k], let b = values[k] else { continue }
-                let pair = Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input)
-                pairs[k].update(key, make: { [] }, evict: { self.finishGroup(k, $0, $1) }) { $0.append(pair) }
-            }
+        let n = columns.count, u = Int(r.unit)
+        while lastPeriod.count <= u {
+            lastPeriod.append(nil)
+            lastValues += repeatElement(Int64.min, count: n)
         }
-        last[r.unit] = (p, values)
+        let base = u * n
+        let follows = lastPeriod[u] == p.previous
+        let key = groupPeriodKey(r.group(spec.group), r.period)
+        for (k, c) in columns.enumerated() {
+            let b = r.int(c) ?? Int64.min
+            let a = lastValues[base + k]
+            lastValues[base + k] = b
+            guard follows, a != Int64.min, b != Int64.min else { continue }
+            let pair = Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input)
+            pairs[k].update(key, make: { [] }, evict: { self.finishGroup(k, $0, $1) }) { $0.append(pair) }
+        }
+        lastPeriod[u] = p
     }
 
     /// HB on one group-period's pairs; only the outliers past both floors are kept.
