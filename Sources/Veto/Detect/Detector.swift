@@ -143,33 +143,59 @@ enum Words {
 /// O(capacity), not O(unit-periods); a group-period whose rows come back after that is finished
 /// again as a new, smaller group (documented where it is used).
 struct InFlight<Value> {
-    private var entries: [UInt64: (value: Value, tick: Int)] = [:]
+    private var index: [UInt64: Int] = [:]
+    private var keys: [UInt64] = []
+    private var values: [Value?] = []
+    private var ticks: [Int] = []
+    private var free: [Int] = []
     private var tick = 0
     let capacity: Int
 
     init(capacity: Int = 512) { self.capacity = capacity }
 
     /// The value of `key` to update, created by `make` when absent; finishes the oldest half
-    /// with `evict` when twice the capacity is in flight.
+    /// with `evict` when twice the capacity is in flight. One hash lookup per call.
     mutating func update(_ key: UInt64, make: () -> Value, evict: (UInt64, Value) -> Void, _ body: (inout Value) -> Void) {
         tick += 1
-        if entries[key] == nil {
-            if entries.count >= 2 * capacity {
-                let old = entries.sorted { $0.value.tick < $1.value.tick }.prefix(capacity)
-                for (k, e) in old {
-                    entries[k] = nil
-                    evict(k, e.value)
+        let i: Int
+        if let j = index[key] {
+            i = j
+        } else {
+            if index.count >= 2 * capacity {
+                let old = index.values.sorted { ticks[$0] < ticks[$1] }.prefix(capacity)
+                for j in old {
+                    let k = keys[j]
+                    index[k] = nil
+                    if let v = values[j] { evict(k, v) }
+                    values[j] = nil
+                    free.append(j)
                 }
             }
-            entries[key] = (make(), tick)
+            if let j = free.popLast() {
+                i = j
+                keys[j] = key
+                values[j] = make()
+            } else {
+                i = values.count
+                keys.append(key)
+                values.append(make())
+                ticks.append(0)
+            }
+            index[key] = i
         }
-        entries[key]!.tick = tick
-        body(&entries[key]!.value)
+        ticks[i] = tick
+        body(&values[i]!)
     }
 
     /// Finishes everything still in flight, oldest first.
     mutating func drain(_ evict: (UInt64, Value) -> Void) {
-        for (k, e) in entries.sorted(by: { $0.value.tick < $1.value.tick }) { evict(k, e.value) }
-        entries = [:]
+        for j in index.values.sorted(by: { ticks[$0] < ticks[$1] }) {
+            if let v = values[j] { evict(keys[j], v) }
+        }
+        index = [:]
+        keys = []
+        values = []
+        ticks = []
+        free = []
     }
 }

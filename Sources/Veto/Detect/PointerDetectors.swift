@@ -22,7 +22,7 @@ final class PeriodOutlierDetector: Detector {
     private var lastValues: [Int64] = []
     private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
     /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
-    private var pairs: [InFlight<[Pair]>]
+    private var pairs = InFlight<[[Pair]]>()
     private struct Outlier { var pair: Pair; var period: Int32; var ratio: Double; var median: Double }
     private var outliers: [[Outlier]]
     private var tallies: [NotApplicableTally]
@@ -33,7 +33,6 @@ final class PeriodOutlierDetector: Detector {
         self.spec = spec
         self.columns = columns
         names = columns.map { schema.columns[$0].name }
-        pairs = Array(repeating: InFlight(), count: columns.count)
         outliers = Array(repeating: [], count: columns.count)
         tallies = Array(repeating: NotApplicableTally(), count: columns.count)
     }
@@ -47,16 +46,29 @@ final class PeriodOutlierDetector: Detector {
         }
         let base = u * n
         let follows = lastPeriod[u] == p.previous
-        let key = groupPeriodKey(r.group(spec.group), r.period)
+        var any = false
         for (k, c) in columns.enumerated() {
             let b = r.int(c) ?? Int64.min
-            let a = lastValues[base + k]
-            lastValues[base + k] = b
-            guard follows, a != Int64.min, b != Int64.min else { continue }
-            let pair = Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input)
-            pairs[k].update(key, make: { [] }, evict: { self.finishGroup(k, $0, $1) }) { $0.append(pair) }
+            if follows && lastValues[base + k] != Int64.min && b != Int64.min { any = true }
+            if !follows { lastValues[base + k] = b }
         }
+        if any {
+            let key = groupPeriodKey(r.group(spec.group), r.period)
+            pairs.update(key, make: { Array(repeating: [], count: n) }, evict: finishGroups) { lists in
+                for (k, c) in columns.enumerated() {
+                    let b = r.int(c) ?? Int64.min
+                    let a = lastValues[base + k]
+                    guard a != Int64.min, b != Int64.min else { continue }
+                    lists[k].append(Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input))
+                }
+            }
+        }
+        if follows { for (k, c) in columns.enumerated() { lastValues[base + k] = r.int(c) ?? Int64.min } }
         lastPeriod[u] = p
+    }
+
+    private func finishGroups(_ key: UInt64, _ lists: [[Pair]]) {
+        for (k, list) in lists.enumerated() { finishGroup(k, key, list) }
     }
 
     /// HB on one group-period's pairs; only the outliers past both floors are kept.
@@ -83,8 +95,8 @@ final class PeriodOutlierDetector: Detector {
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
+        pairs.drain(finishGroups)
         for (k, name) in names.enumerated() {
-            pairs[k].drain { finishGroup(k, $0, $1) }
             for o in outliers[k] {
                 let pair = o.pair, period = o.period
                 let unit = context.unitName(pair.unit)
@@ -111,7 +123,7 @@ final class PeriodOutlierDetector: Detector {
 /// A unit-period with additions paying more than a full year for everyone is `review` too.
 /// No p-value (an exact fit, not a test); these findings take no part in the evidence.
 ///
-/// - Complexity: O(1) per row, O(rows solved × 500) at the end (at most 2,000 rows voted);
+/// - Complexity: O(1) per row, O(rows × 500) at the end (at most 200 rows per group vote);
 ///   memory O(unit-periods with the programme), at most 200,000 kept.
 final class ImpliedStandardDetector: Detector {
     let spec: DetectorSpec
@@ -168,7 +180,7 @@ final class ImpliedStandardDetector: Detector {
                 continue
             }
             var votes: [Int64: Int] = [:]
-            for i in steady.filter({ entries[$0].a > 0 && entries[$0].b > 0 }).prefix(2_000) {
+            for i in steady.filter({ entries[$0].a > 0 && entries[$0].b > 0 }).prefix(200) {
                 for (x, y) in Self.pairs(funds: entries[i].funds, a: entries[i].a, b: entries[i].b) { votes[x << 20 | y, default: 0] += 1 }
             }
             guard let best = votes.max(by: { l, r in
