@@ -41,6 +41,7 @@ struct DetectorTest {
     var period: Int32
     /// Another unit the finding is about (a copied row's source), whose verdict it raises too.
     var alsoUnit: Int32 = -1
+    var alsoLine: Int32 = -1
     /// nil for a detector that points without a test (period-outlier, implied-standard): its
     /// finding has the fixed `severity` and takes no part in the evidence.
     var pValue: Double?

@@ -228,7 +228,14 @@ final class Detectors {
             }
             if t.unit < 0 { severity = min(severity, .info) }
             let f = finding(t, severity: severity, q: t.pValue == nil ? nil : q[i], file: file(t), context: context)
-            out.findings.append((f, severity > .info ? keysOf(t.unit, t.period) + (t.alsoUnit >= 0 ? keysOf(t.alsoUnit, t.period) : []) : []))
+            out.findings.append((f, severity > .info ? keysOf(t.unit, t.period) : []))
+            // A copied row: which of the two is the copy the figures cannot say, so both are named.
+            if t.alsoUnit >= 0 {
+                var g = f
+                g.unitCode = context.unitName(t.alsoUnit)
+                g.line = t.alsoLine >= 0 ? Int(t.alsoLine) : nil
+                out.findings.append((g, severity > .info ? keysOf(t.alsoUnit, t.period) : []))
+            }
         }
         // Each unit's evidence across families.
         var byUnit: [Int64: [Int]] = [:]

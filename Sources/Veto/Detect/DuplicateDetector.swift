@@ -183,7 +183,7 @@ final class DuplicateDetector: Detector {
                 let p = min(1, pm * max(1, comparisons))
                 let other = context.unitName(m.other)
                 tests.append(DetectorTest(
-                    kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, pValue: p,
+                    kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, alsoLine: m.otherLine, pValue: p,
                     effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
                     message: Message(
                         zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
