@@ -51,12 +51,16 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     let r = checkFiles(county.files)
     let cases = Dictionary(grouping: county.labels.filter { $0.role == .planted }, by: \.caseID)
     #expect(!cases.isEmpty)
+    var atReview = 0
     for (id, ls) in cases {
         let l = ls[0]
-        let hits = detectorHits(r, unit: l.unitCode, period: l.period).filter { $0.id == "forensic.duplicate-rows" }
+        let hits = detectorHits(r, unit: l.unitCode, period: l.period, atLeast: .info).filter { $0.id == "forensic.duplicate-rows" }
         #expect(!hits.isEmpty, "case \(id) at \(l.unitCode) \(l.period) not found")
-        #expect(hits.allSatisfy { $0.severity == .review }, "a copied row alone is review, never veto")
+        #expect(hits.allSatisfy { $0.severity <= .review }, "a copied row alone is review at most, never veto")
+        if hits.contains(where: { $0.severity == .review }) { atReview += 1 }
     }
+    // A small village's copy in a late year (mostly zeros) is only info.
+    #expect(atReview * 3 >= cases.count * 2, "\(atReview) of \(cases.count) at review")
 }
 
 @Test func frozenRowsAreFoundAtTheirVillageAndPeriod() throws {
@@ -342,4 +346,14 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
             "\(hits.map(\.message.en)) \(loud.detectorNotes.map(\.message.en)) \(loud.detectorTests)")
     let narrow = run((0..<2_000).map { Int64(1_000 + $0 * 4) })
     #expect(narrow.detectorNotes.contains { $0.message.en.contains("fewer than two orders of magnitude") })
+}
+
+/// The same inputs give the same findings, p-values and ranking (no hash-order arithmetic).
+@Test func detectorsAreDeterministic() throws {
+    let files = try generate(countyConfig(seed: 81, inject: [Injection(pattern: .invented, amount: .perCounty(1)),
+                                                             Injection(pattern: .copyPaste, amount: .perCounty(2))])).files
+    let a = checkFiles(files), b = checkFiles(files)
+    #expect(a.findings.filter { $0.kind == .detector } == b.findings.filter { $0.kind == .detector })
+    #expect(a.evidence == b.evidence)
+    #expect(a.detectorNotes == b.detectorNotes)
 }

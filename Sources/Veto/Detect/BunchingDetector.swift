@@ -101,7 +101,7 @@ final class BunchingDetector: Detector {
                     }
                     var probs: [Double] = []
                     var passing = 0
-                    for (pn, c) in cells[t][g] ?? [:] {
+                    for (pn, c) in (cells[t][g] ?? [:]).sorted(by: { $0.key < $1.key }) {
                         let (period, n32) = splitKey(pn)
                         let n = Int64(n32)
                         let tot = totals[t][groupPeriodKey(g, period)] ?? (0, 0)

@@ -242,17 +242,17 @@ final class Detectors {
         for i in withP where tests[i].unit >= 0 {
             byUnit[Int64(tests[i].unit) << 32 | Int64(tests[i].period + 1), default: []].append(i)
         }
-        for (key, idx) in byUnit {
+        for (key, idx) in byUnit.sorted(by: { $0.key < $1.key }) {
             let unit = Int32(key >> 32), period = Int32(key & 0xFFFF_FFFF) - 1
             var families: [UnitEvidence.Family] = []
-            for (name, members) in Dictionary(grouping: idx, by: { tests[$0].family }) {
+            for (name, members) in Dictionary(grouping: idx, by: { tests[$0].family }).sorted(by: { $0.key < $1.key }) {
                 let p = members.count == 1 ? (tests[members[0]].pValue ?? 1)
                     : (Combination.cauchy(members.map { tests[$0].pValue ?? 1 }).value?.pValue ?? 1)
                 families.append(.init(family: name, pValue: min(1, p), q: members.map { q[$0] }.min() ?? 1,
                                       qBY: members.map { qBY[$0] }.min() ?? 1,
                                       effect: members.contains { tests[$0].effect && qBY[$0] < 0.001 }, tests: members.count))
             }
-            families.sort { $0.pValue < $1.pValue }
+            families.sort { $0.pValue < $1.pValue || ($0.pValue == $1.pValue && $0.family < $1.family) }
             let combined = Self.combined(families)
             let severity = Self.tier(families)
             let strong = families.filter { $0.qBY < 0.001 && $0.effect }
@@ -367,7 +367,7 @@ struct NotApplicableTally {
     }
 
     func note(id: String, fields: [String], what: String, whatZh: String) -> DetectorNote? {
-        guard let (en, v) = reasons.max(by: { $0.value.count < $1.value.count }) else { return nil }
+        guard let (en, v) = reasons.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
         let skipped = reasons.values.reduce(0) { $0 + $1.count }
         return DetectorNote(id: id, fields: fields,
                             message: Message(zh: "\(whatZh)：\(groups) 组中 \(skipped) 组不适用，最常见的原因：\(v.zh)",

@@ -47,7 +47,7 @@ final class DispersionDetector: Detector {
         var notes: [DetectorNote] = []
         for (k, name) in names.enumerated() {
             var byGroup: [Int32: (stat: Double, df: Int, periods: Int, units: Int)] = [:]
-            for (key, s) in stats[k] {
+            for (key, s) in stats[k].sorted(by: { $0.key < $1.key }) {
                 let g = splitKey(key).group
                 var acc = byGroup[g] ?? (0, 0, 0, 0)
                 if s.k >= 3, s.sx >= 5, s.sn > s.sx {

@@ -8,8 +8,8 @@ import VetoStats
 ///   (unchanged + 1)/(pairs + 2), the matched rows left out, and at least the average share per
 ///   value within ±5 of no change (a population that moves a little every period is not taken as
 ///   never standing still); multiplied over the block's fields;
-/// - copied: per field, Σ p_u² over the field's values u at most as common in the run as the
-///   matched value (two units drawn at random agree at a value this rare), multiplied over the
+/// - copied: per field, Σ p_u² over the field's values u in the same period at most as common as
+///   the matched value (two units drawn at random agree at a value this rare), multiplied over the
 ///   fields, times the C(k, 2) pairs of the group-period.
 /// Blocks with a missing figure or fewer than 2 non-zero figures are not compared.
 ///
@@ -47,7 +47,10 @@ final class DuplicateDetector: Detector {
         if v <= 2 { return Int(max(v, 0)) }
         return 1 + (64 - v.leadingZeroBitCount)
     }
-    private var histograms: [[Int64: Int32]]
+    /// Per field and period, how often each value was reported (a match's chance is taken among
+    /// the rows of its own period: later years have more zeros).
+    private var histograms: [[Int32: [Int64: Int32]]]
+    private var seenIn: [Int32: Int] = [:]
     private var seen = 0
     /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
     private var blocks = InFlight<(rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
@@ -80,7 +83,8 @@ final class DuplicateDetector: Detector {
         }
         let values = scratch
         seen += 1
-        for k in 0..<n { histograms[k][values[k], default: 0] += 1 }
+        seenIn[r.period, default: 0] += 1
+        for k in 0..<n { histograms[k][r.period, default: [:]][values[k], default: 0] += 1 }
         // Consecutive periods of the same unit.
         if let p = r.periodValue {
             let u = Int(r.unit)
@@ -146,18 +150,21 @@ final class DuplicateDetector: Detector {
         // P(two rows agree on a field at a value at most as common as v) = Σ_{u: c_u ≤ c_v} p_u²:
         // a match on a rare value (17 boys) says more than one on a common value (0), and the
         // product over independent fields is the chance of a match at least this unusual.
-        let n = Double(max(seen, 1))
-        let sortedCounts: [[Int32]] = histograms.map { $0.values.sorted() }
-        let cumulative: [[Double]] = sortedCounts.map { cs in
-            var acc = 0.0
-            return cs.map { c in acc += (Double(c) / n) * (Double(c) / n); return acc }
-        }
-        func agree(_ k: Int, _ v: Int64) -> Double {
-            let c = histograms[k][v] ?? 1
-            let cs = sortedCounts[k]
-            var lo = 0, hi = cs.count
-            while lo < hi { let mid = (lo + hi) / 2; if cs[mid] <= c { lo = mid + 1 } else { hi = mid } }
-            return lo > 0 ? cumulative[k][lo - 1] : (Double(c) / n) * (Double(c) / n)
+        var tables: [Int64: (sorted: [Int32], cumulative: [Double])] = [:]
+        func agree(_ k: Int, _ v: Int64, _ period: Int32) -> Double {
+            let n = Double(max(seenIn[period] ?? 1, 1))
+            let h = histograms[k][period] ?? [:]
+            let key = Int64(k) << 32 | Int64(UInt32(bitPattern: period))
+            if tables[key] == nil {
+                let cs = h.values.sorted()
+                var acc = 0.0
+                tables[key] = (cs, cs.map { c in acc += (Double(c) / n) * (Double(c) / n); return acc })
+            }
+            guard let t = tables[key] else { return 1 }
+            let c = h[v] ?? 1
+            var lo = 0, hi = t.sorted.count
+            while lo < hi { let mid = (lo + hi) / 2; if t.sorted[mid] <= c { lo = mid + 1 } else { hi = mid } }
+            return lo > 0 ? t.cumulative[lo - 1] : (Double(c) / n) * (Double(c) / n)
         }
         // Every comparison made is a test: those without a match have p = 1.
         blocks.drain(finishBlock)
@@ -165,7 +172,7 @@ final class DuplicateDetector: Detector {
         untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
         for m in matches {
             var pm = 1.0
-            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree(k, m.values[k]) }
+            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree(k, m.values[k], m.period) }
             let nonZero = m.values.filter { $0 != 0 }.count
             let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
             let unit = context.unitName(m.unit), period = context.periodName(m.period)

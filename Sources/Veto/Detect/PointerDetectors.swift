@@ -184,8 +184,9 @@ final class ImpliedStandardDetector: Detector {
                 for (x, y) in Self.pairs(funds: entries[i].funds, a: entries[i].a, b: entries[i].b) { votes[x << 20 | y, default: 0] += 1 }
             }
             guard let best = votes.max(by: { l, r in
-                l.value != r.value ? l.value < r.value
-                    : Self.roundness(l.key >> 20) + Self.roundness(l.key & 0xFFFFF) < Self.roundness(r.key >> 20) + Self.roundness(r.key & 0xFFFFF)
+                let a = Self.roundness(l.key >> 20) + Self.roundness(l.key & 0xFFFFF)
+                let b = Self.roundness(r.key >> 20) + Self.roundness(r.key & 0xFFFFF)
+                return (l.value, a, r.key) < (r.value, b, l.key)
             }) else {
                 na.skip(en: "no pair of round monthly amounts fits any unit-period", zh: "没有一对整数月标准能与任何单位-期别相符")
                 continue

@@ -95,7 +95,7 @@ final class ZeroDetector: Detector {
         for (k, name) in names.enumerated() {
             var totalE: [Int32: Int64] = [:], totalX: [Int32: Int64] = [:]
             var byGroup: [Int32: [(period: Int32, e: Int64, x: Int64)]] = [:]
-            for (key, v) in sums[k] {
+            for (key, v) in sums[k].sorted(by: { $0.key < $1.key }) {
                 let (g, p) = splitKey(key)
                 totalE[p, default: 0] += v.e
                 totalX[p, default: 0] += v.x
