@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import VetoStats
 
 /// A unit's forensic evidence, combined: what `veto scan` ranks by.
@@ -196,12 +193,6 @@ final class Detectors {
         let untested = untestedBy.values.reduce(0, +)
         out.tests = withP.count + untested
         let (bh, by) = Self.adjust(withP.map { tests[$0].pValue ?? 1 }, families: withP.map { tests[$0].family }, untested: untestedBy)
-        if getenv("VETO_DEBUG_TESTS") != nil {
-            for (k, i) in withP.enumerated() {
-                let line = "test \(tests[i].kind) \(units.indices.contains(Int(tests[i].unit)) ? units[Int(tests[i].unit)] : "*") p=\(tests[i].pValue ?? 1) q=\(bh[k]) qBY=\(by[k]) effect=\(tests[i].effect) \(tests[i].message.en.prefix(160))\n"
-                _ = line.withCString { write(2, $0, strlen($0)) }
-            }
-        }
         var q = [Double](repeating: 1, count: tests.count), qBY = q
         for (k, i) in withP.enumerated() {
             q[i] = bh[k]
