@@ -23,7 +23,7 @@ let package = Package(
         // No dependencies, pure functions and value types.
         .target(name: "VetoStats", exclude: ["README.md"]),
         // Records -> typed rows -> rules -> findings -> verdicts -> reporters.
-        .target(name: "Veto", dependencies: ["VetoCSV", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Veto", dependencies: ["VetoCSV", "VetoStats", .product(name: "Yams", package: "Yams")]),
         // The command line: arguments, output choice, exit codes.
         .executableTarget(name: "veto", dependencies: [
             "Veto",

@@ -35,6 +35,9 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Leave info findings out of the text report.")
     var noInfo = false
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Run the forensic detectors the rule set declares (veto scan runs them alone).")
+    var detectors = true
+
     @Option(name: .long, help: "A progress bar on standard error (bytes of total, rows/s, ETA): auto (when it is a terminal), always, never.")
     var progress: ProgressMode = .auto
 
@@ -61,6 +64,7 @@ struct Check: ParsableCommand {
         (options.rules, options.standards) = try ruleOptions.load()
         options.reader = input.readerOptions
         options.maxFindings = maxFindings
+        options.detectors = detectors
         let bar = ProgressBar(mode: progress, inputs: files)
         if let bar { options.reader.progress = { bar.update(bytes: $0, records: $1) } }
         let checker = Checker(options: options)

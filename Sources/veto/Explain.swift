@@ -13,7 +13,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let (set, standards) = try ruleOptions.load()
         guard let text = Explain.text(id, rules: set, standards: standards, lang: lang ?? currentLanguage()) else {
-            let ids = set.rules.map(\.id) + Explain.inputFindings.map(\.id)
+            let ids = set.rules.map(\.id) + Explain.inputFindings.map(\.id) + Explain.detectorFindings.map(\.id)
             throw ValidationError("no rule or finding `\(id)`\(suggest(id, ids)); `veto rules list` lists the rules")
         }
         FileHandleOut.stdout(text)

@@ -16,7 +16,7 @@ struct VetoCommand: ParsableCommand {
         2 usage error; 3 an input could not be read at all.
         """,
         version: "0.1.0",
-        subcommands: [Check.self, Normalize.self, RulesCommand.self, ExplainCommand.self, InitCommand.self, Generate.self])
+        subcommands: [Check.self, Scan.self, Normalize.self, RulesCommand.self, ExplainCommand.self, InitCommand.self, Generate.self])
 
     /// ArgumentParser exits 64 on a usage error; SPEC.md asks for 2.
     static func main() {

@@ -290,6 +290,7 @@ let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
     ids += ["header-missing-column", "cell-invalid-number", "cell-unit-mismatch", "cell-fraction-in-count",
             "cell-negative-count", "cell-invalid-category", "row-missing-unit-code", "row-invalid-unit-code",
             "row-missing-period", "row-invalid-period", "row-duplicate", "row-revised", "input-changed"]
+    ids += DetectorSpec.kinds.map(DetectorSpec.findingID) + ["forensic.evidence"]
     for id in ids {
         #expect(Explain.text(id, rules: set, standards: .examples, lang: .en) != nil, "no explanation for \(id)")
         #expect(Explain.text(id, rules: set, standards: .examples, lang: .zh) != nil, "no explanation for \(id)")

@@ -48,6 +48,10 @@ public struct CheckResult: Sendable {
     public var noteRules: Set<String> = []
     /// Display names by unit, as the inputs give them.
     public var unitNames = UnitNames()
+    /// Forensic evidence per unit, the strongest first; why detectors did not apply; how many tests ran.
+    public var evidence: [UnitEvidence] = []
+    public var detectorNotes: [DetectorNote] = []
+    public var detectorTests = 0
 
     /// The highest severity among all findings of the run (info included), kept or not.
     public var worst: Severity? {
@@ -66,6 +70,8 @@ public struct CheckOptions: Sendable {
     public var standards: StandardsTable
     /// At most this many findings are kept (the most severe first); all are counted.
     public var maxFindings = 100_000
+    /// Runs the forensic detectors the rule set declares.
+    public var detectors = true
 
     public init() {
         // The pack is part of the toolkit and tested to parse; an empty set is the only fallback.
@@ -241,6 +247,8 @@ public final class Checker {
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileIdentity(size: Int(st.st_size), seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
     }
+    /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
+    private let detectors: Detectors
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
@@ -311,6 +319,7 @@ public final class Checker {
         aggValues = Array(repeating: [:], count: program.aggregates.count)
         aggSums = Array(repeating: [:], count: program.aggregates.count)
         uniqueCounts = Array(repeating: [:], count: program.uniques.count)
+        detectors = Detectors(schema: options.detectors ? program.schema : Schema())
         setUpServices()
         childlessNotApplicable = computeChildlessNotApplicable()
     }
@@ -601,6 +610,7 @@ public final class Checker {
         } else {
             flushPending(row: row)
         }
+        if first, let key { detectors.row(row, key: key) }
         // A first row adds to its parent's child sums.
         if first, !program.childColumns.isEmpty, let u = unit?.unitCode, let parent = u.parent {
             addToParent(UnitPeriod(unit: .code(parent), period: row.period), row.cells)
@@ -1347,6 +1357,12 @@ public final class Checker {
             }
         }
         secondPass()
+        let forensic = detectors.finish(files: files)
+        for (f, keys) in forensic.findings {
+            for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
+            sink.add(f)
+        }
+        (result.evidence, result.detectorNotes, result.detectorTests) = (forensic.evidence, forensic.notes, forensic.tests)
         // What only the pass needed is freed before the verdicts are sorted (the peak).
         upPrev.release()
         upPrint.release()

@@ -71,6 +71,7 @@ public enum Explain {
             }
             return s
         }
+        if let d = detectorText(id, rules: rules, lang: lang) { return d }
         if let f = inputFindings.first(where: { $0.id == id }) {
             var s = "\(f.id) — \(lang == .zh ? f.zh : f.en)\n"
             if !f.example.isEmpty {

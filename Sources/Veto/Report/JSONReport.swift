@@ -253,6 +253,44 @@ public enum JSONReport {
             w.endObject()
         }
         w.endArray()
+        // The detectors' summary, where they ran: the units by combined evidence (the first 100) and
+        // why some did not apply.
+        if r.detectorTests > 0 || !r.detectorNotes.isEmpty {
+            w.beginObject("forensic")
+            w.field("tests", r.detectorTests)
+            w.beginArray("evidence")
+            for e in r.evidence.prefix(100) {
+                w.beginObject()
+                w.field("unit_code", e.unitCode)
+                w.field("period", e.period)
+                w.field("severity", e.severity?.name)
+                w.field("p_value", e.pValue)
+                w.beginArray("families")
+                for f in e.families {
+                    w.beginObject()
+                    w.field("family", f.family)
+                    w.field("p_value", f.pValue)
+                    w.field("q", f.q)
+                    w.field("q_by", f.qBY)
+                    w.field("effect", f.effect)
+                    w.field("tests", f.tests)
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            }
+            w.endArray()
+            w.beginArray("not_applicable")
+            for n in r.detectorNotes {
+                w.beginObject()
+                w.field("id", n.id)
+                w.field("fields", strings: n.fields)
+                w.field("message", n.message.text(lang))
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
         w.endObject()
         w.drain(force: true)
         emit("\n")

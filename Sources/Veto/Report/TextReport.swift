@@ -68,18 +68,23 @@ public enum TextReport {
         // Per unit-period.
         var byKey: [String: [Finding]] = [:]
         var loose: [Finding] = []
+        // Detector findings about a unit over every period: shown under its first unit-period listed.
+        var spanning: [String: [Finding]] = [:]
         for f in shown {
+            if f.kind == .detector, f.period == nil, let u = f.unitCode { spanning[u, default: []].append(f); continue }
             if let u = f.unitCode, !(f.count.map { $0 > 1 } ?? false) { byKey["\(u) \(f.period ?? "-")", default: []].append(f) } else { loose.append(f) }
         }
         for (key, v) in r.verdicts {
             let k = "\(key.unit.code) \(key.period?.description ?? "-")"
-            let fs = byKey[k] ?? []
+            let across = spanning.removeValue(forKey: key.unit.code) ?? []
+            let fs = across + (byKey[k] ?? [])
             guard !fs.isEmpty || v != .pass else { continue }
             let name = r.unitNames[key.unit.code].map { "  " + safe($0) } ?? ""
             out += "\(paint(safe(key.unit.code), "1"))\(name)  \(safe(key.period?.description ?? ""))  \(verdict(v))\n"
             for f in fs { out += line(f) }
             out += "\n"
         }
+        loose += spanning.keys.sorted().flatMap { spanning[$0] ?? [] }
         if !loose.isEmpty {
             out += paint(zh ? "与具体单位无关的问题" : "About the inputs (not tied to a unit and period)", "1") + "\n"
             for f in loose { out += line(f) }

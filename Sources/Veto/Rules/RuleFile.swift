@@ -30,7 +30,7 @@ public enum RuleFile {
     public static let maxBytes = 4 << 20
 
     static let topKeys: Set<String> = ["version", "name", "description", "key", "columns", "programmes", "targets",
-                                       "rules", "standards"]
+                                       "detectors", "rules", "standards"]
 
     /// Parses a rule file on top of `base` (the pack's schema, or an empty one with `--pack none`),
     /// collecting every error (for `veto rules lint`). The result's schema is `base` plus the
@@ -98,9 +98,11 @@ public enum RuleFile {
                 }
                 let below = bound("below"), above = bound("above")
                 if below == nil && above == nil { err(t, "a target needs `below:` or `above:` (the good side of the threshold)") }
-                schema.targets.append(TargetSpec(column: col.name, below: below, above: above))
+                let target = TargetSpec(column: col.name, below: below, above: above)
+                if !schema.targets.contains(target) { schema.targets.append(target) }
             }
         }
+        DetectorSpec.parse(top["detectors"], into: &schema, err: err)
 
         var standards: [Standard] = []
         if let st = top["standards"] {

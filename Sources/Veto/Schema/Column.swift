@@ -126,6 +126,8 @@ public struct Schema: Sendable {
     public var key: [String]?
     public private(set) var programmes: [ProgrammeSpec] = []
     public var targets: [TargetSpec] = []
+    /// Forensic detectors switched on for these columns (a pack's or rule file's `detectors:`).
+    public var detectors: [DetectorSpec] = []
 
     public init() {}
 
@@ -187,6 +189,7 @@ public struct Schema: Sendable {
         for p in other.programmes { declare(p) }
         if let k = other.key { key = k }
         targets += other.targets
+        for d in other.detectors where !detectors.contains(d) { detectors.append(d) }
     }
 
     /// Closest known names, for "did you mean" in errors.

@@ -80,6 +80,23 @@ programmes:
 targets:
   - {column: multi_outside_policy_rate, below: 5}
 
+# Forensic detectors (veto explain forensic.KIND): which columns each tests and which units it
+# pools. group: parent pools a township's villages over every period, county a county's, all
+# the whole table; rows tested are villages and communities unless `levels:` says otherwise.
+# Money that is count × standard is left out of digit tests (its digits are the standard's).
+detectors:
+  - {detector: implausible-zero, columns: [births_illegal, births_multi_outside_policy], exposure: births, group: parent}
+  - {detector: underdispersion, columns: [births], exposure: population, group: parent}
+  - {detector: sex-ratio, columns: [births_male, births_female], group: parent}
+  - {detector: duplicate-rows, columns: [population, births_male, births_female, births_illegal, births_multi_outside_policy, ltc_women, reward_added, reward_exited, special_added, sskf_added, women_contacted, technicians], group: parent}
+  - {detector: threshold-bunching, columns: [multi_outside_policy_rate], numerator: births_multi_outside_policy, denominator: births, group: parent}
+  - {detector: last-digit, columns: [population, women_contacted], group: parent}
+  - {detector: rounding, columns: [population, women_contacted], group: parent}
+  - {detector: benford-first, columns: [population, women_contacted], group: county}
+  - {detector: benford-first-two, columns: [population, women_contacted], group: county}
+  - {detector: period-outlier, columns: [population, women_contacted, ltc_women, sskf_added], group: parent}
+  - {detector: implied-standard, columns: [special_total_disabled, special_total_death], funds: special_funds, added: special_added, group: county}
+
 rules:
   # --- part ≤ whole -------------------------------------------------------------------
   - id: part.births_illegal

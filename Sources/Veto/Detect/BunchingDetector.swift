@@ -1,0 +1,149 @@
+import VetoStats
+
+/// `threshold-bunching`: rates piling up just on the good side of a configured target
+/// (`targets:`). With the rate's counts (numerator, denominator), per unit-period the count
+/// just passing (the largest k below a `below:` target, the smallest at or above an `above:`
+/// one) is compared with the count just failing: under the group's own binomial rate p̂ in that period a unit
+/// in either cell is at the passing one with probability a/(a + b) (a, b the binomial
+/// probabilities of the two counts), so the number passing is Poisson-binomial; its upper tail
+/// is the test (the exact-threshold test, calibrated for small denominators where Binom(½)
+/// is not). Without counts, the window test of Gerber & Malhotra on the rate itself: units in
+/// [c − 1, c) against [c, c + 1), Binom(½).
+///
+/// Not applicable with fewer than 10 unit-periods in the two cells. Effect gate: at least 1.5
+/// times the expected number passing.
+///
+/// - Complexity: O(targets) per row; memory O(groups × distinct denominators).
+final class BunchingDetector: Detector {
+    let spec: DetectorSpec
+    let untested = 0
+    private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool)]
+    private let numerator: Int?
+    private let denominator: Int?
+    /// Per target and group: (period, denominator) → (passing, failing); per group-period Σk and Σn
+    /// (the rate each period's units are compared at: rates move between periods).
+    private var cells: [[Int32: [UInt64: (pass: Int, fail: Int)]]]
+    private var totals: [[UInt64: (k: Int64, n: Int64)]]
+    private var windows: [[Int32: (good: Int, bad: Int)]]
+
+    init(spec: DetectorSpec, targets: [TargetSpec], numerator: Int?, denominator: Int?, schema: Schema) {
+        self.spec = spec
+        self.numerator = numerator
+        self.denominator = denominator
+        var list: [(Int, String, PercentThreshold?, Double, Bool)] = []
+        for t in targets {
+            guard let c = schema.index(of: t.column), let bound = t.below ?? t.above else { continue }
+            var th: PercentThreshold?
+            if bound.exponent >= 0, let n = Int(exactly: bound.mantissa * Self.pow10(Int(bound.exponent))) {
+                th = PercentThreshold(numerator: n, denominator: 1)
+            } else if bound.exponent < 0, bound.exponent > -9, let n = Int(exactly: bound.mantissa) {
+                th = PercentThreshold(numerator: n, denominator: Int(Self.pow10(-Int(bound.exponent))))
+            }
+            list.append((c, t.column, th, Double(bound.description) ?? 0, t.below != nil))
+        }
+        self.targets = list
+        cells = Array(repeating: [:], count: list.count)
+        totals = Array(repeating: [:], count: list.count)
+        windows = Array(repeating: [:], count: list.count)
+    }
+
+    /// ⌈c·n/100⌉ in integers: the smallest count whose rate reaches the threshold.
+    static func ceiling(_ c: PercentThreshold, _ n: Int) -> Int {
+        let num = Int128(c.numerator) * Int128(n), den = 100 * Int128(c.denominator)
+        return Int((num + den - 1) / den)
+    }
+
+    static func pow10(_ k: Int) -> Int128 {
+        var r: Int128 = 1
+        for _ in 0..<max(0, k) { r *= 10 }
+        return r
+    }
+
+    func row(_ r: DetectorRow) {
+        let g = r.group(spec.group)
+        for (t, target) in targets.enumerated() {
+            if let nc = numerator, let dc = denominator, let th = target.threshold {
+                guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
+                let gp = groupPeriodKey(g, r.period)
+                totals[t][gp, default: (0, 0)].k += k
+                totals[t][gp, default: (0, 0)].n += n
+                let pn = groupPeriodKey(r.period, Int32(clamping: n))
+                let star = Self.ceiling(th, Int(n))
+                let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)
+                guard pass >= 0, fail >= 0, pass <= n, fail <= n else { continue }
+                if k == pass { cells[t][g, default: [:]][pn, default: (0, 0)].pass += 1 }
+                if k == fail { cells[t][g, default: [:]][pn, default: (0, 0)].fail += 1 }
+            } else {
+                let cell = r.cells[target.column]
+                guard let d = Detectors.digits(cell) else { continue }
+                let v = (d.isNegative ? -1 : 1) * d.absoluteDoubleValue
+                let c = target.value
+                if v >= c - 1 && v < c { windows[t][g, default: (0, 0)].good += target.below ? 1 : 0; windows[t][g, default: (0, 0)].bad += target.below ? 0 : 1 }
+                if v >= c && v < c + 1 { windows[t][g, default: (0, 0)].good += target.below ? 0 : 1; windows[t][g, default: (0, 0)].bad += target.below ? 1 : 0 }
+            }
+        }
+    }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var notes: [DetectorNote] = []
+        for (t, target) in targets.enumerated() {
+            var na = NotApplicableTally()
+            let side = target.below ? "below" : "at or above"
+            let sideZh = target.below ? "低于" : "不低于"
+            for g in Set(cells[t].keys).union(totals[t].keys.map { splitKey($0).group }).union(windows[t].keys).sorted() where g >= 0 {
+                let unit = context.unitName(g)
+                if numerator != nil, denominator != nil, target.threshold != nil {
+                    let inCells = (cells[t][g] ?? [:]).values.reduce(0) { $0 + $1.pass + $1.fail }
+                    guard inCells >= 10 else {
+                        na.skip(en: "fewer than 10 unit-periods just passing or just failing the target", zh: "恰好达标或恰好未达标的单位-期别不足 10 个")
+                        continue
+                    }
+                    var probs: [Double] = []
+                    var passing = 0
+                    for (pn, c) in (cells[t][g] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                        let (period, n32) = splitKey(pn)
+                        let n = Int64(n32)
+                        let tot = totals[t][groupPeriodKey(g, period)] ?? (0, 0)
+                        guard tot.n > 0, tot.k > 0, tot.k < tot.n else { continue }
+                        let p = Double(tot.k) / Double(tot.n)
+                        guard let th = target.threshold else { continue }
+                        let star = Self.ceiling(th, Int(n))
+                        let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)
+                        let a = Binomial.pmf(pass, trials: Int(n), probability: p), b = Binomial.pmf(fail, trials: Int(n), probability: p)
+                        guard a + b > 0 else { continue }
+                        probs += Array(repeating: a / (a + b), count: c.pass + c.fail)
+                        passing += c.pass
+                    }
+                    guard !probs.isEmpty else { continue }
+                    na.ran()
+                    let dist = PoissonBinomial(probabilities: probs)
+                    let pv = dist.upperTail(atLeast: passing).probability
+                    let expected = dist.mean
+                    tests.append(DetectorTest(
+                        kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: pv, effect: Double(passing) >= 1.5 * expected,
+                        fields: [target.name], expected: Words.count(expected), actual: "\(passing)",
+                        message: Message(
+                            zh: "\(unit)：\(probs.count) 个恰在目标（\(target.name) \(sideZh) \(Words.fixed(target.value, sig: 4))）两侧的单位-期别中，\(passing) 个恰好达标，按本单位的比率预期约 \(Words.count(expected)) 个",
+                            en: "\(unit): of \(probs.count) unit-periods just either side of the target (\(target.name) \(side) \(Words.fixed(target.value, sig: 4))), \(passing) just pass it; about \(Words.count(expected)) expected at the unit's own rate")))
+                } else {
+                    let w = windows[t][g] ?? (0, 0)
+                    guard let r = BunchingTest.fromCounts(goodSide: w.good, badSide: w.bad).value, w.good + w.bad >= 10 else {
+                        na.skip(en: "fewer than 10 values within 1 point of the target", zh: "目标值上下 1 个百分点内的数值不足 10 个")
+                        continue
+                    }
+                    na.ran()
+                    tests.append(DetectorTest(
+                        kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: r.pValue, effect: r.ratio >= 2,
+                        fields: [target.name], expected: Words.count(Double(w.good + w.bad) / 2), actual: "\(w.good)",
+                        message: Message(
+                            zh: "\(unit)：\(target.name) 在目标 \(Words.fixed(target.value, sig: 4)) 的达标一侧 1 个百分点内有 \(w.good) 个值，另一侧 \(w.bad) 个",
+                            en: "\(unit): \(w.good) values of \(target.name) lie within 1 point on the good side of the target \(Words.fixed(target.value, sig: 4)), \(w.bad) on the other")))
+                }
+            }
+            if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [target.name], what: "threshold-bunching on \(target.name)",
+                               whatZh: "\(target.name) 的目标堆积检验") { notes.append(n) }
+        }
+        return (tests, notes)
+    }
+}

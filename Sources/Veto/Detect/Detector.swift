@@ -1,0 +1,202 @@
+import VetoStats
+
+/// One row as the detectors see it: its cells and its place in the hierarchy, units and periods
+/// interned to small integers by ``Detectors``. Only the first row of a unit-period is fed (a
+/// repeated or restated row is the checker's finding, not new data).
+struct DetectorRow {
+    var cells: UnsafePointer<Cell>
+    /// Interned unit, its parent and its county (−1: none).
+    var unit: Int32
+    var parent: Int32
+    var county: Int32
+    /// Interned period (−1: the table has no period).
+    var period: Int32
+    var periodValue: Period?
+    var level: UnitCode.Level?
+    var input: Int32
+    var line: Int32
+
+    /// The group this row is pooled in: −1 is the whole table.
+    func group(_ g: DetectorSpec.Grouping) -> Int32 {
+        switch g {
+        case .parent: parent
+        case .county: county
+        case .all: -1
+        }
+    }
+
+    /// The cell of column `c` as a whole number, nil when not reported, unreadable or fractional.
+    func int(_ c: Int) -> Int64? { Detectors.integer(cells[c]) }
+}
+
+/// One statistical test a detector ran on one unit (or one unit-period): its p-value, whether
+/// the effect is large enough to count towards a `veto`, and the words that say what it saw.
+struct DetectorTest {
+    var kind: String
+    /// Tests of one family share data (their p-values are combined by Cauchy); different
+    /// families are independent given the figures they condition on (combined by Fisher).
+    var family: String
+    /// The unit the test is about (interned; −1: the whole table) and its period (−1: all).
+    var unit: Int32
+    var period: Int32
+    /// Another unit the finding is about (a copied row's source), whose verdict it raises too.
+    var alsoUnit: Int32 = -1
+    var alsoLine: Int32 = -1
+    /// nil for a detector that points without a test (period-outlier, implied-standard): its
+    /// finding has the fixed `severity` and takes no part in the evidence.
+    var pValue: Double?
+    var severity: Severity = .info
+    /// The effect-size gate of FORENSICS.md §5 (observed/expected ≥ 2, D/(k−1) < 0.3, …).
+    var effect: Bool
+    var fields: [String]
+    var expected: String?
+    var actual: String?
+    var input: Int32 = -1
+    var line: Int32 = -1
+    /// What was seen, in both languages, without the verdict words (the hub adds those).
+    var message: Message
+}
+
+/// Why a detector did not run somewhere: one line per detector and column, with how many
+/// groups it concerns ("not applicable in 12 of 14 townships, because …").
+public struct DetectorNote: Sendable, Equatable {
+    public var id: String
+    public var fields: [String]
+    public var message: Message
+}
+
+/// A streaming detector: fed rows, finished once. State is bounded by units, groups and
+/// periods (each says its bound), never by the rows' cells.
+protocol Detector: AnyObject {
+    var spec: DetectorSpec { get }
+    func row(_ r: DetectorRow)
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote])
+    /// Tests run whose outcome is p = 1 and not listed (a comparison that found no match, a count
+    /// that is not zero): they count in the multiplicity correction.
+    var untested: Int { get }
+}
+
+/// What detectors may ask at the end: names of interned units and periods, the run's order of
+/// periods.
+struct DetectorContext {
+    var units: [String]
+    var periods: [Period?]
+    var levels: [UnitCode.Level?]
+    func unitName(_ u: Int32) -> String { u >= 0 && Int(u) < units.count ? units[Int(u)] : "*" }
+    func periodName(_ p: Int32) -> String { p >= 0 && Int(p) < periods.count ? periods[Int(p)]?.description ?? "" : "" }
+    /// A group's children, in words ("villages", "townships", "units").
+    func childWord(_ g: Int32, _ lang: Language) -> String {
+        guard g >= 0, Int(g) < levels.count, let l = levels[Int(g)] else { return lang == .zh ? "个单位" : "units" }
+        switch l {
+        case .township: return lang == .zh ? "个村（社区）" : "villages"
+        case .county: return lang == .zh ? "个乡镇" : "townships"
+        default: return lang == .zh ? "个下级单位" : "units"
+        }
+    }
+}
+
+/// Plain-words numbers for messages (no Foundation): p-values as 3e-14 or 0.012, counts as
+/// "about 31".
+enum Words {
+    static func p(_ p: Double) -> String {
+        guard p.isFinite else { return "\(p)" }
+        if p <= 0 { return "<1e-300" }
+        if p >= 0.001 { return fixed(p, sig: 2) }
+        var e = 0, m = p
+        while m < 1 { m *= 10; e += 1 }
+        var r = Int(m.rounded())
+        if r == 10 { r = 1; e -= 1 }
+        return "\(r)e-\(e)"
+    }
+
+    /// `x` to `sig` significant digits, fixed notation.
+    static func fixed(_ x: Double, sig: Int) -> String {
+        guard x.isFinite else { return "\(x)" }
+        if x == 0 { return "0" }
+        var digits = 0, m = abs(x)
+        while m < pow10(sig - 1) && digits < 12 { m *= 10; digits += 1 }
+        let scaled = (abs(x) * pow10(digits)).rounded()
+        var s = String(Int64(scaled))
+        if digits > 0 {
+            while s.count <= digits { s = "0" + s }
+            s.insert(".", at: s.index(s.endIndex, offsetBy: -digits))
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return (x < 0 ? "-" : "") + s
+    }
+
+    static func pow10(_ k: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<max(0, k) { r *= 10 }
+        return r
+    }
+
+    /// An expected count: whole above 10, one decimal below.
+    static func count(_ x: Double) -> String { x >= 10 ? "\(Int(x.rounded()))" : fixed(x, sig: 2) }
+
+    static func percent(_ x: Double) -> String { fixed(100 * x, sig: 2) + "%" }
+}
+
+/// State kept per group-period only while its rows come: input lists a township's villages
+/// together (a file per period, each township followed by its villages), so a group-period that
+/// has not been fed for `capacity` other group-periods is finished and dropped. Memory stays
+/// O(capacity), not O(unit-periods); a group-period whose rows come back after that is finished
+/// again as a new, smaller group (documented where it is used).
+struct InFlight<Value> {
+    private var index: [UInt64: Int] = [:]
+    private var keys: [UInt64] = []
+    private var values: [Value?] = []
+    private var ticks: [Int] = []
+    private var free: [Int] = []
+    private var tick = 0
+    let capacity: Int
+
+    init(capacity: Int = 512) { self.capacity = capacity }
+
+    /// The value of `key` to update, created by `make` when absent; finishes the oldest half
+    /// with `evict` when twice the capacity is in flight. One hash lookup per call.
+    mutating func update(_ key: UInt64, make: () -> Value, evict: (UInt64, Value) -> Void, _ body: (inout Value) -> Void) {
+        tick += 1
+        let i: Int
+        if let j = index[key] {
+            i = j
+        } else {
+            if index.count >= 2 * capacity {
+                let old = index.values.sorted { ticks[$0] < ticks[$1] }.prefix(capacity)
+                for j in old {
+                    let k = keys[j]
+                    index[k] = nil
+                    if let v = values[j] { evict(k, v) }
+                    values[j] = nil
+                    free.append(j)
+                }
+            }
+            if let j = free.popLast() {
+                i = j
+                keys[j] = key
+                values[j] = make()
+            } else {
+                i = values.count
+                keys.append(key)
+                values.append(make())
+                ticks.append(0)
+            }
+            index[key] = i
+        }
+        ticks[i] = tick
+        body(&values[i]!)
+    }
+
+    /// Finishes everything still in flight, oldest first.
+    mutating func drain(_ evict: (UInt64, Value) -> Void) {
+        for j in index.values.sorted(by: { ticks[$0] < ticks[$1] }) {
+            if let v = values[j] { evict(keys[j], v) }
+        }
+        index = [:]
+        keys = []
+        values = []
+        ticks = []
+        free = []
+    }
+}

@@ -1,0 +1,367 @@
+import VetoStats
+
+/// A unit's forensic evidence, combined: what `veto scan` ranks by.
+public struct UnitEvidence: Sendable, Equatable {
+    public struct Family: Sendable, Equatable {
+        public var family: String
+        /// The family's tests combined by Cauchy (they share data).
+        public var pValue: Double
+        /// The smallest Benjamini–Hochberg and Benjamini–Yekutieli q among its tests.
+        public var q: Double
+        public var qBY: Double
+        public var effect: Bool
+        public var tests: Int
+    }
+    public var unitCode: String
+    /// The period every test of the unit is about, nil when they span periods.
+    public var period: String?
+    /// Families combined by Fisher (independent given the figures they condition on).
+    public var pValue: Double
+    public var families: [Family]
+    public var severity: Severity?
+    /// The messages of its strongest tests, most significant first.
+    public var top: [Message]
+}
+
+/// What the detectors found, for the checker to keep and the reports to show.
+struct DetectorOutcome {
+    /// Each finding with the unit-periods whose verdict it raises.
+    var findings: [(finding: Finding, keys: [UnitPeriod])] = []
+    var evidence: [UnitEvidence] = []
+    var notes: [DetectorNote] = []
+    var tests = 0
+}
+
+/// The detectors of a run, fed by the checker's row hook and finished at its end: interns units
+/// and periods, hands rows on, then puts every test of the run through Benjamini–Hochberg (and
+/// Benjamini–Yekutieli, valid under any dependence), combines each unit's evidence across
+/// families and assigns the tiers of FORENSICS.md §5.
+///
+/// Tiers (conservative: a false `veto` is the worst error this tool can make):
+/// - `info`: a test with BH q < 0.10;
+/// - `review`: a test with BH q < 0.01, or a unit with two families at BH q < 0.05;
+/// - `veto`: a unit with at least two independent families each at BY q < 0.001 whose
+///   effect-size gates pass.
+///
+/// - Complexity: per row O(detectors); memory O(units + groups × periods) plus what each
+///   detector keeps (each says its bound), never the rows' cells.
+final class Detectors {
+    private(set) var detectors: [any Detector] = []
+    private var notes: [DetectorNote] = []
+    private var units: [String] = []
+    private var keys: [UnitKey] = []
+    private var levels: [UnitCode.Level?] = []
+    private var unitIndex: [String: Int32] = [:]
+    private var periods: [Period?] = []
+    private var periodIndex: [Period: Int32] = [:]
+    /// The periods each unit was read in (to raise the verdicts of a unit's findings).
+    /// Bit i: the unit was read in period i (i < 64); later periods in a list (rare).
+    private var unitPeriodMask: [UInt64] = []
+    private var unitLatePeriods: [Int32: [Int32]] = [:]
+    private var files: [String] = []
+    // The last row's parent and county, reused while rows come township by township.
+    private var lastParentCode = "", lastParent: Int32 = -1, lastCounty: Int32 = -1
+
+    var isEmpty: Bool { detectors.isEmpty }
+
+    /// Per detector, the unit levels it reads (bit `Level.rank`), so a row does not copy its spec.
+    private var levelMasks: [UInt8] = []
+
+    init(schema: Schema) {
+        for spec in schema.detectors where spec.enabled {
+            guard let d = Self.make(spec, schema: schema) else { continue }
+            detectors.append(d)
+            levelMasks.append((spec.levels ?? [.village]).reduce(0) { $0 | UInt8(1 << $1.rank) })
+        }
+    }
+
+    /// The family a detector kind belongs to: the digit tests share their digits.
+    static func family(_ kind: String) -> String {
+        ["last-digit", "rounding", "benford-first", "benford-first-two"].contains(kind) ? "digits" : kind
+    }
+
+    static func make(_ spec: DetectorSpec, schema: Schema) -> (any Detector)? {
+        func col(_ n: String?) -> Int? { n.flatMap { schema.index(of: $0) } }
+        let cols = spec.columns.compactMap { schema.index(of: $0) }
+        guard cols.count == spec.columns.count else { return nil }
+        switch spec.kind {
+        case "implausible-zero":
+            guard let e = col(spec.exposure) else { return nil }
+            return ZeroDetector(spec: spec, columns: cols, exposure: e, schema: schema)
+        case "underdispersion":
+            guard let e = col(spec.exposure) else { return nil }
+            return DispersionDetector(spec: spec, columns: cols, exposure: e, schema: schema)
+        case "sex-ratio":
+            return SexRatioDetector(spec: spec, boys: cols[0], girls: cols[1], schema: schema)
+        case "duplicate-rows":
+            return DuplicateDetector(spec: spec, columns: cols, schema: schema)
+        case "threshold-bunching":
+            let targets = schema.targets.filter { t in spec.columns.contains(t.column) }
+            guard !targets.isEmpty else { return nil }
+            return BunchingDetector(spec: spec, targets: targets, numerator: col(spec.numerator), denominator: col(spec.denominator),
+                                    schema: schema)
+        case "last-digit", "rounding", "benford-first", "benford-first-two":
+            return DigitDetector(spec: spec, columns: cols, schema: schema)
+        case "period-outlier":
+            return PeriodOutlierDetector(spec: spec, columns: cols, schema: schema)
+        case "implied-standard":
+            guard let f = col(spec.funds) else { return nil }
+            return ImpliedStandardDetector(spec: spec, counts: (cols[0], cols[1]), funds: f, added: col(spec.added), schema: schema)
+        default:
+            return nil
+        }
+    }
+
+    private func intern(_ key: UnitKey, level: UnitCode.Level?) -> Int32 {
+        if let i = unitIndex[key.code] { return i }
+        let i = Int32(units.count)
+        units.append(key.code)
+        keys.append(key)
+        levels.append(level)
+        unitPeriodMask.append(0)
+        unitIndex[key.code] = i
+        return i
+    }
+
+    private func intern(_ code: UnitCode) -> Int32 { intern(.code(code), level: code.level) }
+
+    static func county(of u: UnitCode) -> UnitCode? {
+        var c = u
+        while c.level > .county, let p = c.parent { c = p }
+        return c.level == .county ? c : nil
+    }
+
+    /// The first row of a unit-period.
+    func row(_ row: RowView, key: UnitPeriod) {
+        guard !detectors.isEmpty else { return }
+        let level = key.unit.unitCode?.level
+        let unit = intern(key.unit, level: level)
+        var parent: Int32 = -1, county: Int32 = -1
+        if let u = key.unit.unitCode, let p = u.parent {
+            if p.code == lastParentCode {
+                parent = lastParent
+                county = lastCounty
+            } else {
+                parent = intern(p)
+                county = Self.county(of: u).map { $0 == u ? unit : intern($0) } ?? -1
+                lastParentCode = p.code
+                lastParent = parent
+                lastCounty = county
+            }
+        }
+        var period: Int32 = -1
+        if let p = key.period {
+            if let i = periodIndex[p] { period = i } else {
+                period = Int32(periods.count)
+                periods.append(p)
+                periodIndex[p] = period
+            }
+        }
+        if period >= 0 && period < 64 {
+            unitPeriodMask[Int(unit)] |= 1 << UInt64(period)
+        } else {
+            unitLatePeriods[unit, default: []].append(period)
+        }
+        let r = DetectorRow(cells: UnsafePointer(row.cells), unit: unit, parent: parent, county: county, period: period,
+                            periodValue: key.period, level: level, input: Int32(row.input), line: Int32(row.line))
+        let bit: UInt8 = level.map { UInt8(1 << $0.rank) } ?? 0xFF
+        for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
+    }
+
+    /// Finishes every detector and turns its tests into findings with tiers.
+    func finish(files: [String]) -> DetectorOutcome {
+        var out = DetectorOutcome()
+        guard !detectors.isEmpty else { return out }
+        let context = DetectorContext(units: units, periods: periods, levels: levels)
+        var tests: [DetectorTest] = []
+        for d in detectors {
+            let (t, n) = d.finish(context)
+            tests += t
+            out.notes += n
+        }
+        out.notes = notes + out.notes
+        let withP = tests.indices.filter { tests[$0].pValue != nil }
+        // Tests whose p is 1 (a comparison without a match) are not listed but counted.
+        var untestedBy: [String: Int] = [:]
+        for d in detectors where d.untested > 0 {
+            if let dup = d as? DuplicateDetector {
+                for (f, n) in dup.untestedByFamily { untestedBy[f, default: 0] += n }
+            } else {
+                untestedBy[Self.family(d.spec.kind), default: 0] += d.untested
+            }
+        }
+        let untested = untestedBy.values.reduce(0, +)
+        out.tests = withP.count + untested
+        let (bh, by) = Self.adjust(withP.map { tests[$0].pValue ?? 1 }, families: withP.map { tests[$0].family }, untested: untestedBy)
+        var q = [Double](repeating: 1, count: tests.count), qBY = q
+        for (k, i) in withP.enumerated() {
+            q[i] = bh[k]
+            qBY[i] = by[k]
+        }
+        func file(_ t: DetectorTest) -> String { t.input >= 0 && Int(t.input) < files.count ? files[Int(t.input)] : (files.first ?? "") }
+        func keysOf(_ unit: Int32, _ period: Int32) -> [UnitPeriod] {
+            guard unit >= 0 else { return [] }
+            let mask = unitPeriodMask[Int(unit)]
+            let ps = period >= 0 ? [period] : (0..<64).filter { mask & (1 << UInt64($0)) != 0 }.map(Int32.init) + (unitLatePeriods[unit] ?? [])
+            return ps.map { UnitPeriod(unit: keys[Int(unit)], period: $0 >= 0 ? periods[Int($0)] : nil) }
+        }
+        // Findings of single tests.
+        for (i, t) in tests.enumerated() {
+            var severity: Severity
+            if t.pValue == nil {
+                severity = t.severity
+            } else if q[i] < 0.01 {
+                severity = .review
+            } else if q[i] < 0.10 {
+                severity = .info
+            } else {
+                continue
+            }
+            if t.unit < 0 { severity = min(severity, .info) }
+            let f = finding(t, severity: severity, q: t.pValue == nil ? nil : q[i], file: file(t), context: context)
+            out.findings.append((f, severity > .info ? keysOf(t.unit, t.period) : []))
+            // A copied row: which of the two is the copy the figures cannot say, so both are named.
+            if t.alsoUnit >= 0 {
+                var g = f
+                g.unitCode = context.unitName(t.alsoUnit)
+                g.line = t.alsoLine >= 0 ? Int(t.alsoLine) : nil
+                out.findings.append((g, severity > .info ? keysOf(t.alsoUnit, t.period) : []))
+            }
+        }
+        // Each unit's evidence across families.
+        var byUnit: [Int64: [Int]] = [:]
+        for i in withP where tests[i].unit >= 0 {
+            byUnit[Int64(tests[i].unit) << 32 | Int64(tests[i].period + 1), default: []].append(i)
+        }
+        for (key, idx) in byUnit.sorted(by: { $0.key < $1.key }) {
+            let unit = Int32(key >> 32), period = Int32(key & 0xFFFF_FFFF) - 1
+            var families: [UnitEvidence.Family] = []
+            for (name, members) in Dictionary(grouping: idx, by: { tests[$0].family }).sorted(by: { $0.key < $1.key }) {
+                let p = members.count == 1 ? (tests[members[0]].pValue ?? 1)
+                    : (Combination.cauchy(members.map { tests[$0].pValue ?? 1 }).value?.pValue ?? 1)
+                families.append(.init(family: name, pValue: min(1, p), q: members.map { q[$0] }.min() ?? 1,
+                                      qBY: members.map { qBY[$0] }.min() ?? 1,
+                                      effect: members.contains { tests[$0].effect && qBY[$0] < 0.001 }, tests: members.count))
+            }
+            families.sort { $0.pValue < $1.pValue || ($0.pValue == $1.pValue && $0.family < $1.family) }
+            let combined = Self.combined(families)
+            let severity = Self.tier(families)
+            let strong = families.filter { $0.qBY < 0.001 && $0.effect }
+            let moderate = families.filter { $0.q < 0.05 }
+            let top = idx.sorted { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) }.prefix(3).map { tests[$0].message }
+            let ev = UnitEvidence(unitCode: units[Int(unit)], period: period >= 0 ? context.periodName(period) : nil,
+                                  pValue: combined, families: families, severity: severity, top: Array(top))
+            out.evidence.append(ev)
+            // A combined finding where two families speak (the one that can carry `veto`).
+            guard moderate.count >= 2, let s = severity else { continue }
+            let first = idx.min { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) } ?? idx[0]
+            let list = families.filter { $0.q < 0.05 }.map { "\($0.family) p=\(Words.p($0.pValue))" }.joined(separator: ", ")
+            let verdictEn = s == .veto
+                ? "strong, multiplicity-corrected evidence from \(strong.count) independent families with large effects: put before the review, as a screening result to verify, not proof"
+                : "evidence from \(moderate.count) independent families: worth a look; a statistical anomaly to verify, not proof"
+            let verdictZh = s == .veto
+                ? "\(strong.count) 类相互独立的检验均给出经多重检验校正后的强证据且效应量大：建议提交审查；这是需要核实的筛查结果，不是定论"
+                : "\(moderate.count) 类相互独立的检验给出证据：值得核查；这是需要核实的统计异常，不是造假的证明"
+            let f = Finding(id: "forensic.evidence", kind: .detector, severity: s, file: file(tests[first]),
+                            unitCode: units[Int(unit)], period: period >= 0 ? context.periodName(period) : nil,
+                            fields: Array(Set(idx.flatMap { tests[$0].fields })).sorted(), pValue: combined,
+                            message: Message(zh: "综合证据（\(list)）：合并 p = \(Words.p(combined))；\(verdictZh)",
+                                             en: "combined evidence (\(list)): combined p = \(Words.p(combined)); \(verdictEn)"))
+            out.findings.append((f, keysOf(unit, period)))
+        }
+        out.evidence.sort { $0.pValue < $1.pValue || ($0.pValue == $1.pValue && $0.unitCode < $1.unitCode) }
+        return out
+    }
+
+    private func finding(_ t: DetectorTest, severity: Severity, q: Double?, file: String, context: DetectorContext) -> Finding {
+        var zh = t.message.zh, en = t.message.en
+        if let p = t.pValue, let q {
+            en += " (p = \(Words.p(p)), q = \(Words.p(q)) over the run's tests): a statistical anomaly to verify, not proof"
+            zh += "（p = \(Words.p(p))，全部检验校正后 q = \(Words.p(q))）：这是需要核实的统计异常，不是造假的证明"
+        }
+        return Finding(id: DetectorSpec.findingID(t.kind), kind: .detector, severity: severity, file: file,
+                       line: t.line >= 0 ? Int(t.line) : nil, column: nil,
+                       unitCode: t.unit >= 0 ? context.unitName(t.unit) : nil,
+                       period: t.period >= 0 ? context.periodName(t.period) : nil, fields: t.fields,
+                       expected: t.expected, actual: t.actual, pValue: t.pValue, message: Message(zh: zh, en: en))
+    }
+
+    /// Weighted Benjamini–Hochberg and –Yekutieli q-values of the listed p-values (Genovese, Roeder &
+    /// Wasserman 2006): each family of detectors gets an equal share of the run's error rate, so a
+    /// detector that makes 100,000 comparisons does not drown one that makes 200 tests. Weights
+    /// average 1 over every test of the run, the `untested` ones (p = 1, by family) included; with
+    /// one family this is plain BH / BY (SciPy `false_discovery_control`).
+    static func adjust(_ pValues: [Double], families: [String], untested: [String: Int] = [:]) -> (bh: [Double], by: [Double]) {
+        var perFamily = untested
+        for f in families { perFamily[f, default: 0] += 1 }
+        let m = Double(pValues.count + untested.values.reduce(0, +)), count = Double(max(perFamily.count, 1))
+        func weight(_ family: String) -> Double { m / count / Double(max(perFamily[family] ?? 1, 1)) }
+        let ps = zip(pValues, families).map { min(1, max(0, $0) / weight($1)) }
+        var all = ps
+        for (f, n) in untested.sorted(by: { $0.key < $1.key }) { all += [Double](repeating: min(1, 1 / weight(f)), count: n) }
+        let bh = Array((Multiplicity.benjaminiHochberg(all).value ?? all).prefix(ps.count))
+        let by = Array((Multiplicity.benjaminiYekutieli(all).value ?? all).prefix(ps.count))
+        return (bh, by)
+    }
+
+    /// A unit's families combined: Fisher over independent families.
+    static func combined(_ families: [UnitEvidence.Family]) -> Double {
+        Combination.fisher(families.map(\.pValue)).value?.pValue ?? 1
+    }
+
+    /// FORENSICS.md §5's tiers for a unit: veto only with two independent families each at BY
+    /// q < 0.001 and an effect-size gate passed; review with two families at BH q < 0.05 or one at
+    /// q < 0.01; info at q < 0.10.
+    static func tier(_ families: [UnitEvidence.Family]) -> Severity? {
+        let strong = families.filter { $0.qBY < 0.001 && $0.effect }
+        let moderate = families.filter { $0.q < 0.05 }
+        if strong.count >= 2 { return .veto }
+        if moderate.count >= 2 || families.contains(where: { $0.q < 0.01 }) { return .review }
+        if families.contains(where: { $0.q < 0.10 }) { return .info }
+        return nil
+    }
+
+    /// A cell as a whole number: nil when not reported, unreadable, fractional or too large.
+    static func integer(_ c: Cell) -> Int64? {
+        guard c.state == .number else { return nil }
+        var m = c.mantissa, e = Int(c.exponent)
+        while e < 0 {
+            guard m % 10 == 0 else { return nil }
+            m /= 10
+            e += 1
+        }
+        while e > 0 {
+            let (r, o) = m.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            m = r
+            e -= 1
+        }
+        return m
+    }
+
+    /// A cell's exact digits.
+    static func digits(_ c: Cell) -> DecimalDigits? {
+        guard c.state == .number else { return nil }
+        return DecimalDigits(mantissa: c.mantissa, exponent: Int(c.exponent))
+    }
+}
+
+/// "not applicable in 12 of 14 groups, because …": the most common reason, counted.
+struct NotApplicableTally {
+    private(set) var groups = 0
+    private(set) var reasons: [String: (count: Int, zh: String)] = [:]
+
+    mutating func ran() { groups += 1 }
+    mutating func skip(en: String, zh: String) {
+        groups += 1
+        reasons[en, default: (0, zh)].count += 1
+    }
+
+    func note(id: String, fields: [String], what: String, whatZh: String) -> DetectorNote? {
+        guard let (en, v) = reasons.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
+        let skipped = reasons.values.reduce(0) { $0 + $1.count }
+        return DetectorNote(id: id, fields: fields,
+                            message: Message(zh: "\(whatZh)：\(groups) 组中 \(skipped) 组不适用，最常见的原因：\(v.zh)",
+                                             en: "\(what): not applicable in \(skipped) of \(groups) groups, mostly because \(en)"))
+    }
+}

@@ -1,0 +1,207 @@
+import VetoStats
+
+/// `duplicate-rows`: the same block of figures under two units of a group in one period (a
+/// copied row), or under one unit in consecutive periods (a frozen row). The chance of the
+/// match comes from the fields' own distributions in the run, not a fixed share:
+/// - frozen: per field, the share of consecutive-period pairs of the same unit in which it did
+///   not change, among pairs whose previous value is in the same bin (0, 1, 2, 3, 4–7, 8–15, …):
+///   (unchanged + 1)/(pairs + 2), the matched rows left out, and at least the average share per
+///   value within ±5 of no change (a population that moves a little every period is not taken as
+///   never standing still); multiplied over the block's fields;
+/// - copied: per field, Σ p_u² over the field's values u in the same period at most as common as
+///   the matched value (two units drawn at random agree at a value this rare), multiplied over the
+///   fields, times the C(k, 2) pairs of the group-period.
+/// Blocks with a missing figure or fewer than 2 non-zero figures are not compared.
+///
+/// Effect gate: at least 4 non-zero figures match.
+///
+/// Copies are looked for among the group-periods being read (``InFlight``: a township's villages
+/// of one period come together); rows of one group-period far apart in the input are compared
+/// within each stretch only.
+///
+/// - Complexity: O(fields) per row; memory O(units × fields) for the previous period, O(distinct
+///   values × fields), one hash per row of the group-periods in flight, and a count per
+///   group-period.
+final class DuplicateDetector: Detector {
+    let spec: DetectorSpec
+    /// Comparisons without a match, by family: a unit's consecutive periods (frozen) and two units of
+    /// one period (copied) are different comparisons of different pairs of rows.
+    private(set) var untestedByFamily: [String: Int] = [:]
+    var untested: Int { untestedByFamily.values.reduce(0, +) }
+    static let frozenFamily = "duplicate-rows.frozen", copyFamily = "duplicate-rows.copied"
+    private let columns: [Int]
+    private let names: [String]
+    /// Each unit's last period and its block (flat, by interned unit).
+    private var lastPeriod: [Period?] = []
+    private var lastValues: [Int64] = []
+    private var scratch: [Int64] = []
+    private var pairs = 0
+    /// Per field and bin of the previous value (0, 1, 2, then powers of two): consecutive-period
+    /// pairs, those that did not change, and those that moved by at most `near`.
+    private var binPairs: [[Int]]
+    private var unchanged: [[Int]]
+    private var nearlyUnchanged: [[Int]]
+    static let near: Int64 = 5
+    static let bins = 66
+    static func bin(_ v: Int64) -> Int {
+        if v <= 2 { return Int(max(v, 0)) }
+        return 1 + (64 - v.leadingZeroBitCount)
+    }
+    /// Per field and period, how often each value was reported (a match's chance is taken among
+    /// the rows of its own period: later years have more zeros).
+    private var histograms: [[Int32: [Int64: Int32]]]
+    private var seenIn: [Int32: Int] = [:]
+    private var seen = 0
+    /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
+    private var blocks = InFlight<(rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
+    private var rowsIn: [UInt64: Int] = [:]
+    private var copyComparisons = 0
+    private struct Match {
+        var unit: Int32, other: Int32, period: Int32, otherPeriod: Period?, group: Int32
+        var values: [Int64], line: Int32, input: Int32, otherLine: Int32, frozen: Bool
+    }
+    private var matches: [Match] = []
+
+    init(spec: DetectorSpec, columns: [Int], schema: Schema) {
+        self.spec = spec
+        self.columns = columns
+        names = columns.map { schema.columns[$0].name }
+        binPairs = Array(repeating: Array(repeating: 0, count: Self.bins), count: columns.count)
+        unchanged = binPairs
+        nearlyUnchanged = binPairs
+        histograms = Array(repeating: [:], count: columns.count)
+    }
+
+    func row(_ r: DetectorRow) {
+        let n = columns.count
+        if scratch.count != n { scratch = Array(repeating: 0, count: n) }
+        var nonZero = 0
+        for (k, c) in columns.enumerated() {
+            guard let v = r.int(c) else { return }
+            scratch[k] = v
+            if v != 0 { nonZero += 1 }
+        }
+        let values = scratch
+        seen += 1
+        seenIn[r.period, default: 0] += 1
+        for k in 0..<n { histograms[k][r.period, default: [:]][values[k], default: 0] += 1 }
+        // Consecutive periods of the same unit.
+        if let p = r.periodValue {
+            let u = Int(r.unit)
+            while lastPeriod.count <= u {
+                lastPeriod.append(nil)
+                lastValues += repeatElement(0, count: n)
+            }
+            let base = u * n
+            if let prevPeriod = lastPeriod[u], prevPeriod == p.previous || prevPeriod == p.next {
+                pairs += 1
+                var same = true
+                for k in 0..<n where lastValues[base + k] != values[k] { same = false; break }
+                if !same {
+                    for k in 0..<n {
+                        let old = lastValues[base + k]
+                        let b = Self.bin(old)
+                        binPairs[k][b] += 1
+                        if old == values[k] { unchanged[k][b] += 1 }
+                        if abs(old - values[k]) <= Self.near { nearlyUnchanged[k][b] += 1 }
+                    }
+                } else if nonZero >= 2 {
+                    matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prevPeriod, group: r.group(spec.group),
+                                         values: values, line: r.line, input: r.input, otherLine: -1, frozen: true))
+                }
+            }
+            lastPeriod[u] = p
+            for k in 0..<n { lastValues[base + k] = values[k] }
+        }
+        // Two units of a group in one period.
+        let g = r.group(spec.group)
+        guard g >= 0 else { return }
+        let key = groupPeriodKey(g, r.period)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in values { h = (h ^ UInt64(bitPattern: v)) &* 0x100_0000_01b3 }
+        var match: (unit: Int32, line: Int32, input: Int32)?
+        blocks.update(key, make: { (0, [:]) }, evict: finishBlock) { b in
+            b.rows += 1
+            guard nonZero >= 2 else { return }
+            if let first = b.hashes[h] { match = first } else { b.hashes[h] = (r.unit, r.line, r.input) }
+        }
+        if let first = match {
+            matches.append(Match(unit: r.unit, other: first.unit, period: r.period, otherPeriod: r.periodValue, group: g,
+                                 values: values, line: r.line, input: r.input, otherLine: first.line, frozen: false))
+        }
+    }
+
+    private func finishBlock(_ key: UInt64, _ b: (rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])) {
+        copyComparisons += b.rows * (b.rows - 1) / 2
+        rowsIn[key, default: 0] += b.rows
+    }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var notes: [DetectorNote] = []
+        // P(a field does not change): the share of pairs (the matched rows left out) in which it did
+        // not, and never less than the average density within ±5 of no change, so a field that
+        // genuinely moves a little every period (a population) is not taken as never standing still.
+        func share(_ k: Int, _ v: Int64) -> Double {
+            let b = Self.bin(v)
+            let n = Double(binPairs[k][b] + 2)
+            return min(1, max(Double(unchanged[k][b] + 1) / n, Double(nearlyUnchanged[k][b] + 1) / n / Double(2 * Self.near + 1)))
+        }
+        // P(two rows agree on a field at a value at most as common as v) = Σ_{u: c_u ≤ c_v} p_u²:
+        // a match on a rare value (17 boys) says more than one on a common value (0), and the
+        // product over independent fields is the chance of a match at least this unusual.
+        var tables: [Int64: (sorted: [Int32], cumulative: [Double])] = [:]
+        func agree(_ k: Int, _ v: Int64, _ period: Int32) -> Double {
+            let n = Double(max(seenIn[period] ?? 1, 1))
+            let h = histograms[k][period] ?? [:]
+            let key = Int64(k) << 32 | Int64(UInt32(bitPattern: period))
+            if tables[key] == nil {
+                let cs = h.values.sorted()
+                var acc = 0.0
+                tables[key] = (cs, cs.map { c in acc += (Double(c) / n) * (Double(c) / n); return acc })
+            }
+            guard let t = tables[key] else { return 1 }
+            let c = h[v] ?? 1
+            var lo = 0, hi = t.sorted.count
+            while lo < hi { let mid = (lo + hi) / 2; if t.sorted[mid] <= c { lo = mid + 1 } else { hi = mid } }
+            return lo > 0 ? t.cumulative[lo - 1] : (Double(c) / n) * (Double(c) / n)
+        }
+        // Every comparison made is a test: those without a match have p = 1.
+        blocks.drain(finishBlock)
+        let frozen = matches.filter(\.frozen).count
+        untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
+        for m in matches {
+            var pm = 1.0
+            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree(k, m.values[k], m.period) }
+            let nonZero = m.values.filter { $0 != 0 }.count
+            let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
+            let unit = context.unitName(m.unit), period = context.periodName(m.period)
+            if m.frozen {
+                let other = m.otherPeriod?.description ?? ""
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: Self.frozenFamily, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
+                    fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                    message: Message(
+                        zh: "\(unit) \(period) 的 \(names.count) 项数字与其 \(other) 完全相同（\(list)）；按本次数据中各项逐年不变的比例，这种巧合的概率约为 \(Words.p(pm))",
+                        en: "\(unit) \(period) repeats its \(other) figures exactly (\(list)); at how often each figure stays the same from one period to the next in this run, the chance of that is about \(Words.p(pm))")))
+            } else {
+                let k = rowsIn[groupPeriodKey(m.group, m.period)] ?? 2
+                let comparisons = Double(k * (k - 1) / 2)
+                let p = min(1, pm * max(1, comparisons))
+                let other = context.unitName(m.other)
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, alsoLine: m.otherLine, pValue: p,
+                    effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                    message: Message(
+                        zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
+                        en: "\(unit) reports the same \(names.count) figures as its sibling \(other) (line \(m.otherLine)) in \(period) (\(list)); from each figure's distribution in this run, the chance of such a match among the \(k) units' pairs is about \(Words.p(p))")))
+            }
+        }
+        if pairs == 0 && seen > 0 {
+            notes.append(DetectorNote(id: DetectorSpec.findingID(spec.kind), fields: names,
+                                      message: Message(zh: "重复行检验：没有相邻期别可比较，只比较了同期的同级单位",
+                                                       en: "duplicate-rows: no consecutive periods to compare; only units of one period were compared")))
+        }
+        return (tests, notes)
+    }
+}

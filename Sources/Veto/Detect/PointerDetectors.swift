@@ -1,0 +1,226 @@
+import VetoStats
+
+/// `period-outlier`: Hidiroglou–Berthelot on each unit's period-to-period ratio, among the
+/// units of its group in the same period, with Banff's defaults (exponent U = 0, minimum
+/// distance A = 0.05, at least 3 observations) and an imputation multiplier of 20. HB is an
+/// editing rule, not a test: its findings point (`info`) and take no part in the evidence.
+/// Two guards keep it from flagging noise: a change is reported only when it is at least 20
+/// units **and** 30 % of the previous value, and groups of fewer than 10 pairs are not tested
+/// (Banff flags a +4 % move in a stable small group; veto does not).
+///
+/// A group-period is tested once its rows have been read (``InFlight``).
+///
+/// - Complexity: O(columns) per row; memory O(units × columns) for the previous period, the
+///   pairs of the group-periods in flight, and the outliers found.
+final class PeriodOutlierDetector: Detector {
+    let spec: DetectorSpec
+    let untested = 0
+    private let columns: [Int]
+    private let names: [String]
+    /// Each unit's last period and values (flat, by interned unit; `Int64.min`: not reported).
+    private var lastPeriod: [Period?] = []
+    private var lastValues: [Int64] = []
+    private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
+    /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
+    private var pairs = InFlight<[[Pair]]>()
+    private struct Outlier { var pair: Pair; var period: Int32; var ratio: Double; var median: Double }
+    private var outliers: [[Outlier]]
+    private var tallies: [NotApplicableTally]
+    static let minimumGroup = 10
+    private let parameters = HidiroglouBerthelot.Parameters(imputationMultiplier: 20)
+
+    init(spec: DetectorSpec, columns: [Int], schema: Schema) {
+        self.spec = spec
+        self.columns = columns
+        names = columns.map { schema.columns[$0].name }
+        outliers = Array(repeating: [], count: columns.count)
+        tallies = Array(repeating: NotApplicableTally(), count: columns.count)
+    }
+
+    func row(_ r: DetectorRow) {
+        guard let p = r.periodValue else { return }
+        let n = columns.count, u = Int(r.unit)
+        while lastPeriod.count <= u {
+            lastPeriod.append(nil)
+            lastValues += repeatElement(Int64.min, count: n)
+        }
+        let base = u * n
+        let follows = lastPeriod[u] == p.previous
+        var any = false
+        for (k, c) in columns.enumerated() {
+            let b = r.int(c) ?? Int64.min
+            if follows && lastValues[base + k] != Int64.min && b != Int64.min { any = true }
+            if !follows { lastValues[base + k] = b }
+        }
+        if any {
+            let key = groupPeriodKey(r.group(spec.group), r.period)
+            pairs.update(key, make: { Array(repeating: [], count: n) }, evict: finishGroups) { lists in
+                for (k, c) in columns.enumerated() {
+                    let b = r.int(c) ?? Int64.min
+                    let a = lastValues[base + k]
+                    guard a != Int64.min, b != Int64.min else { continue }
+                    lists[k].append(Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input))
+                }
+            }
+        }
+        if follows { for (k, c) in columns.enumerated() { lastValues[base + k] = r.int(c) ?? Int64.min } }
+        lastPeriod[u] = p
+    }
+
+    private func finishGroups(_ key: UInt64, _ lists: [[Pair]]) {
+        for (k, list) in lists.enumerated() { finishGroup(k, key, list) }
+    }
+
+    /// HB on one group-period's pairs; only the outliers past both floors are kept.
+    private func finishGroup(_ k: Int, _ key: UInt64, _ list: [Pair]) {
+        guard list.count >= Self.minimumGroup else {
+            tallies[k].skip(en: "fewer than \(Self.minimumGroup) units with both periods in the group (a small group's stable figures make any move look large)",
+                            zh: "组内两期都有数据的单位不足 \(Self.minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
+            return
+        }
+        guard case .applicable(let r) = HidiroglouBerthelot.detect(pairs: list.map { (Double($0.previous), Double($0.current)) },
+                                                                   parameters: parameters) else {
+            tallies[k].skip(en: "too few positive pairs", zh: "正值数据对太少")
+            return
+        }
+        tallies[k].ran()
+        for e in r.outliers {
+            let pair = list[e.index]
+            let change = pair.current - pair.previous
+            guard abs(change) >= 20, Double(abs(change)) >= 0.3 * Double(pair.previous) else { continue }
+            outliers[k].append(Outlier(pair: pair, period: splitKey(key).period, ratio: e.ratio, median: r.medianRatio))
+        }
+    }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var notes: [DetectorNote] = []
+        pairs.drain(finishGroups)
+        for (k, name) in names.enumerated() {
+            for o in outliers[k] {
+                let pair = o.pair, period = o.period
+                let unit = context.unitName(pair.unit)
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: pair.unit, period: period, pValue: nil, severity: .info, effect: false,
+                    fields: [name], expected: "\(pair.previous)", actual: "\(pair.current)", input: pair.input, line: pair.line,
+                    message: Message(
+                        zh: "\(unit) \(context.periodName(period))：\(name) 由 \(pair.previous) 变为 \(pair.current)（比值 \(Words.fixed(o.ratio, sig: 3))，同组中位比值 \(Words.fixed(o.median, sig: 3))），按 Hidiroglou–Berthelot 方法是离群变动；请核实",
+                        en: "\(unit) \(context.periodName(period)): \(name) went from \(pair.previous) to \(pair.current) (ratio \(Words.fixed(o.ratio, sig: 3)); the group's median ratio \(Words.fixed(o.median, sig: 3))), an outlying change by Hidiroglou–Berthelot; worth verifying")))
+            }
+            if let n = tallies[k].note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "period-outlier on \(name)",
+                                       whatZh: "\(name) 的期间离群检验") { notes.append(n) }
+        }
+        return (tests, notes)
+    }
+}
+
+/// `implied-standard`: for a programme paid at two per-person rates (special support: disabled
+/// / death), the pair of round monthly amounts (multiples of 10 yuan) that fits the units'
+/// money exactly, solved across the units of a group: funds = 12·(a·x + b·y) for counts a, b.
+/// Only unit-periods without additions are solved on (new entrants may be paid part of the
+/// year). The pair most units fit is the inferred standard when at least 5 unit-periods and
+/// 80 % of them fit it; the others are named: paying more than it (`review`), or less (`info`).
+/// A unit-period with additions paying more than a full year for everyone is `review` too.
+/// No p-value (an exact fit, not a test); these findings take no part in the evidence.
+///
+/// - Complexity: O(1) per row, O(rows × 500) at the end (at most 200 rows per group vote);
+///   memory O(unit-periods with the programme), at most 200,000 kept.
+final class ImpliedStandardDetector: Detector {
+    let spec: DetectorSpec
+    let untested = 0
+    private let counts: (Int, Int)
+    private let funds: Int
+    private let added: Int?
+    private let names: [String]
+    private struct Entry { var funds: Int64; var a: Int64; var b: Int64; var added: Int64; var unit: Int32; var period: Int32; var group: Int32; var line: Int32; var input: Int32 }
+    private var entries: [Entry] = []
+    static let cap = 200_000
+
+    init(spec: DetectorSpec, counts: (Int, Int), funds: Int, added: Int?, schema: Schema) {
+        self.spec = spec
+        self.counts = counts
+        self.funds = funds
+        self.added = added
+        names = [schema.columns[counts.0].name, schema.columns[counts.1].name, schema.columns[funds].name]
+    }
+
+    func row(_ r: DetectorRow) {
+        guard entries.count < Self.cap, let f = r.int(funds), let a = r.int(counts.0), let b = r.int(counts.1),
+              f > 0, a >= 0, b >= 0, a + b > 0 else { return }
+        let add = added.flatMap { r.int($0) } ?? 0
+        entries.append(Entry(funds: f, a: a, b: b, added: add, unit: r.unit, period: r.period, group: r.group(spec.group),
+                             line: r.line, input: r.input))
+    }
+
+    /// Monthly amounts (x, y), multiples of 10 yuan up to 5,000, with 12·(a·x + b·y) = funds.
+    static func pairs(funds: Int64, a: Int64, b: Int64) -> [(Int64, Int64)] {
+        guard funds % 12 == 0, a > 0, b > 0 else { return [] }
+        let m = funds / 12
+        var out: [(Int64, Int64)] = []
+        for x in stride(from: Int64(10), through: 5_000, by: 10) {
+            let rest = m - a * x
+            if rest <= 0 { break }
+            guard rest % b == 0 else { continue }
+            let y = rest / b
+            if y % 10 == 0 && y >= 10 && y <= 5_000 { out.append((x, y)) }
+        }
+        return out
+    }
+
+    /// How round a monthly amount is (ties between pairs that fit as many units).
+    static func roundness(_ x: Int64) -> Int { x % 100 == 0 ? 3 : x % 50 == 0 ? 2 : x % 20 == 0 ? 1 : 0 }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var na = NotApplicableTally()
+        for (g, list) in Dictionary(grouping: entries.indices, by: { entries[$0].group }).sorted(by: { $0.key < $1.key }) {
+            let steady = list.filter { entries[$0].added == 0 && entries[$0].funds % 12 == 0 }
+            guard steady.count >= 5 else {
+                na.skip(en: "fewer than 5 unit-periods without additions to solve on", zh: "无新增的单位-期别不足 5 个，无法推算")
+                continue
+            }
+            var votes: [Int64: Int] = [:]
+            for i in steady.filter({ entries[$0].a > 0 && entries[$0].b > 0 }).prefix(200) {
+                for (x, y) in Self.pairs(funds: entries[i].funds, a: entries[i].a, b: entries[i].b) { votes[x << 20 | y, default: 0] += 1 }
+            }
+            guard let best = votes.max(by: { l, r in
+                let a = Self.roundness(l.key >> 20) + Self.roundness(l.key & 0xFFFFF)
+                let b = Self.roundness(r.key >> 20) + Self.roundness(r.key & 0xFFFFF)
+                return (l.value, a, r.key) < (r.value, b, l.key)
+            }) else {
+                na.skip(en: "no pair of round monthly amounts fits any unit-period", zh: "没有一对整数月标准能与任何单位-期别相符")
+                continue
+            }
+            let x = best.key >> 20, y = best.key & 0xFFFFF
+            func full(_ e: Entry) -> Int64 { 12 * (e.a * x + e.b * y) }
+            let fits = steady.filter { full(entries[$0]) == entries[$0].funds }.count
+            guard fits >= 5, fits * 5 >= steady.count * 4 else {
+                na.skip(en: "no pair of round monthly amounts fits 80% of the unit-periods", zh: "没有一对整数月标准能与 80% 的单位-期别相符")
+                continue
+            }
+            na.ran()
+            let unit = context.unitName(g)
+            tests.append(DetectorTest(
+                kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: nil, severity: .info, effect: false,
+                fields: names, expected: "\(x)/\(y)", actual: nil,
+                message: Message(
+                    zh: "\(unit)：推算的标准为每人每月 \(names[0]) \(x) 元、\(names[1]) \(y) 元（\(steady.count) 个无新增的单位-期别中 \(fits) 个完全相符）",
+                    en: "\(unit): the implied standard is \(x) yuan a month for \(names[0]) and \(y) for \(names[1]) (\(fits) of \(steady.count) unit-periods without additions fit it exactly)")))
+            for i in list {
+                let e = entries[i]
+                let expected = full(e)
+                let over = e.funds > expected
+                guard e.funds != expected, e.added == 0 || over else { continue }
+                let who = context.unitName(e.unit), period = context.periodName(e.period)
+                tests.append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: e.unit, period: e.period, pValue: nil, severity: over ? .review : .info,
+                    effect: false, fields: names, expected: "\(expected)", actual: "\(e.funds)", input: e.input, line: e.line,
+                    message: Message(
+                        zh: "\(who) \(period)：\(names[2]) \(e.funds) 元，按推算标准（\(x)/\(y) 元每月）\(e.a) + \(e.b) 人\(e.added > 0 ? "最多" : "应为") \(expected) 元\(over ? "，多出 \(e.funds - expected) 元" : "")",
+                        en: "\(who) \(period): \(names[2]) is \(e.funds) yuan; at the implied standard (\(x)/\(y) a month) \(e.a) + \(e.b) people come to \(e.added > 0 ? "at most " : "")\(expected)\(over ? ", \(e.funds - expected) more than that" : "")")))
+            }
+        }
+        let notes = na.note(id: DetectorSpec.findingID(spec.kind), fields: names, what: "implied-standard", whatZh: "推算标准").map { [$0] } ?? []
+        return (tests, notes)
+    }
+}

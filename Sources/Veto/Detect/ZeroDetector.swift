@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VetoStats
+
+@inline(__always) func groupPeriodKey(_ g: Int32, _ p: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: g)) << 32 | UInt64(UInt32(bitPattern: p))
+}
+@inline(__always) func splitKey(_ k: UInt64) -> (group: Int32, period: Int32) {
+    (Int32(bitPattern: UInt32(truncatingIfNeeded: k >> 32)), Int32(bitPattern: UInt32(truncatingIfNeeded: k)))
+}
+
+/// `implausible-zero`: a group (a township's villages over every period) that reports no event
+/// at all where its exposure makes none improbable. The expected count comes from data other
+/// than the figures under test: each period's rate among the *other* groups (leave-one-out),
+/// times the group's exposure in that period. Groups differ in their true rates (genuine
+/// townships do), so the chance of no event is taken under a log-normal mixture of Poisson rates
+/// whose spread is estimated from the groups by moments (floor σ = 0.31): a group with a low
+/// true rate is not accused for its zeros. Conditional on the mixture factor, the many village
+/// zeros are the Poisson-binomial "every count is zero" tail.
+///
+/// Not applicable where fewer than 3 events are expected (a zero is then unremarkable).
+/// Effect gate: at least 10 expected.
+///
+/// - Complexity: O(1) per row; memory O(groups × periods × columns + units).
+final class ZeroDetector: Detector {
+    let spec: DetectorSpec
+    private(set) var untested = 0
+    private let columns: [Int]
+    private let exposure: Int
+    private let names: [String]
+    private let exposureName: String
+    /// Per column: (group, period) → (exposure, events).
+    private var sums: [[UInt64: (e: Int64, x: Int64)]]
+    private var children: [Int32: Set<Int32>] = [:]
+
+    init(spec: DetectorSpec, columns: [Int], exposure: Int, schema: Schema) {
+        self.spec = spec
+        self.columns = columns
+        self.exposure = exposure
+        names = columns.map { schema.columns[$0].name }
+        exposureName = schema.columns[exposure].name
+        sums = Array(repeating: [:], count: columns.count)
+    }
+
+    func row(_ r: DetectorRow) {
+        guard let e = r.int(exposure), e >= 0 else { return }
+        let g = r.group(spec.group)
+        let key = groupPeriodKey(g, r.period)
+        children[g, default: []].insert(r.unit)
+        for (k, c) in columns.enumerated() {
+            guard let x = r.int(c), x >= 0 else { continue }
+            sums[k][key, default: (0, 0)].e += e
+            sums[k][key, default: (0, 0)].x += x
+        }
+    }
+
+    /// P(no event) when the count is Poisson(λ·Z), log Z ~ N(−σ²/2, σ²) (so E Z = 1).
+    static func mixtureZero(expected lambda: Double, sigma: Double) -> Double {
+        guard sigma > 1e-9 else { return exp(-lambda) }
+        let h = 0.005
+        var sum = 0.0
+        var z = -12.0
+        while z <= 12.0 {
+            let w = (abs(z) >= 12.0 - h / 2) ? 0.5 : 1.0
+            sum += w * exp(-0.5 * z * z - lambda * exp(sigma * z - sigma * sigma / 2))
+            z += h
+        }
+        return min(1, sum * h / (2 * Double.pi).squareRoot())
+    }
+
+    /// The spread of true rates between groups, by moments: Var(O) = λ + v·λ² for a mixture with
+    /// Var Z = v; σ² = ln(1 + v). Nil with fewer than 5 groups.
+    static func spread(observed: [Int64], expected: [Double]) -> Double? {
+        var num = 0.0, den = 0.0, n = 0
+        for (o, l) in zip(observed, expected) where l >= 1 {
+            let d = Double(o) - l
+            num += d * d - Double(o)
+            den += l * l
+            n += 1
+        }
+        guard n >= 5, den > 0 else { return nil }
+        let v = min(4, max(0.1, num / den))
+        return log(1 + v).squareRoot()
+    }
+
+    func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        var tests: [DetectorTest] = []
+        var notes: [DetectorNote] = []
+        // Per group, the columns tested; per column, each group's standardised residual.
+        var tested: [Int32: [DetectorTest]] = [:]
+        var residuals: [[Int32: Double]] = Array(repeating: [:], count: names.count)
+        for (k, name) in names.enumerated() {
+            var totalE: [Int32: Int64] = [:], totalX: [Int32: Int64] = [:]
+            var byGroup: [Int32: [(period: Int32, e: Int64, x: Int64)]] = [:]
+            for (key, v) in sums[k].sorted(by: { $0.key < $1.key }) {
+                let (g, p) = splitKey(key)
+                totalE[p, default: 0] += v.e
+                totalX[p, default: 0] += v.x
+                byGroup[g, default: []].append((p, v.e, v.x))
+            }
+            var lambda: [Int32: Double] = [:], observed: [Int32: Int64] = [:], exposureOf: [Int32: Int64] = [:]
+            for (g, list) in byGroup {
+                var l = 0.0, o: Int64 = 0, e: Int64 = 0
+                for (p, ge, gx) in list {
+                    o += gx
+                    e += ge
+                    let oe = (totalE[p] ?? 0) - ge, ox = (totalX[p] ?? 0) - gx
+                    if oe > 0 { l += Double(ox) / Double(oe) * Double(ge) }
+                }
+                lambda[g] = l
+                observed[g] = o
+                exposureOf[g] = e
+            }
+            let groups = byGroup.keys.sorted()
+            let sigma = Self.spread(observed: groups.map { observed[$0] ?? 0 }, expected: groups.map { lambda[$0] ?? 0 })
+                ?? log(1.9).squareRoot()
+            let v = exp(sigma * sigma) - 1
+            for g in groups where (lambda[g] ?? 0) >= 1 {
+                let l = lambda[g] ?? 0
+                residuals[k][g] = (Double(observed[g] ?? 0) - l) / (l + v * l * l).squareRoot()
+            }
+            var na = NotApplicableTally()
+            for g in groups where g >= 0 {
+                let l = lambda[g] ?? 0, o = observed[g] ?? 0
+                guard o == 0 else { na.ran(); untested += 1; continue }
+                guard l >= 3 else {
+                    na.skip(en: "fewer than 3 events were expected where none was reported (a zero is then unremarkable)",
+                            zh: "报告为 0 处预期不足 3 例（此时 0 并不异常）")
+                    continue
+                }
+                na.ran()
+                let p = Self.mixtureZero(expected: l, sigma: sigma)
+                let kids = children[g]?.count ?? 0
+                let years = byGroup[g]?.count ?? 0
+                let rate = (exposureOf[g] ?? 0) > 0 ? l / Double(exposureOf[g] ?? 1) : 0
+                let unit = context.unitName(g)
+                tested[g, default: []].append(DetectorTest(
+                    kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: p, effect: l >= 10,
+                    fields: [name, exposureName], expected: Words.count(l), actual: "0",
+                    message: Message(
+                        zh: "\(unit)：\(kids) \(context.childWord(g, .zh))在 \(years) 个期别中 \(name) 全部报告为 0（\(exposureName) 共 \(exposureOf[g] ?? 0)）；按其他单位同期的比率（约 \(Words.percent(rate))）预期约 \(Words.count(l)) 例；考虑单位间比率差异（σ = \(Words.fixed(sigma, sig: 2))）后，一例都没有的概率为 \(Words.p(p))",
+                        en: "\(unit): \(kids) \(context.childWord(g, .en)) over \(years) periods reported 0 \(name) (\(exposureName) \(exposureOf[g] ?? 0)); about \(Words.count(l)) expected at the other units' rate in the same periods (about \(Words.percent(rate))); the chance of none, allowing for how much units' rates differ (σ = \(Words.fixed(sigma, sig: 2))), is \(Words.p(p))")))
+            }
+            if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "implausible-zero on \(name)",
+                               whatZh: "\(name) 的不合理零值检验") { notes.append(n) }
+        }
+        // Several columns of one group all zero: one test, their p-values combined by Brown's
+        // method with the correlation of the columns' residuals across groups (independent
+        // columns combine like Fisher, columns that move together count as one).
+        for g in tested.keys.sorted() {
+            guard let list = tested[g] else { continue }
+            guard list.count >= 2 else { tests += list; continue }
+            let ks = list.compactMap { t in names.firstIndex(of: t.fields[0]) }
+            var rhos: [Double] = []
+            for a in ks.indices { for b in ks.indices where b > a { rhos.append(Self.correlation(residuals[ks[a]], residuals[ks[b]])) } }
+            let rho = rhos.isEmpty ? 1 : rhos.reduce(0, +) / Double(rhos.count)
+            let p = Self.brown(list.map { $0.pValue ?? 1 }, rho: rho)
+            var t = list[0]
+            t.pValue = p
+            t.effect = list.allSatisfy(\.effect)
+            t.fields = list.flatMap(\.fields).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            t.expected = list.compactMap(\.expected).joined(separator: ", ")
+            t.message = Message(
+                zh: list.map(\.message.zh).joined(separator: "；") + "；合并（各列在各单位间的相关系数 ρ = \(Words.fixed(rho, sig: 2))，Brown 方法）p = \(Words.p(p))",
+                en: list.map(\.message.en).joined(separator: "; ") + "; together (the columns' correlation across units ρ = \(Words.fixed(rho, sig: 2)), Brown's method) p = \(Words.p(p))")
+            tests.append(t)
+        }
+        return (tests, notes)
+    }
+
+    /// Pearson correlation of two residual maps over their common groups, clamped to [0, 1]; 1 (as
+    /// dependent as can be) with fewer than 10 groups in common.
+    static func correlation(_ a: [Int32: Double], _ b: [Int32: Double]) -> Double {
+        let common = a.keys.filter { b[$0] != nil }
+        guard common.count >= 10 else { return 1 }
+        let xs = common.map { a[$0] ?? 0 }, ys = common.map { b[$0] ?? 0 }
+        let n = Double(common.count)
+        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (x, y) in zip(xs, ys) { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my) }
+        guard sxx > 0, syy > 0 else { return 1 }
+        return min(1, max(0, sxy / (sxx * syy).squareRoot()))
+    }
+
+    /// Brown's method (FORENSICS.md §5) for p-values whose underlying statistics correlate by ρ:
+    /// Fisher's X = −2Σ ln p against c·χ²(f), with E X = 2k, Var X = 4k + 2Σ_{i<j} cov and
+    /// cov ≈ 3.263ρ + 0.710ρ² + 0.027ρ³ (Kost & McDermott 2002); ρ = 0 is Fisher.
+    static func brown(_ p: [Double], rho: Double) -> Double {
+        let k = Double(p.count)
+        let x = -2 * p.reduce(0.0) { $0 + log(max($1, Double.leastNormalMagnitude)) }
+        let cov = 3.263 * rho + 0.710 * rho * rho + 0.027 * rho * rho * rho
+        let mean = 2 * k, variance = 4 * k + 2 * (k * (k - 1) / 2) * cov
+        let c = variance / (2 * mean), f = 2 * mean * mean / variance
+        return min(1, ChiSquare.survival(x / c, degreesOfFreedom: f))
+    }
+}

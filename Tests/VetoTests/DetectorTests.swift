@@ -1,0 +1,359 @@
+import Testing
+@testable import Veto
+import VetoStats
+
+// Forensic detectors (issue 9): each fires on its planted pattern at the right unit, is silent
+// or "not applicable" on genuine and on too-small data; multiplicity and combination reproduce
+// SciPy's worked examples.
+
+/// Runs the checker (rules and detectors) over generated files.
+func checkFiles(_ files: [GeneratedFile], options: CheckOptions = CheckOptions()) -> CheckResult {
+    let c = Checker(options: options)
+    for f in files { c.add(bytes: f.bytes, name: f.name) }
+    return c.finish()
+}
+
+/// A county of the default shape (10 years, 8–12 townships of 6–12 villages), quick enough for tests.
+func countyConfig(seed: UInt64, inject: [Injection] = []) -> GeneratorConfig {
+    GeneratorConfig(seed: seed, counties: 1, years: 2016...2025, townships: 8...12, villages: 6...12, injections: inject)
+}
+
+func parentCode(_ u: String) -> String? { try? UnitCode.parse(u).get().parent?.code }
+
+/// The detector findings at or above `severity` that name `unit` (or, for a copied row, its sibling).
+func detectorHits(_ r: CheckResult, unit: String, period: String? = nil, atLeast severity: Severity = .review) -> [Finding] {
+    r.findings.filter { f in
+        f.kind == .detector && f.severity >= severity && (f.unitCode == unit || f.message.en.contains("sibling \(unit)"))
+            && (period == nil || f.period == nil || f.period == period)
+    }
+}
+
+// MARK: Planted patterns
+
+@Test(arguments: [UInt64(21), 22])
+func inventedTownshipIsVetoedAtTheTownship(seed: UInt64) throws {
+    let county = try generate(countyConfig(seed: seed, inject: [Injection(pattern: .invented, amount: .perCounty(1))]))
+    let r = checkFiles(county.files)
+    let township = try #require(county.labels.first { $0.role == .planted && $0.unitCode.hasSuffix("000") && !$0.unitCode.hasSuffix("000000") }?.unitCode)
+    let evidence = detectorHits(r, unit: township, atLeast: .veto).filter { $0.id == "forensic.evidence" }
+    #expect(evidence.count == 1, "\(r.findings.filter { $0.kind == .detector && $0.severity >= .review }.map { "\($0.id) \($0.unitCode ?? "")" })")
+    let ids = Set(detectorHits(r, unit: township).map(\.id))
+    #expect(ids.isSuperset(of: ["forensic.underdispersion", "forensic.sex-ratio", "forensic.last-digit", "forensic.rounding"]), "\(ids)")
+    #expect(evidence.first?.message.en.contains("not proof") == true)
+    // The veto is the township's, not its neighbours'.
+    let vetoed = Set(r.findings.filter { $0.kind == .detector && $0.severity == .veto }.compactMap(\.unitCode))
+    #expect(vetoed == [township])
+}
+
+@Test(arguments: [UInt64(31), 32])
+func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
+    let county = try generate(countyConfig(seed: seed, inject: [Injection(pattern: .copyPaste, amount: .perCounty(3))]))
+    let r = checkFiles(county.files)
+    let cases = Dictionary(grouping: county.labels.filter { $0.role == .planted }, by: \.caseID)
+    #expect(!cases.isEmpty)
+    var atReview = 0
+    for (id, ls) in cases {
+        let l = ls[0]
+        let hits = detectorHits(r, unit: l.unitCode, period: l.period, atLeast: .info).filter { $0.id == "forensic.duplicate-rows" }
+        #expect(!hits.isEmpty, "case \(id) at \(l.unitCode) \(l.period) not found")
+        #expect(hits.allSatisfy { $0.severity <= .review }, "a copied row alone is review at most, never veto")
+        if hits.contains(where: { $0.severity == .review }) { atReview += 1 }
+    }
+    // A small village's copy in a late year (mostly zeros) is only info.
+    #expect(atReview * 3 >= cases.count * 2, "\(atReview) of \(cases.count) at review")
+}
+
+@Test func frozenRowsAreFoundAtTheirVillageAndPeriod() throws {
+    var found = 0, cases = 0
+    for seed: UInt64 in [41, 42] {
+        let county = try generate(countyConfig(seed: seed, inject: [Injection(pattern: .frozen, amount: .perCounty(3))]))
+        let r = checkFiles(county.files)
+        for (_, ls) in Dictionary(grouping: county.labels.filter { $0.role == .planted }, by: \.caseID) {
+            cases += 1
+            let hits = detectorHits(r, unit: ls[0].unitCode, period: ls[0].period, atLeast: .info).filter { $0.id == "forensic.duplicate-rows" }
+            // Every frozen row is reported; the weakest (small villages whose figures often repeat) at info.
+            #expect(!hits.isEmpty, "\(ls[0].unitCode) \(ls[0].period)")
+            if hits.contains(where: { $0.severity >= .review }) { found += 1 }
+        }
+    }
+    #expect(cases >= 4)
+    #expect(found * 2 >= cases, "\(found) of \(cases) frozen rows at review")
+}
+
+/// Zero-washing where it has signal: the first seed whose washed villages hid at least 30
+/// outside-policy births (the generator plants it wherever 3 illegal births were hidden).
+@Test func zeroWashedTownshipIsReportedWithItsFigures() throws {
+    var chosen: GeneratedCounty?
+    for seed: UInt64 in 51...80 {
+        let county = try generate(countyConfig(seed: seed, inject: [Injection(pattern: .zeroWashing, amount: .perCounty(1))]))
+        let hidden = county.labels.filter { $0.role == .planted && $0.field == .births_multi_outside_policy }.reduce(0) { $0 + (Int($1.original) ?? 0) }
+        if hidden >= 30 { chosen = county; break }
+    }
+    let county = try #require(chosen)
+    let r = checkFiles(county.files)
+    let township = try #require(county.labels.first { $0.role == .planted && (try? UnitCode.parse($0.unitCode).get().level) == .village }
+        .flatMap { parentCode($0.unitCode) })
+    // Township rates differ (σ ≈ 0.7 in the generator), so its zeros are moderate evidence: the
+    // township leads the ranking, with a small p, but one family alone is never veto.
+    let rank = try #require(r.evidence.firstIndex { $0.unitCode == township })
+    #expect(rank < 3, "ranked \(rank + 1): \(r.evidence.prefix(3).map(\.unitCode))")
+    let zeros = try #require(r.evidence[rank].families.first { $0.family == "implausible-zero" })
+    #expect(zeros.pValue < 0.01)
+    #expect(r.evidence[rank].top.contains { $0.en.contains("reported 0") && $0.en.contains("expected") })
+    #expect(detectorHits(r, unit: township, atLeast: .veto).isEmpty, "one family alone is never veto")
+}
+
+/// Township rates differ, so zeros are weak evidence in the generator's counties; with rates
+/// that do not differ, a township of zeros where 50 events were expected is review.
+@Test func implausibleZeroFiresWhereRatesAgree() throws {
+    var csv = "period,unit_code,births,births_illegal\n"
+    for year in 2016...2020 {
+        for t in 1...12 {
+            for v in 1...10 {
+                let code = "620121" + String(100 + t) + String(200 + v)
+                csv += "\(year),\(code),20,\(t == 7 ? 0 : (v + year) % 3 == 0 ? 2 : 1)\n"
+            }
+        }
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "zeros.csv")
+    let r = c.finish()
+    let hits = r.findings.filter { $0.id == "forensic.implausible-zero" }
+    #expect(hits.map(\.unitCode) == ["620121107000"])
+    #expect(hits.first?.severity == .review)
+    #expect(hits.first?.message.en.contains("10 villages over 5 periods reported 0 births_illegal") == true, "\(hits.first?.message.en ?? "")")
+    #expect((hits.first?.pValue ?? 1) < 1e-9)
+}
+
+@Test func mixtureZeroIsPoissonWithoutSpreadAndMoreLenientWithIt() {
+    // FORENSICS.md §4: e^(−3) = 0.0498, e^(−10) = 4.54e-5.
+    #expect(abs(ZeroDetector.mixtureZero(expected: 3, sigma: 0) - 0.049787068367863944) < 1e-15)
+    #expect(abs(ZeroDetector.mixtureZero(expected: 3, sigma: 1e-6) / 0.049787068367863944 - 1) < 1e-4)
+    #expect(abs(ZeroDetector.mixtureZero(expected: 10, sigma: 1e-6) / 4.5399929762484854e-5 - 1) < 1e-4)
+    #expect(ZeroDetector.mixtureZero(expected: 30, sigma: 0.8) > 100 * 9.357622968840175e-14)   // e^(−30)
+}
+
+// MARK: Genuine and too-small data
+
+@Test(arguments: [UInt64(61), 62, 63])
+func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
+    let r = checkFiles(try generate(countyConfig(seed: seed)).files)
+    let flagged = r.findings.filter { $0.kind == .detector && $0.severity >= .review }
+    #expect(flagged.isEmpty, "\(flagged.map { "\($0.id) \($0.unitCode ?? "") \($0.message.en)" })")
+    #expect(r.detectorTests > 1_000)
+    #expect(r.verdicts.allSatisfy { $0.verdict == .pass })
+    // The digit tests that do not apply say why.
+    #expect(r.detectorNotes.contains { $0.id == "forensic.benford-first" && $0.message.en.contains("two orders of magnitude") })
+}
+
+@Test func tooSmallCountyIsNotApplicableNotSilentPValues() throws {
+    let r = checkFiles(try generate(GeneratorConfig(seed: 71, counties: 1, years: 2020...2021, townships: 2...2, villages: 2...2)).files)
+    #expect(r.findings.filter { $0.kind == .detector && $0.severity >= .info }.isEmpty)
+    #expect(r.findings.filter { $0.kind == .detector }.allSatisfy { $0.pValue == nil || $0.pValue! < 1 })
+    let notes = r.detectorNotes.map(\.message.en)
+    #expect(notes.contains { $0.contains("underdispersion of births: not applicable") }, "\(notes)")
+    #expect(notes.contains { $0.contains("last-digit on population: not applicable") })
+    #expect(notes.contains { $0.contains("period-outlier on population: not applicable") })
+}
+
+@Test func domainCountyRowRaisesNoDetector() {
+    let csv = "period,unit_code,births,births_illegal,special_total_disabled,special_total_death,special_funds\n2020,623021000000,142,0,5,28,291360\n"
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "county.csv")
+    let r = c.finish()
+    #expect(r.findings.filter { $0.kind == .detector }.isEmpty)
+}
+
+// MARK: Implied standard
+
+@Test func impliedStandardSolvesTheDomainCounty() {
+    // 291,360 yuan for 5 disabled + 28 death families fits 600 / 760 yuan a month (domain/README.md).
+    let pairs = ImpliedStandardDetector.pairs(funds: 291_360, a: 5, b: 28)
+    #expect(pairs.contains { $0 == (600, 760) })
+    #expect(pairs.allSatisfy { 12 * (5 * $0.0 + 28 * $0.1) == 291_360 })
+}
+
+@Test func impliedStandardIsInferredAcrossUnitsAndNamesTheUnitThatPaysMore() throws {
+    var csv = "period,unit_code,special_added,special_total_disabled,special_total_death,special_funds\n"
+    let counts: [(Int64, Int64)] = [(1, 2), (2, 3), (0, 4), (3, 1), (1, 5), (2, 2), (4, 3), (1, 1)]
+    for (i, (a, b)) in counts.enumerated() {
+        let funds = 12 * (a * 600 + b * 760) + (i == 5 ? 1_200 : 0)
+        csv += "2020,620121101\(201 + i),0,\(a),\(b),\(funds)\n"
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "special.csv")
+    let r = c.finish()
+    let found = r.findings.filter { $0.id == "forensic.implied-standard" }
+    #expect(found.contains { $0.expected == "600/760" && $0.severity == .info })
+    let over = found.filter { $0.severity == .review }
+    #expect(over.map(\.unitCode) == ["620121101206"])
+    #expect(over.first?.actual == "\(12 * (2 * 600 + 2 * 760) + 1_200)")
+}
+
+// MARK: Configuration
+
+@Test func targetsAsTheIssueWritesThemWorkInARuleFile() throws {
+    let yaml = """
+    targets:
+      - column: multi_outside_policy_rate
+        below: 5
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: packSchema)
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(set.schema.targets.filter { $0.column == "multi_outside_policy_rate" }.count == 1, "the pack's target and the file's are one")
+    let hub = Detectors(schema: set.schema)
+    #expect(hub.detectors.contains { $0.spec.kind == "threshold-bunching" })
+}
+
+@Test func aRuleFileTurnsADetectorOnForItsOwnColumnsAndThePacksOff() throws {
+    let yaml = """
+    columns:
+      - {name: 宣传资料份数, kind: count}
+    detectors:
+      - {detector: last-digit, columns: [宣传资料份数], group: all}
+      - {detector: benford-first, enabled: false}
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: packSchema)
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(set.schema.detectors.contains { $0.kind == "last-digit" && $0.columns == ["宣传资料份数"] && $0.group == .all })
+    #expect(!set.schema.detectors.contains { $0.kind == "benford-first" })
+    // Heaped leaflets: every count ends in 0.
+    var csv = "id,宣传资料份数\n"
+    for i in 0..<80 { csv += "\(i),\(100 + 10 * (i * 7 % 90))\n" }
+    var o = CheckOptions()
+    o.rules = set
+    let c = Checker(options: o)
+    c.add(bytes: Array(csv.utf8), name: "leaflets.csv")
+    let r = c.finish()
+    let hits = r.findings.filter { $0.id == "forensic.last-digit" }
+    #expect(hits.count == 1)
+    #expect(hits.first?.message.en.contains("digit 0 makes 100%") == true, "\(hits.first?.message.en ?? "")")
+}
+
+@Test(arguments: [
+    ("detectors:\n  - {detector: no-such, columns: [births]}\nrules: []\n", "must be one of"),
+    ("detectors:\n  - {detector: last-digit, columns: [nope]}\nrules: []\n", "is not declared"),
+    ("detectors:\n  - {detector: implausible-zero, columns: [births_illegal]}\nrules: []\n", "needs `columns:` and `exposure:`"),
+    ("detectors:\n  - {detector: last-digit, columns: [births], group: township}\nrules: []\n", "`group` must be"),
+])
+func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
+    let (_, errors) = RuleFile.parse(yaml, file: "r.yml", base: packSchema)
+    #expect(errors.contains { $0.message.contains(message) && $0.line == 2 }, "\(errors)")
+}
+
+// MARK: Multiplicity and evidence (SciPy 1.17.1, FORENSICS.md §7.3 / worked_examples.json)
+
+@Test func oneFamilyIsPlainBenjaminiHochbergAndYekutieli() {
+    let p = [0.0002, 0.004, 0.011, 0.019, 0.03, 0.041, 0.2, 0.35, 0.6, 0.9]
+    let (bh, by) = Detectors.adjust(p, families: Array(repeating: "x", count: p.count))
+    let scipyBH = [0.002, 0.02, 0.036667, 0.0475, 0.06, 0.068333, 0.285714, 0.4375, 0.666667, 0.9]
+    let scipyBY = [0.005858, 0.058579, 0.107396, 0.139126, 0.175738, 0.200146, 0.836848, 1, 1, 1]
+    for i in p.indices {
+        #expect(abs(bh[i] - scipyBH[i]) <= 5e-7, "BH \(i): \(bh[i])")
+        #expect(abs(by[i] - scipyBY[i]) <= 5e-7, "BY \(i): \(by[i])")
+    }
+}
+
+@Test func untestedComparisonsCountAndFamiliesShareTheErrorRate() {
+    // Two families: 1 test at p = 1e-4, and 9 tests at p = 1 plus 990 comparisons without a match.
+    let (bh, _) = Detectors.adjust([1e-4] + Array(repeating: 1.0, count: 9), families: ["a"] + Array(repeating: "b", count: 9),
+                                   untested: ["b": 990])
+    // Family a has weight 1000 / 2 / 1 = 500: q = 1000 × (1e-4 / 500) / 1 = 2e-4.
+    #expect(abs(bh[0] - 2e-4) < 1e-12)
+    // Plain BH over the 1,000 tests would give 0.1.
+    let (plain, _) = Detectors.adjust([1e-4] + Array(repeating: 1.0, count: 9), families: Array(repeating: "a", count: 10), untested: ["a": 990])
+    #expect(abs(plain[0] - 0.1) < 1e-12)
+}
+
+@Test func familiesCombineByFisherAndTheTiersAreConservative() {
+    func family(_ name: String, _ p: Double, q: Double, qBY: Double, effect: Bool) -> UnitEvidence.Family {
+        UnitEvidence.Family(family: name, pValue: p, q: q, qBY: qBY, effect: effect, tests: 1)
+    }
+    // SciPy combine_pvalues([0.012, 0.30, 0.045, 0.60, 0.0009], 'fisher'): p = 3.2992e-4.
+    let five = [0.012, 0.30, 0.045, 0.60, 0.0009].enumerated().map { family("f\($0)", $1, q: 1, qBY: 1, effect: false) }
+    #expect(abs(Detectors.combined(five) / 3.2992e-4 - 1) < 1e-4)
+    // One family, however strong, is never veto.
+    #expect(Detectors.tier([family("a", 1e-30, q: 1e-28, qBY: 1e-27, effect: true)]) == .review)
+    // Two strong families without a large effect: review.
+    #expect(Detectors.tier([family("a", 1e-12, q: 1e-10, qBY: 1e-9, effect: false),
+                            family("b", 1e-12, q: 1e-10, qBY: 1e-9, effect: true)]) == .review)
+    // Two strong families with large effects: veto; moderate ones: review; weak: info or nothing.
+    #expect(Detectors.tier([family("a", 1e-12, q: 1e-10, qBY: 1e-9, effect: true),
+                            family("b", 1e-12, q: 1e-10, qBY: 1e-9, effect: true)]) == .veto)
+    #expect(Detectors.tier([family("a", 0.001, q: 0.04, qBY: 0.3, effect: true), family("b", 0.001, q: 0.03, qBY: 0.2, effect: true)]) == .review)
+    #expect(Detectors.tier([family("a", 0.01, q: 0.08, qBY: 0.5, effect: true)]) == .info)
+    #expect(Detectors.tier([family("a", 0.2, q: 0.9, qBY: 1, effect: true)]) == nil)
+}
+
+@Test func everyDetectorKindHasFindingsTheExplainTableKnows() throws {
+    let set = try Packs.load("family-welfare")
+    let declared = Set(set.schema.detectors.map(\.kind))
+    #expect(declared == Set(DetectorSpec.kinds), "the pack declares every detector")
+    for kind in DetectorSpec.kinds {
+        for lang in Language.allCases {
+            let text = Explain.text(DetectorSpec.findingID(kind), rules: set, standards: .examples, lang: lang) ?? ""
+            #expect(text.contains(lang == .zh ? "本规则集启用于" : "Declared for:"), "\(kind) \(lang)")
+        }
+    }
+}
+
+@Test func wordsWritePValuesPlainly() {
+    #expect(Words.p(3.2e-14) == "3e-14")
+    #expect(Words.p(0.0123) == "0.012")
+    #expect(Words.p(0.96e-3) == "1e-3")
+    #expect(Words.count(31.4) == "31")
+    #expect(Words.count(2.216) == "2.2")
+}
+
+// MARK: Benford
+
+/// Values over three decades: geometric ones follow Benford's law (silent), uniform ones do not
+/// (the test applies and fires); one decade of values is not applicable.
+@Test func benfordAppliesOnlyAcrossOrdersOfMagnitudeAndFiresOnUniformFirstDigits() throws {
+    let yaml = """
+    columns:
+      - {name: amount, kind: count}
+    detectors:
+      - {detector: benford-first, columns: [amount], group: all}
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
+    #expect(errors.isEmpty, "\(errors)")
+    func run(_ values: [Int64]) -> CheckResult {
+        var csv = "id,amount\n"
+        for (i, v) in values.enumerated() { csv += "\(i),\(v)\n" }
+        var o = CheckOptions()
+        o.rules = set
+        let c = Checker(options: o)
+        c.add(bytes: Array(csv.utf8), name: "amounts.csv")
+        return c.finish()
+    }
+    var x = 100.0, geometric: [Int64] = []
+    for _ in 0..<7_000 { geometric.append(Int64(x)); x *= 1.001 }
+    let quiet = run(geometric)
+    #expect(quiet.findings.filter { $0.id == "forensic.benford-first" }.isEmpty)
+    #expect(quiet.detectorNotes.isEmpty, "\(quiet.detectorNotes)")
+    // Uniform within each of three decades: first digits uniform, not Benford.
+    let uniform: [Int64] = (0..<7_000).map { i in
+        let low: Int64 = [100, 1_000, 10_000][i % 3]
+        return low + Int64(i * 7_919) % (9 * low)
+    }
+    let loud = run(uniform)
+    let hits = loud.findings.filter { $0.id == "forensic.benford-first" }
+    #expect(hits.count == 1 && hits[0].message.en.contains("depart from Benford's law") && (hits[0].pValue ?? 1) < 1e-100,
+            "\(hits.map(\.message.en)) \(loud.detectorNotes.map(\.message.en)) \(loud.detectorTests)")
+    let narrow = run((0..<2_000).map { Int64(1_000 + $0 * 4) })
+    #expect(narrow.detectorNotes.contains { $0.message.en.contains("fewer than two orders of magnitude") })
+}
+
+/// The same inputs give the same findings, p-values and ranking (no hash-order arithmetic).
+@Test func detectorsAreDeterministic() throws {
+    let files = try generate(countyConfig(seed: 81, inject: [Injection(pattern: .invented, amount: .perCounty(1)),
+                                                             Injection(pattern: .copyPaste, amount: .perCounty(2))])).files
+    let a = checkFiles(files), b = checkFiles(files)
+    #expect(a.findings.filter { $0.kind == .detector } == b.findings.filter { $0.kind == .detector })
+    #expect(a.evidence == b.evidence)
+    #expect(a.detectorNotes == b.detectorNotes)
+}
