@@ -174,3 +174,22 @@ struct CausesTests {
     }
 }
 
+
+/// The generator's planted cases, one per county: each is one cause (its unit-period holds every
+/// finding that is not a consequence of it).
+@Test(arguments: [Pattern.paddedRoll, .typo, .hierarchy])
+func oneGeneratedCaseIsOneCause(_ pattern: Pattern) throws {
+    var roots: [String] = []
+    for seed: UInt64 in 1...6 {
+        let c = try generate(smallConfig(seed: seed, years: 2018...2020, inject: [Injection(pattern: pattern, amount: .perCounty(1))]))
+        let checker = Checker(options: CheckOptions())
+        for f in c.files { checker.add(bytes: f.bytes, name: f.name) }
+        let r = checker.finish()
+        let failing = r.findings.filter { $0.severity >= .fail }
+        guard !failing.isEmpty else { continue }
+        let causes = Set(failing.filter { $0.causedBy == nil }.map { "\($0.unitCode ?? "-") \($0.period ?? "-")" })
+        roots.append("seed \(seed): \(causes.count) cause unit-periods of \(failing.count) failing findings")
+        #expect(causes.count == 1, "\(pattern) seed \(seed): \(causes.sorted())\n\(CausesTests.describe(r))")
+    }
+    #expect(!roots.isEmpty, "\(pattern): nothing planted failed")
+}

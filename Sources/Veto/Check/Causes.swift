@@ -7,17 +7,19 @@
 ///
 /// The edges, each from a consequence to the finding it follows from:
 /// - **sum**: a failing rule that reads `sum(children.X)` at unit P, period T, and a failing
-///   finding at a child of P in T that puts the blame on X (its likely-wrong fields or typo name
-///   X, or it localises nothing and involves X). Where several children qualify, the one the
+///   finding at a child of P in T that involves X (among its figures, likely-wrong fields or typo). Where several children qualify, the one the
 ///   parent's own localisation names (`likely_wrong: ["<child>.X"]`) wins, then one that
-///   localises to X, then the most severe, then the first in the input.
+///   localises to X, then the most severe, then the first in the input. (A child's localisation
+///   may name another figure of its row where either fix balances it; the parent's failing sum
+///   on X says which it was.)
 /// - **link**: a failing rule that reads `prev.X` at unit U, period T, and a failing finding at U
-///   in the period before T that puts the blame on X.
+///   in the period before T that involves X.
 /// - **same-row**: failing rule findings of one unit-period that localise to the same fields
 ///   (Fellegi–Holt gave them one explanation): the most severe, then the first, is the cause.
-/// - **sum, carried**: a parent's failure that blames X where X agrees with the children's sum
-///   (no sum rule on X fails there) and a child's failure localises to X: the parent added the
-///   child's wrong figure into its own.
+/// - **sum, carried**: a parent's failure of a rule whose columns all agree with the children's
+///   sums (no sum rule on them fails there): its residual is the sum of its children's, so a
+///   child failing the same rule (else one localised to a blamed column) is the cause — the
+///   parent added the child's wrong figure into its own.
 /// A parent's own typo hypothesis on a sum does not stop it being a consequence: where a child
 /// is also wrong on X, the child's figure is the one its own rules contradict.
 /// Edges go to a deeper level, an earlier period, or a finding with no edge of its own, so
@@ -59,11 +61,12 @@ public enum Causes {
         f.kind != .detector && f.severity >= .fail && f.unitCode != nil && f.count == nil
     }
 
-    /// Does `f` put the blame on one of `cols`: its localisation names one, or it localises
-    /// nothing and involves one.
-    private static func blames(_ f: Finding, _ cols: [String]) -> Bool {
-        if let t = f.typo { return cols.contains(t.field) }
-        if let lw = f.likelyWrong, !lw.isEmpty { return lw.contains(where: cols.contains) }
+    /// Does `f` involve one of `cols`: among its figures, its localisation or its typo. (Its
+    /// localisation may name another figure of its row where either fix balances it; the rule
+    /// that fails downstream says which column was wrong.)
+    private static func involves(_ f: Finding, _ cols: [String]) -> Bool {
+        if let t = f.typo, cols.contains(t.field) { return true }
+        if let lw = f.likelyWrong, lw.contains(where: cols.contains) { return true }
         return f.fields.contains(where: cols.contains)
     }
 
@@ -102,7 +105,7 @@ public enum Causes {
         func best(_ candidates: [Int], _ cols: [String], named: Set<String>, excluding i: Int) -> Int? {
             var pick: Int?
             var pickScore = (0, 0, 0)
-            for k in candidates where k != i && blames(fs[k], cols) {
+            for k in candidates where k != i && involves(fs[k], cols) {
                 let f = fs[k]
                 let isNamed = named.contains(f.unitCode ?? "") ? 1 : 0
                 let score = (isNamed, localises(f, cols) ? 1 : 0, f.severity.rawValue)
@@ -138,9 +141,10 @@ public enum Causes {
             }
         }
 
-        // A parent that added a child's wrong figure into its own: its X agrees with the sum over
-        // the children (no sum rule on X fails there), yet its own row blames X, and so does a
-        // child's failure. The parent's failure is the child's figure carried upwards.
+        // A parent that added its children's wrong figures into its own: every column of the
+        // failing rule agrees with the sum over the children (no sum rule on them fails there),
+        // so the parent's residual is the sum of its children's, and a child fails the same rule
+        // (or blames one of those columns). The parent's failure is the children's carried upwards.
         let summed = Set(links.values.flatMap(\.children))
         var sumFails: Set<String> = []
         for f in fs where f.severity > .info {
@@ -149,14 +153,14 @@ public enum Causes {
         }
         for i in 0..<n where direct[i] == nil {
             let f = fs[i]
-            guard f.kind == .rule, f.severity > .info, f.count == nil, let unit = f.unitCode,
-                  let kids = under[key(unit, f.period)] else { continue }
-            let blamed = (f.typo.map { [$0.field] } ?? f.likelyWrong ?? []).filter {
-                summed.contains($0) && !sumFails.contains(key(unit, f.period) + "\t" + $0)
-            }
-            guard !blamed.isEmpty else { continue }
-            let localised = kids.filter { localises(fs[$0], blamed) }
-            if let k = best(localised, blamed, named: [], excluding: i) {
+            guard f.kind == .rule, f.severity > .info, f.count == nil, let unit = f.unitCode, !f.fields.isEmpty,
+                  let kids = under[key(unit, f.period)],
+                  f.fields.allSatisfy({ summed.contains($0) && !sumFails.contains(key(unit, f.period) + "\t" + $0) })
+            else { continue }
+            let same = kids.filter { fs[$0].id == f.id }
+            let blamed = f.typo.map { [$0.field] } ?? f.likelyWrong ?? f.fields
+            let pool = same.isEmpty ? kids.filter { localises(fs[$0], blamed) } : same
+            if let k = best(pool, f.fields, named: [], excluding: i) ?? pool.first(where: { $0 != i }) {
                 direct[i] = k
                 relation[i] = .sum
             }
