@@ -94,8 +94,8 @@ struct CausesTests {
         #expect(cause.consequences.first?.unitCode == "623021003000", "\(cause.consequences)")
         // The township's 2018 verdict inherits; the village's own 2019 too (from its 2018).
         let inherited = Causes.inherited(r.findings)
-        #expect(inherited[Causes.inheritedKey("623021003000", "2018")]?.unitCode == "623021003002")
-        #expect(inherited[Causes.inheritedKey("623021003002", "2019")]?.period == "2018")
+        #expect(inherited[Causes.inheritedKey("623021003000", "2018")]?.first?.unitCode == "623021003002")
+        #expect(inherited[Causes.inheritedKey("623021003002", "2019")]?.first?.period == "2018")
         #expect(inherited[Causes.inheritedKey("623021003002", "2018")] == nil)
     }
 

@@ -99,22 +99,31 @@ public enum Causes {
             }
         }
 
-        var direct = [Int?](repeating: nil, count: n)
+        var direct = [[Int]](repeating: [], count: n)
         var relation = [FindingRef.Relation?](repeating: nil, count: n)
 
-        func best(_ candidates: [Int], _ cols: [String], named: Set<String>, excluding i: Int) -> Int? {
-            var pick: Int?
-            var pickScore = (0, 0, 0)
+        /// The candidates that explain finding `i` on `cols`: the best per unit (named by the
+        /// parent's localisation, then localising to `cols`, then the most severe, then the first).
+        /// With `several` (children of one parent): the named child, else the one child that
+        /// localises, else every child that localises, else every child involved.
+        func pick(_ candidates: [Int], _ cols: [String], named: Set<String> = [], excluding i: Int, several: Bool) -> [Int] {
+            var perUnit: [String: (k: Int, score: (Int, Int, Int))] = [:]
+            var units: [String] = []
             for k in candidates where k != i && involves(fs[k], cols) {
-                let f = fs[k]
-                let isNamed = named.contains(f.unitCode ?? "") ? 1 : 0
-                let score = (isNamed, localises(f, cols) ? 1 : 0, f.severity.rawValue)
-                if pick == nil || score > pickScore {
-                    pick = k
-                    pickScore = score
+                let f = fs[k], u = f.unitCode ?? ""
+                let score = (named.contains(u) ? 1 : 0, localises(f, cols) ? 1 : 0, f.severity.rawValue)
+                if let e = perUnit[u] {
+                    if score > e.score { perUnit[u] = (k, score) }
+                } else {
+                    perUnit[u] = (k, score)
+                    units.append(u)
                 }
             }
-            return pick
+            let all = units.compactMap { perUnit[$0] }.sorted { a, b in a.score != b.score ? a.score > b.score : a.k < b.k }
+            guard let first = all.first else { return [] }
+            if !several || first.score.0 == 1 { return [first.k] }
+            let localising = all.filter { $0.score.1 == 1 }
+            return (localising.isEmpty ? all : localising).map { $0.k }
         }
 
         for i in 0..<n {
@@ -127,49 +136,52 @@ public enum Causes {
                     guard let dot = lw.firstIndex(of: ".") else { return nil }
                     return String(lw[..<dot])
                 })
-                if let k = best(kids, l.children, named: named, excluding: i) {
-                    direct[i] = k
-                    relation[i] = .sum
-                }
+                direct[i] = pick(kids, l.children, named: named, excluding: i, several: true)
+                if !direct[i].isEmpty { relation[i] = .sum }
             }
-            if direct[i] == nil, !l.prev.isEmpty, let p = f.period.flatMap(Period.parse),
+            if direct[i].isEmpty, !l.prev.isEmpty, let p = f.period.flatMap(Period.parse),
                let before = at[key(unit, p.previous.description)] {
-                if let k = best(before, l.prev, named: [], excluding: i) {
-                    direct[i] = k
-                    relation[i] = .link
-                }
+                direct[i] = pick(before, l.prev, excluding: i, several: false)
+                if !direct[i].isEmpty { relation[i] = .link }
             }
         }
 
         // A parent that added its children's wrong figures into its own: every column of the
         // failing rule agrees with the sum over the children (no sum rule on them fails there),
         // so the parent's residual is the sum of its children's, and a child fails the same rule
-        // (or blames one of those columns). The parent's failure is the children's carried upwards.
+        // (else one localised to a blamed column). The parent's failure is the children's carried
+        // upwards. Likewise a parent's restatement (an input finding such as `row-revised`) of
+        // figures its children restated too.
         let summed = Set(links.values.flatMap(\.children))
         var sumFails: Set<String> = []
         for f in fs where f.severity > .info {
             guard let u = f.unitCode, let l = links[f.id], !l.children.isEmpty else { continue }
             for c in l.children { sumFails.insert(key(u, f.period) + "\t" + c) }
         }
-        for i in 0..<n where direct[i] == nil {
+        for i in 0..<n where direct[i].isEmpty {
             let f = fs[i]
-            guard f.kind == .rule, f.severity > .info, f.count == nil, let unit = f.unitCode, !f.fields.isEmpty,
-                  let kids = under[key(unit, f.period)],
-                  f.fields.allSatisfy({ summed.contains($0) && !sumFails.contains(key(unit, f.period) + "\t" + $0) })
-            else { continue }
-            let same = kids.filter { fs[$0].id == f.id }
-            let blamed = f.typo.map { [$0.field] } ?? f.likelyWrong ?? f.fields
-            let pool = same.isEmpty ? kids.filter { localises(fs[$0], blamed) } : same
-            if let k = best(pool, f.fields, named: [], excluding: i) ?? pool.first(where: { $0 != i }) {
-                direct[i] = k
-                relation[i] = .sum
+            guard f.kind != .detector, f.severity > .info, f.count == nil, let unit = f.unitCode, !f.fields.isEmpty,
+                  let kids = under[key(unit, f.period)] else { continue }
+            let pool: [Int]
+            if f.kind == .input {
+                pool = kids.filter { fs[$0].id == f.id && fs[$0].fields.contains(where: f.fields.contains) }
+            } else {
+                guard f.fields.allSatisfy({ summed.contains($0) && !sumFails.contains(key(unit, f.period) + "\t" + $0) })
+                else { continue }
+                let same = kids.filter { fs[$0].id == f.id }
+                let blamed = f.typo.map { [$0.field] } ?? f.likelyWrong ?? f.fields
+                pool = same.isEmpty ? kids.filter { localises(fs[$0], blamed) } : same
             }
+            // Every child that failed the same way contributed to the parent's residual.
+            var seen = Set<String>()
+            direct[i] = pool.filter { $0 != i && seen.insert(fs[$0].unitCode ?? "").inserted }
+            if !direct[i].isEmpty { relation[i] = .sum }
         }
 
         // Same row, same localisation: one explanation, one cause.
         for (_, list) in at {
             var groups: [[String]: Int] = [:]
-            for i in list where direct[i] == nil && fs[i].kind == .rule {
+            for i in list where direct[i].isEmpty && fs[i].kind == .rule {
                 guard let lw = fs[i].likelyWrong, !lw.isEmpty else { continue }
                 let g = lw.sorted()
                 if let p = groups[g] {
@@ -180,28 +192,29 @@ public enum Causes {
                     groups[g] = i
                 }
             }
-            for i in list where direct[i] == nil && fs[i].kind == .rule {
+            for i in list where direct[i].isEmpty && fs[i].kind == .rule {
                 guard let lw = fs[i].likelyWrong, !lw.isEmpty, let p = groups[lw.sorted()], p != i else { continue }
-                direct[i] = p
+                direct[i] = [p]
                 relation[i] = .sameRow
             }
         }
 
-        // Roots: follow the edges to their end (they cannot loop; the bound is a guard).
-        var root = [Int](repeating: -1, count: n)
-        for i in 0..<n {
-            var j = i
-            var steps = 0
-            while let d = direct[j], steps < n {
-                if root[d] >= 0 { j = root[d]; break }
-                j = d
-                steps += 1
-            }
-            root[i] = j
+        // Roots: follow the edges to their ends (they cannot loop: each goes to a deeper level, an
+        // earlier period, or a finding without edges; the depth bound is a guard).
+        var rootsMemo = [[Int]?](repeating: nil, count: n)
+        func roots(_ i: Int, depth: Int) -> [Int] {
+            if let r = rootsMemo[i] { return r }
+            guard !direct[i].isEmpty, depth < 10_000 else { rootsMemo[i] = [i]; return [i] }
+            var out: [Int] = []
+            for d in direct[i] { for r in roots(d, depth: depth + 1) where !out.contains(r) { out.append(r) } }
+            rootsMemo[i] = out
+            return out
         }
+        var rootsOf = [[Int]](repeating: [], count: n)
+        for i in 0..<n { rootsOf[i] = roots(i, depth: 0) }
 
         var consequences: [Int: [Int]] = [:]
-        for i in 0..<n where root[i] != i { consequences[root[i], default: []].append(i) }
+        for i in 0..<n where rootsOf[i] != [i] { for c in rootsOf[i] { consequences[c, default: []].append(i) } }
         guard !consequences.isEmpty else { return }
         func level(_ f: Finding) -> Int {
             guard let u = f.unitCode, case .success(let c) = UnitCode.parse(u) else { return 9 }
@@ -218,28 +231,39 @@ public enum Causes {
             }
             r.findings[c].consequenceCount = ordered.count
             r.findings[c].consequences = ordered.prefix(listLimit).map { ref(fs[$0], relation: relation[$0]) }
-            for i in list { r.findings[i].causedBy = ref(fs[c], relation: relation[i]) }
+        }
+        for i in 0..<n where rootsOf[i] != [i] {
+            let causes = rootsOf[i].map { ref(fs[$0], relation: relation[i]) }
+            r.findings[i].causedBy = causes.first
+            r.findings[i].alsoCausedBy = Array(causes.dropFirst().prefix(listLimit))
         }
     }
 
-    /// Unit-periods whose findings (above `info`) are all consequences of a cause elsewhere (another
-    /// unit, or another period of the same unit), keyed by unit code and period: the cause of their
-    /// most severe finding. Their verdict "inherits" from it.
-    public static func inherited(_ findings: [Finding]) -> [String: FindingRef] {
-        var all: [String: (ok: Bool, worst: Severity, cause: FindingRef?)] = [:]
+    /// Unit-periods whose findings (above `info`) are all consequences of causes elsewhere (another
+    /// unit, or another period of the same unit), keyed by unit code and period: the causes, the
+    /// most severe finding's first. Their verdict "inherits" from them.
+    public static func inherited(_ findings: [Finding]) -> [String: [FindingRef]] {
+        var all: [String: (ok: Bool, worst: Severity, causes: [FindingRef])] = [:]
         for f in findings where f.severity > .info {
             guard let u = f.unitCode, f.count == nil else { continue }
             let k = key(u, f.period)
-            var e = all[k] ?? (true, .info, nil)
+            var e = all[k] ?? (true, .info, [])
             if let c = f.causedBy, c.unitCode != u || c.period != f.period {
-                if e.cause == nil || f.severity > e.worst { e.cause = c; e.worst = f.severity }
+                let mine = [c] + f.alsoCausedBy
+                let fresh = mine.filter { m in !e.causes.contains { $0.unitCode == m.unitCode && $0.period == m.period } }
+                if f.severity > e.worst {
+                    e.causes = fresh + e.causes
+                    e.worst = f.severity
+                } else {
+                    e.causes += fresh
+                }
             } else {
                 e.ok = false
             }
             all[k] = e
         }
-        var out: [String: FindingRef] = [:]
-        for (k, e) in all where e.ok { if let c = e.cause { out[k] = c } }
+        var out: [String: [FindingRef]] = [:]
+        for (k, e) in all where e.ok && !e.causes.isEmpty { out[k] = e.causes }
         return out
     }
 

@@ -118,6 +118,8 @@ public struct Finding: Sendable, Equatable {
     public var count: Int?
     /// The finding this one follows from (its root cause), when it is a consequence (``Causes``).
     public var causedBy: FindingRef?
+    /// Where several children's figures together break a parent's sum: the other root causes.
+    public var alsoCausedBy: [FindingRef] = []
     /// For a cause: the findings that follow from it, at most ``Causes/listLimit`` of them
     /// (county → township → village, then period); `consequenceCount` counts them all.
     public var consequences: [FindingRef] = []

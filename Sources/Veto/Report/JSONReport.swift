@@ -229,6 +229,15 @@ public enum JSONReport {
             } else {
                 w.null("caused_by")
             }
+            if !f.alsoCausedBy.isEmpty {
+                w.beginArray("also_caused_by")
+                for c in f.alsoCausedBy {
+                    w.beginObject()
+                    writeRef(&w, c)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             if f.consequenceCount > 0 {
                 w.field("consequence_count", f.consequenceCount)
                 w.beginArray("consequences")

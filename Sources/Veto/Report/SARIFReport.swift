@@ -158,7 +158,7 @@ public enum SARIFReport {
             w.endObject()
             w.endArray()
             // A cause's consequences, and a consequence's cause, as related locations.
-            let related = f.causedBy.map { [$0] } ?? f.consequences
+            let related = f.causedBy.map { [$0] + f.alsoCausedBy } ?? f.consequences
             if !related.isEmpty {
                 w.beginArray("relatedLocations")
                 for (k, c) in related.enumerated() {

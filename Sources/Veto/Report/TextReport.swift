@@ -168,9 +168,10 @@ public enum TextReport {
         if !heirs.isEmpty {
             out += paint(zh ? "继承的判定（各自的问题均由上列起因导致）" : "Inherited verdicts (every finding follows from a cause above)", "1") + "\n"
             let rows = heirs.map { g -> [String] in
-                let c = inherited[key(g.unit, g.period)]
+                let cs = inherited[key(g.unit, g.period)] ?? []
                 let n = byKey[key(g.unit, g.period)]?.filter { $0.severity > .info }.count ?? 0
-                let from = "\(safe(c?.unitCode ?? "-")) \(safe(c?.period ?? ""))"
+                var from = cs.prefix(3).map { "\(safe($0.unitCode ?? "-")) \(safe($0.period ?? ""))" }.joined(separator: zh ? "、" : ", ")
+                if cs.count > 3 { from += zh ? " 等 \(cs.count) 处" : " and \(cs.count - 3) more" }
                 return [safe(g.unit), r.unitNames[g.unit].map { safe($0, limit: 40) } ?? "", safe(g.period ?? ""),
                         g.verdict.rawValue.uppercased(),
                         zh ? "继承自 \(from)（\(n) 条）" : "inherits from \(from) (\(n) finding\(n == 1 ? "" : "s"))"]
