@@ -193,3 +193,24 @@ func oneGeneratedCaseIsOneCause(_ pattern: Pattern) throws {
     }
     #expect(!roots.isEmpty, "\(pattern): nothing planted failed")
 }
+
+/// The text report leads with the cause, folds its consequences into one line, and says which
+/// unit-periods inherit their verdict from it, in both languages.
+@Test func textReportLeadsWithTheCauseAndFoldsItsConsequences() throws {
+    let csv = CausesTests.table(after: { code, year, f in
+        if code == "623021003002" && year == 2018 { f.total = 12 }
+    })
+    let r = CausesTests.check(csv)
+    let en = TextReport.render(r, lang: .en, style: .init(color: false))
+    #expect(en.contains("also breaks: township 623021003000 2018 sums (hier.reward_total); 2019 opening stock (link.reward_prev, link.reward)"), "\(en)")
+    #expect(en.contains("623021003000  2018  FAIL  inherits from 623021003002 2018 (1 finding)"), "\(en)")
+    #expect(en.contains("623021003002  2019  FAIL  inherits from 623021003002 2018 (2 findings)"), "\(en)")
+    // The cause's heading comes first; the consequences' lines are not repeated.
+    let first = try #require(en.split(separator: "\n").dropFirst(1).first)
+    #expect(first.hasPrefix("623021003002  2018  FAIL"), "\(en)")
+    #expect(!en.contains("[hier.reward_total]"), "\(en)")
+    let zh = TextReport.render(r, lang: .zh, style: .init(color: false))
+    #expect(zh.contains("另致：乡镇 623021003000 2018 合计（hier.reward_total）；2019 期初数（link.reward_prev, link.reward）"), "\(zh)")
+    #expect(zh.contains("继承自 623021003002 2018（1 条）"), "\(zh)")
+    #expect(zh.contains("判定"), "\(zh)")
+}

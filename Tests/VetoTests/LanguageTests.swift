@@ -165,3 +165,22 @@ struct LanguageTests {
         #expect(bad.isEmpty, "\(bad.count) zh explanation lines with Latin prose:\n\(report)")
     }
 }
+
+/// Column widths count CJK characters as two, combining marks as none.
+@Test(arguments: [("abc", 3), ("县", 2), ("某县（整改报告）", 16), ("单位-期别", 9), ("１８２５", 8), ("e\u{301}", 1), ("", 0), ("한국", 4)])
+func displayWidthCountsWideCharactersAsTwo(_ s: String, _ width: Int) {
+    #expect(TextReport.displayWidth(s) == width, "\(s)")
+}
+
+@Test func tablesAlignMixedChineseAndLatinColumns() {
+    let rows = TextReport.table([["判定", "单位-期别"], ["REVIEW", "12"], ["PASS", "3"]])
+    // The second column starts at the same terminal column on every row.
+    let starts = rows.map { row -> Int in
+        let first = row.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)[0]
+        var rest = row.dropFirst(first.count)
+        var pad = 0
+        while rest.first == " " { rest.removeFirst(); pad += 1 }
+        return TextReport.displayWidth(String(first)) + pad
+    }
+    #expect(Set(starts).count == 1, "\(rows)")
+}

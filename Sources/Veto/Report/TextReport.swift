@@ -250,9 +250,13 @@ extension TextReport {
         return w >= width ? s : s + String(repeating: " ", count: width - w)
     }
 
-    /// Rows aligned in columns by terminal width (the last column is not padded).
+    /// Rows aligned in columns by terminal width (the last column is not padded; a column empty
+    /// on every row is left out).
     static func table(_ rows: [[String]], indent: String = "") -> [String] {
-        let n = rows.map(\.count).max() ?? 0
+        let width = rows.map(\.count).max() ?? 0
+        let keep = (0..<width).filter { c in rows.contains { c < $0.count && !$0[c].isEmpty } }
+        let rows = rows.map { row in keep.compactMap { $0 < row.count ? row[$0] : "" } }
+        let n = keep.count
         var widths = [Int](repeating: 0, count: n)
         for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }
         return rows.map { row in
