@@ -234,8 +234,7 @@ public enum Causes {
         }
         for i in 0..<n where rootsOf[i] != [i] {
             let causes = rootsOf[i].map { ref(fs[$0], relation: relation[i]) }
-            r.findings[i].causedBy = causes.first
-            r.findings[i].alsoCausedBy = Array(causes.dropFirst().prefix(listLimit))
+            r.findings[i].causes = Array(causes.prefix(listLimit + 1))
         }
     }
 

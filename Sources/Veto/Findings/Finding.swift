@@ -117,9 +117,20 @@ public struct Finding: Sendable, Equatable {
     /// For a note folded over many rows: how many (the location is the first's).
     public var count: Int?
     /// The finding this one follows from (its root cause), when it is a consequence (``Causes``).
-    public var causedBy: FindingRef?
+    public var causedBy: FindingRef? {
+        get { causes.first }
+        set {
+            if let c = newValue { causes = [c] + alsoCausedBy } else { causes = [] }
+        }
+    }
     /// Where several children's figures together break a parent's sum: the other root causes.
-    public var alsoCausedBy: [FindingRef] = []
+    public var alsoCausedBy: [FindingRef] {
+        get { Array(causes.dropFirst()) }
+        set { causes = causes.prefix(1) + newValue }
+    }
+    /// The root causes, `causedBy` first (kept as one array: a finding that is no consequence
+    /// pays one pointer for it, not a reference's worth of strings).
+    var causes: [FindingRef] = []
     /// For a cause: the findings that follow from it, at most ``Causes/listLimit`` of them
     /// (county → township → village, then period); `consequenceCount` counts them all.
     public var consequences: [FindingRef] = []

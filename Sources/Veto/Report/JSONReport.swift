@@ -269,6 +269,7 @@ public enum JSONReport {
         for sev in Severity.allCases { w.field(sev.name, r.count(sev)) }
         w.endObject()
         w.endObject()
+        let inherited = Causes.inherited(r.findings)
         w.beginArray("verdicts")
         for v in r.verdicts {
             w.drain()
@@ -277,6 +278,15 @@ public enum JSONReport {
             w.field("period", v.key.period?.description)
             if case .line(_, let l) = v.key.unit { w.field("line", l) }
             w.field("verdict", v.verdict.rawValue)
+            if !inherited.isEmpty, let causes = inherited[Causes.inheritedKey(v.key.unit.code, v.key.period?.description)] {
+                w.beginArray("inherits_from")
+                for c in causes.prefix(Causes.listLimit) {
+                    w.beginObject()
+                    writeRef(&w, c)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()
