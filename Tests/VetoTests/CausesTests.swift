@@ -1,5 +1,6 @@
 import Testing
 @testable import Veto
+import Foundation
 
 /// One planted error → one cause, its consequences attached (issue 10 item 1).
 ///
@@ -213,4 +214,24 @@ func oneGeneratedCaseIsOneCause(_ pattern: Pattern) throws {
     #expect(zh.contains("另致：乡镇 623021003000 2018 合计（hier.reward_total）；2019 期初数（link.reward_prev, link.reward）"), "\(zh)")
     #expect(zh.contains("继承自 623021003002 2018（1 条）"), "\(zh)")
     #expect(zh.contains("判定"), "\(zh)")
+}
+
+/// SARIF: the cause's result lists its consequences as related locations; a consequence's
+/// result names its cause.
+@Test func sarifListsConsequencesAsRelatedLocations() throws {
+    let csv = CausesTests.table(after: { code, year, f in
+        if code == "623021003002" && year == 2018 { f.total = 12 }
+    })
+    let r = CausesTests.check(csv)
+    let text = SARIFReport.render(r, rules: CheckOptions().rules, standards: .examples, lang: .en, lines: { _, _, _ in nil })
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    let runs = try #require(doc["runs"] as? [[String: Any]])
+    let results = try #require(runs.first?["results"] as? [[String: Any]])
+    let cause = try #require(results.first { ($0["properties"] as? [String: Any])?["consequenceCount"] != nil })
+    let related = try #require(cause["relatedLocations"] as? [[String: Any]])
+    #expect(related.count == 3)
+    let lines = related.compactMap { (($0["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])?["startLine"] as? Int }
+    #expect(Set(lines) == [5, 9], "\(related)")  // the township's 2018 row, the village's 2019 row
+    let consequences = results.filter { ($0["properties"] as? [String: Any])?["causedBy"] != nil }
+    #expect(consequences.count == 3)
 }
