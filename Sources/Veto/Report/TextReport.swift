@@ -143,10 +143,31 @@ public enum TextReport {
                 listed += c.consequences.filter { $0.unitCode == unit && $0.period == period }.count
             }
             guard !items.isEmpty else { return nil }
-            let parts = items.map { it -> String in
+            // County → township → village, then period (the causes of a group each listed theirs so).
+            func rank(_ code: String?) -> Int { code.flatMap { try? UnitCode.parse($0).get().level.rank } ?? 9 }
+            items = items.enumerated().sorted { a, b in
+                let x = a.element, y = b.element
+                if rank(x.unit) != rank(y.unit) { return rank(x.unit) < rank(y.unit) }
+                if (x.unit ?? "") != (y.unit ?? "") { return (x.unit ?? "") < (y.unit ?? "") }
+                if let p = x.period.flatMap({ Period.parse($0) }), let q = y.period.flatMap({ Period.parse($0) }), p != q { return p < q }
+                return a.offset < b.offset
+            }.map(\.element)
+            // Consecutive periods of one unit broken the same way fold into a range (2019–2023).
+            var folded: [(unit: String?, periods: [String?], relations: [FindingRef.Relation?], ids: [String])] = []
+            for it in items {
+                if let last = folded.last, last.unit == it.unit, last.relations == it.relations, last.ids == it.ids,
+                   let lp = last.periods.last ?? nil, let p = Period.parse(lp),
+                   let q = it.period.flatMap({ Period.parse($0) }), p.next == q {
+                    folded[folded.count - 1].periods.append(it.period)
+                } else {
+                    folded.append((it.unit, [it.period], it.relations, it.ids))
+                }
+            }
+            let parts = folded.map { it -> String in
                 var s = ""
                 if it.unit != unit { s += "\(levelName(it.unit)) \(safe(it.unit ?? "-")) " }
-                s += safe(it.period ?? "-") + (zh ? " " : " ") + it.relations.map(relationName).joined(separator: zh ? "、" : ", ")
+                let first = safe((it.periods.first ?? nil) ?? "-"), last = safe((it.periods.last ?? nil) ?? "-")
+                s += (it.periods.count > 1 ? "\(first)–\(last)" : first) + " " + it.relations.map(relationName).joined(separator: zh ? "、" : ", ")
                 s += zh ? "（\(safe(it.ids.joined(separator: ", "), limit: 200))）" : " (\(safe(it.ids.joined(separator: ", "), limit: 200)))"
                 return s
             }
