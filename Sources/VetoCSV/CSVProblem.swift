@@ -34,12 +34,15 @@ public struct CSVFinding: Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     /// Plain-English detail: counts, the bytes involved, what the reader did about it.
     public var detail: String
+    /// The same detail in Chinese (nil: the finding's Chinese heading says it all).
+    public var detailZh: String?
 
-    public init(_ problem: CSVProblem, line: Int?, column: Int?, detail: String) {
+    public init(_ problem: CSVProblem, line: Int?, column: Int?, detail: String, zh: String? = nil) {
         self.problem = problem
         self.line = line
         self.column = column
         self.detail = detail
+        self.detailZh = zh
     }
 
     public var description: String {

@@ -179,9 +179,10 @@ public final class CSVReader {
         finishParser()
         if recordIndex == 0 {
             onFinding(CSVFinding(.emptyFile, line: nil, column: nil,
-                                 detail: rawBytes == 0 ? "the input holds no bytes" : "the input holds no record (only blank lines or a byte-order mark)"))
+                                 detail: rawBytes == 0 ? "the input holds no bytes" : "the input holds no record (only blank lines or a byte-order mark)",
+                                 zh: rawBytes == 0 ? "没有任何字节" : "没有任何记录（只有空行或字节顺序标记）"))
         } else if options.hasHeader && recordIndex == 1 {
-            onFinding(CSVFinding(.headerOnly, line: 1, column: nil, detail: "the input holds a header and no record"))
+            onFinding(CSVFinding(.headerOnly, line: 1, column: nil, detail: "the input holds a header and no record", zh: nil))
         }
         let lines = lineHasBytes ? line : line - 1
         return CSVInputSummary(
@@ -326,7 +327,8 @@ public final class CSVReader {
                 if line > nulReportedLine {
                     nulReportedLine = line
                     onFinding(CSVFinding(.nulByte, line: line, column: fieldsInRecord + 1,
-                                         detail: "a NUL byte (0x00) inside the field; kept, so the field is not a valid figure"))
+                                         detail: "a NUL byte (0x00) inside the field; kept, so the field is not a valid figure",
+                                         zh: "保留原样，因此该字段不是有效数字"))
                 }
                 parse(p + mark, 1)
                 done = mark + 1
@@ -382,10 +384,11 @@ public final class CSVReader {
     /// An invalid run (shown as U+FFFD) at its field, or text in another encoding on its line.
     private func encodingFinding(_ issue: EncodingIssue, column: Int?) -> CSVFinding {
         if let note = issue.note {
-            return CSVFinding(.invalidEncoding, line: line, column: nil, detail: note)
+            return CSVFinding(.invalidEncoding, line: line, column: nil, detail: note, zh: issue.noteZh)
         }
         return CSVFinding(.invalidEncoding, line: line, column: column,
-                          detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD")
+                          detail: "bytes \(issue.bytes.map { hex($0) }.joined(separator: " ")) at byte offset \(issue.sourceOffset) are not valid \(transcoder.encoding?.rawValue ?? "text"); shown as U+FFFD",
+                          zh: "字节偏移 \(issue.sourceOffset) 处的字节 \(issue.bytes.map { hex($0) }.joined(separator: " ")) 不是有效的 \(transcoder.encoding?.rawValue ?? "文本")")
     }
 
     private func compactIssues() {
@@ -410,7 +413,8 @@ public final class CSVReader {
             guard status == CSV_EPARSE else {
                 // Out of memory inside libcsv: the field cap makes this unreachable in practice.
                 onFinding(CSVFinding(.fieldTooLarge, line: line, column: fieldsInRecord + 1,
-                                     detail: "libcsv could not grow its buffer (\(String(cString: csv_strerror(status))))"))
+                                     detail: "libcsv could not grow its buffer (\(String(cString: csv_strerror(status))))",
+                                     zh: "libcsv 无法扩大缓冲区（\(String(cString: csv_strerror(status)))）"))
                 parser.pointee.entry_pos = 0
                 continue
             }
@@ -418,7 +422,10 @@ public final class CSVReader {
             onFinding(CSVFinding(.strayQuote, line: line, column: fieldsInRecord + 1,
                                  detail: parser.pointee.pstate == 3
                                     ? "text follows a closing quote; kept as text, never read as a figure"
-                                    : "a quote inside an unquoted field; kept as a character"))
+                                    : "a quote inside an unquoted field; kept as a character",
+                                 zh: parser.pointee.pstate == 3
+                                    ? "闭合引号后还有文字；按文字保留，不按数字读取"
+                                    : "未加引号的字段中出现引号；按普通字符保留"))
             if parser.pointee.pstate == 3 {
                 currentFieldMalformed = true
                 // `"ab"c`: the quote did close the field; what follows is appended unquoted.
@@ -468,7 +475,8 @@ public final class CSVReader {
     @inline(never)
     private func oversizedWholeField(_ index: Int) {
         onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: index + 1,
-                             detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
+                             detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept",
+                             zh: "字段长于 \(options.maxFieldBytes) 字节"))
         currentFieldDamaged = true
     }
 
@@ -502,15 +510,18 @@ public final class CSVReader {
         } else if let expected = headerFieldCount {
             if fieldsInRecord < expected {
                 onFinding(CSVFinding(.tooFewFields, line: endLine, column: fieldsInRecord + 1,
-                                     detail: "\(fieldsInRecord) field\(fieldsInRecord == 1 ? "" : "s") where the header has \(expected); the missing ones are read as not reported"))
+                                     detail: "\(fieldsInRecord) field\(fieldsInRecord == 1 ? "" : "s") where the header has \(expected); the missing ones are read as not reported",
+                                     zh: "本行 \(fieldsInRecord) 个字段，表头 \(expected) 个；缺少的按未报告处理"))
             } else if fieldsInRecord > expected {
                 onFinding(CSVFinding(.tooManyFields, line: record.line(ofField: expected), column: expected + 1,
-                                     detail: "\(fieldsInRecord) fields where the header has \(expected); the extra ones are ignored"))
+                                     detail: "\(fieldsInRecord) fields where the header has \(expected); the extra ones are ignored",
+                                     zh: "本行 \(fieldsInRecord) 个字段，表头 \(expected) 个；多出的不予读取"))
             }
         }
         if fieldsInRecord > options.maxFieldsPerRecord {
             onFinding(CSVFinding(.tooManyFieldsToKeep, line: recordStartLine, column: options.maxFieldsPerRecord + 1,
-                                 detail: "\(fieldsInRecord) fields; only the first \(options.maxFieldsPerRecord) are kept"))
+                                 detail: "\(fieldsInRecord) fields; only the first \(options.maxFieldsPerRecord) are kept",
+                                 zh: "本行 \(fieldsInRecord) 个字段；只保留前 \(options.maxFieldsPerRecord) 个"))
         }
         onRecord(record)
         recordIndex += 1
@@ -531,7 +542,8 @@ public final class CSVReader {
         if !currentFieldOversizeReported {
             currentFieldOversizeReported = true
             onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: fieldsInRecord + 1,
-                                 detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept"))
+                                 detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept",
+                             zh: "字段长于 \(options.maxFieldBytes) 字节"))
         }
         currentFieldDamaged = true
         parser.pointee.entry_pos = 0   // drop what libcsv buffered: memory stays bounded
@@ -647,7 +659,8 @@ public final class CSVReader {
         let me = Unmanaged.passUnretained(self).toOpaque()
         guard let kept = replay, !replayUnavailable, replayLineStarts.first?.line ?? .max <= openLine else {
             onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
-                                 detail: "the quote opened here is never closed; the rest of the input (to line \(max(line - 1, openLine))) was read as this one field and is not kept"))
+                                 detail: "the quote opened here is never closed; the rest of the input (to line \(max(line - 1, openLine))) was read as this one field and is not kept",
+                                 zh: "此处开始的引号没有闭合；其后直到第 \(max(line - 1, openLine)) 行的内容都被读作这一个字段，未予保留"))
             if atEOF {
                 currentFieldDamaged = true
                 parser.pointee.entry_pos = 0
@@ -662,7 +675,8 @@ public final class CSVReader {
             return false
         }
         onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
-                             detail: "the quote opened here is never closed; read as a plain character, and the lines after it read as records"))
+                             detail: "the quote opened here is never closed; read as a plain character, and the lines after it read as records",
+                             zh: "此处开始的引号没有闭合；按普通字符处理，其后各行仍按记录读取"))
         let next = replayLineStarts.first(where: { $0.line == openLine + 1 })?.offset ?? kept.count
         // The rest of the opening line, split on the delimiter as if unquoted.
         let text = openLine == replayLineStarts.first?.line && fieldsInRecord == replayFieldIndex
@@ -681,7 +695,8 @@ public final class CSVReader {
         let closeLine = line
         let column = replayFieldIndex + 1
         onFinding(CSVFinding(.unterminatedQuote, line: openLine, column: column,
-                             detail: "the quote opened here runs to line \(closeLine), over lines that have the header's \(headerFieldCount ?? 0) fields: read as a plain character, and lines \(openLine + 1)–\(closeLine) read as records"))
+                             detail: "the quote opened here runs to line \(closeLine), over lines that have the header's \(headerFieldCount ?? 0) fields: read as a plain character, and lines \(openLine + 1)–\(closeLine) read as records",
+                             zh: "此处开始的引号一直延续到第 \(closeLine) 行，跨过了与表头同为 \(headerFieldCount ?? 0) 个字段的行：按普通字符处理，第 \(openLine + 1)–\(closeLine) 行按记录读取"))
         storage.truncate(to: replayFieldIndex)
         fieldsInRecord = replayFieldIndex
         readAgain(openLine: openLine, openText: replayOpenText, tail: Array(kept[replayLineStarts[1].offset...]))

@@ -48,12 +48,15 @@ public struct EncodingIssue: Sendable, Equatable {
     /// encoding (UTF-8 or Big5 lines in a GB18030 file, see TranscoderMixedText.swift): what
     /// is wrong, in words. No U+FFFD was written for it; `outputOffset` is on its line.
     public var note: String?
+    /// The note in Chinese.
+    public var noteZh: String?
 
-    public init(sourceOffset: Int64, outputOffset: Int64, bytes: [UInt8], note: String? = nil) {
+    public init(sourceOffset: Int64, outputOffset: Int64, bytes: [UInt8], note: String? = nil, noteZh: String? = nil) {
         self.sourceOffset = sourceOffset
         self.outputOffset = outputOffset
         self.bytes = bytes
         self.note = note
+        self.noteZh = noteZh
     }
 }
 

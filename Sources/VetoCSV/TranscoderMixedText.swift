@@ -31,7 +31,7 @@ struct MixedTextScanner {
     private var uncommon = 0
     /// LFs scanned in the raw bytes, and the flagged lines waiting for their output LF.
     private var rawLines = 0
-    private var flagged: [(ordinal: Int, note: String)] = []
+    private var flagged: [(ordinal: Int, note: String, zh: String)] = []
     private var notes = (utf8: 0, big5: 0)
     /// LFs seen in the output since GB18030 decoding began.
     private var outputLines = 0
@@ -112,11 +112,13 @@ struct MixedTextScanner {
         if utf8Valid && utf8Pending == 0 && utf8Wide >= 2 {
             guard notes.utf8 < Self.maxNotes else { return }
             notes.utf8 += 1
-            flagged.append((rawLines, "this line is valid UTF-8 text (\(utf8Wide) multi-byte characters) in a file read as GB18030, which decodes it as gibberish without an invalid byte: the file mixes two encodings; re-save it in one" + (notes.utf8 == Self.maxNotes ? " (further such lines are not reported)" : "")))
+            flagged.append((rawLines, "this line is valid UTF-8 text (\(utf8Wide) multi-byte characters) in a file read as GB18030, which decodes it as gibberish without an invalid byte: the file mixes two encodings; re-save it in one" + (notes.utf8 == Self.maxNotes ? " (further such lines are not reported)" : ""),
+                            "本行是有效的 UTF-8 文字（\(utf8Wide) 个多字节字符），而文件按 GB18030 读取，会解成乱码却没有无效字节：文件混用了两种编码，请统一另存为一种" + (notes.utf8 == Self.maxNotes ? "（此后同类行不再报告）" : "")))
         } else if pairs >= 4 && uncommon * 2 > pairs {
             guard notes.big5 < Self.maxNotes else { return }
             notes.big5 += 1
-            flagged.append((rawLines, "\(uncommon) of the \(pairs) double-byte characters of this line are outside the ranges GB2312 text uses, as Big5 (traditional Chinese) bytes read as GB18030 are: the text is probably Big5 and shown as gibberish; re-save the file as UTF-8" + (notes.big5 == Self.maxNotes ? " (further such lines are not reported)" : "")))
+            flagged.append((rawLines, "\(uncommon) of the \(pairs) double-byte characters of this line are outside the ranges GB2312 text uses, as Big5 (traditional Chinese) bytes read as GB18030 are: the text is probably Big5 and shown as gibberish; re-save the file as UTF-8" + (notes.big5 == Self.maxNotes ? " (further such lines are not reported)" : ""),
+                            "本行 \(pairs) 个双字节字符中有 \(uncommon) 个不在 GB2312 文字的常用范围内，正像按 GB18030 读取的 Big5（繁体）字节：文字很可能是 Big5，显示为乱码；请将文件另存为 UTF-8" + (notes.big5 == Self.maxNotes ? "（此后同类行不再报告）" : "")))
         }
     }
 
@@ -140,7 +142,7 @@ struct MixedTextScanner {
         }
         for i in from..<output.count where output[i] == 0x0A {
             if let first = flagged.first, first.ordinal == outputLines {
-                issues.append(EncodingIssue(sourceOffset: -1, outputOffset: absoluteStart + Int64(i - from), bytes: [], note: first.note))
+                issues.append(EncodingIssue(sourceOffset: -1, outputOffset: absoluteStart + Int64(i - from), bytes: [], note: first.note, noteZh: first.zh))
                 flagged.removeFirst()
                 added = true
             }
@@ -154,7 +156,7 @@ struct MixedTextScanner {
         if nonASCII { endLine() }
         guard !flagged.isEmpty else { return }
         for f in flagged {
-            issues.append(EncodingIssue(sourceOffset: -1, outputOffset: max(totalOutput - 1, 0), bytes: [], note: f.note))
+            issues.append(EncodingIssue(sourceOffset: -1, outputOffset: max(totalOutput - 1, 0), bytes: [], note: f.note, noteZh: f.zh))
         }
         flagged.removeAll()
         Self.sortTail(&issues, from: issuesFrom)

@@ -1416,6 +1416,7 @@ public final class Checker {
         result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
         result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
         result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))
+        Causes.attach(&result, rules: options.rules)
         return result
     }
 

@@ -61,7 +61,9 @@ public enum Explain {
             var s = "\(r.id) — \(r.message.text(lang))\n\n"
             if let w = r.whenText { s += "  when:   \(w)\n" }
             s += "  assert: \(r.assertText)\n"
-            s += "  severity \(r.severity.name)" + (r.inflates ? "; an unexplained failure that raises money or beneficiaries is put at veto" : "") + "\n"
+            s += lang == .zh
+                ? "  严重程度 \(r.severity.name)" + (r.inflates ? "；抬高资金或受益人数且无笔误可解释的不成立判为 veto" : "") + "\n"
+                : "  severity \(r.severity.name)" + (r.inflates ? "; an unexplained failure that raises money or beneficiaries is put at veto" : "") + "\n"
             s += lang == .zh
                 ? "  精度：每个数字代表其报告精度的区间（53.376万 即 533,755..533,765），区间相交即视为相等；数字缺失时为“未检查”，不算通过。\n"
                 : "  Precision: each figure stands for the interval of its reported precision (53.376万 is 533,755..533,765); an equality holds when the intervals meet. A rule whose figures are missing is \"not checked\", never passed.\n"
@@ -98,8 +100,14 @@ public enum Explain {
         let hits = r.findings.filter { $0.id == id }
         guard !hits.isEmpty else { return lang == .zh ? "  （示例未触发）\n" : "  (the example does not trigger it)\n" }
         var s = lang == .zh ? "\nveto 的结果：\n" : "\nWhat veto reports:\n"
-        for f in hits {
-            s += "  \(f.severity.name) line \(f.line.map(String.init) ?? "-")\(f.column.map { ", column \($0)" } ?? ""): \(f.message.text(lang))\n"
+        for f in hits where lang == .zh {
+            s += "  \(f.severity.name) 第 \(f.line.map(String.init) ?? "-") 行\(f.column.map { "第 \($0) 列" } ?? "")：\(f.message.zh)\n"
+            if let e = f.expected { s += "    应为 \(e)" + (f.actual.map { "，实报 \($0)" } ?? "") + "\n" }
+            if let lw = f.likelyWrong { s += "    最可能有误：\(lw.joined(separator: ", "))\n" }
+            if let t = f.typo { s += "    疑似笔误：\(t.field) \(t.kind) → \(t.corrected)\n" }
+        }
+        for f in hits where lang == .en {
+            s += "  \(f.severity.name) line \(f.line.map(String.init) ?? "-")\(f.column.map { ", column \($0)" } ?? ""): \(f.message.en)\n"
             if let e = f.expected { s += "    expected \(e)" + (f.actual.map { ", actual \($0)" } ?? "") + "\n" }
             if let lw = f.likelyWrong { s += "    likely wrong: \(lw.joined(separator: ", "))\n" }
             if let t = f.typo { s += "    typo: \(t.field) \(t.kind) → \(t.corrected)\n" }

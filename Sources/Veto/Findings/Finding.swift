@@ -59,6 +59,38 @@ public struct TypoHypothesis: Sendable, Equatable {
     public var corrected: String
 }
 
+/// Where another finding is: what a consequence names as its cause and a cause lists as its
+/// consequences.
+public struct FindingRef: Sendable, Equatable {
+    /// How a consequence follows from its cause.
+    public enum Relation: String, Sendable {
+        /// A parent's `X = sum(children.X)` broken by a child's figure.
+        case sum
+        /// A period link (`prev.`) broken by the previous period's figure.
+        case link
+        /// Another rule of the same row broken by the same figure (the same likely-wrong fields).
+        case sameRow = "same-row"
+    }
+    public var id: String
+    public var unitCode: String?
+    public var period: String?
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    /// For a consequence: how it follows from the cause (nil on a cause's own reference).
+    public var relation: Relation?
+
+    public init(id: String, unitCode: String?, period: String?, file: String, line: Int?, column: Int?, relation: Relation? = nil) {
+        self.id = id
+        self.unitCode = unitCode
+        self.period = period
+        self.file = file
+        self.line = line
+        self.column = column
+        self.relation = relation
+    }
+}
+
 /// Something veto found: a broken rule, a detector's signal, or input it could not read as
 /// written. Findings are data with a stable id; the message is rendered from them.
 public struct Finding: Sendable, Equatable {
@@ -84,6 +116,25 @@ public struct Finding: Sendable, Equatable {
     public var message: Message
     /// For a note folded over many rows: how many (the location is the first's).
     public var count: Int?
+    /// The finding this one follows from (its root cause), when it is a consequence (``Causes``).
+    public var causedBy: FindingRef? {
+        get { causes.first }
+        set {
+            if let c = newValue { causes = [c] + alsoCausedBy } else { causes = [] }
+        }
+    }
+    /// Where several children's figures together break a parent's sum: the other root causes.
+    public var alsoCausedBy: [FindingRef] {
+        get { Array(causes.dropFirst()) }
+        set { causes = causes.prefix(1) + newValue }
+    }
+    /// The root causes, `causedBy` first (kept as one array: a finding that is no consequence
+    /// pays one pointer for it, not a reference's worth of strings).
+    var causes: [FindingRef] = []
+    /// For a cause: the findings that follow from it, at most ``Causes/listLimit`` of them
+    /// (county → township → village, then period); `consequenceCount` counts them all.
+    public var consequences: [FindingRef] = []
+    public var consequenceCount = 0
     /// The order the run found it in (ties in the report's order).
     var sequence = 0
 

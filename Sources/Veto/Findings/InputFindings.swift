@@ -35,7 +35,7 @@ enum InputFindings {
         }
         return Finding(id: f.problem.rawValue, kind: .input, severity: severity, file: file,
                        line: f.line, column: f.column,
-                       message: Message(zh: "\(zh)：\(f.detail)", en: f.detail))
+                       message: Message(zh: f.detailZh.map { "\(zh)：\($0)" } ?? zh, en: f.detail))
     }
 
     static func header(_ h: HeaderIssue, file: String) -> Finding {

@@ -156,6 +156,18 @@ public enum JSONReport {
         return whole
     }
 
+    /// Where another finding is (a cause, or a consequence): id, unit, period, file, line, column,
+    /// and how a consequence follows from its cause.
+    static func writeRef(_ w: inout JSONWriter, _ c: FindingRef) {
+        w.field("id", c.id)
+        w.field("unit_code", c.unitCode)
+        w.field("period", c.period)
+        w.field("file", c.file)
+        w.field("line", c.line)
+        w.field("column", c.column)
+        w.field("relation", c.relation?.rawValue)
+    }
+
     /// Writes the document in pieces of about 1 MiB: memory stays flat however many verdicts.
     public static func write(_ r: CheckResult, lang: Language, to emit: @escaping (String) -> Void) {
         var w = JSONWriter()
@@ -210,6 +222,32 @@ public enum JSONReport {
             w.field("p_value", f.pValue)
             w.field("message", f.message.text(lang))
             if let n = f.count { w.field("count", n) }
+            if let c = f.causedBy {
+                w.beginObject("caused_by")
+                writeRef(&w, c)
+                w.endObject()
+            } else {
+                w.null("caused_by")
+            }
+            if !f.alsoCausedBy.isEmpty {
+                w.beginArray("also_caused_by")
+                for c in f.alsoCausedBy {
+                    w.beginObject()
+                    writeRef(&w, c)
+                    w.endObject()
+                }
+                w.endArray()
+            }
+            if f.consequenceCount > 0 {
+                w.field("consequence_count", f.consequenceCount)
+                w.beginArray("consequences")
+                for c in f.consequences {
+                    w.beginObject()
+                    writeRef(&w, c)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()
@@ -231,6 +269,7 @@ public enum JSONReport {
         for sev in Severity.allCases { w.field(sev.name, r.count(sev)) }
         w.endObject()
         w.endObject()
+        let inherited = Causes.inherited(r.findings)
         w.beginArray("verdicts")
         for v in r.verdicts {
             w.drain()
@@ -239,6 +278,15 @@ public enum JSONReport {
             w.field("period", v.key.period?.description)
             if case .line(_, let l) = v.key.unit { w.field("line", l) }
             w.field("verdict", v.verdict.rawValue)
+            if !inherited.isEmpty, let causes = inherited[Causes.inheritedKey(v.key.unit.code, v.key.period?.description)] {
+                w.beginArray("inherits_from")
+                for c in causes.prefix(Causes.listLimit) {
+                    w.beginObject()
+                    writeRef(&w, c)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()

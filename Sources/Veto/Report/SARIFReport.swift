@@ -10,6 +10,9 @@ import VetoCSV
 /// once per input for the lines findings name (``SourceLines``). Where the line cannot be read
 /// again (standard input) `startColumn` is 1 and the result's `columnNote` property says so.
 ///
+/// A cause lists its consequences as `relatedLocations` (and a consequence its cause), with the
+/// `causedBy` / `consequenceCount` properties.
+///
 /// Levels: `veto` and `fail` → `error`, `review` → `warning`, `info` → `note`.
 /// `partialFingerprints["vetoFinding/v1"]` hashes rule, file, unit code, period and fields —
 /// never the line — so an alert survives rows being reordered or inserted above it.
@@ -38,6 +41,8 @@ public enum SARIFReport {
         let descriptors = Self.descriptors(r, rules: rules, standards: standards, lang: lang)
         var ruleIndex: [String: Int] = [:]
         for (i, d) in descriptors.enumerated() { ruleIndex[d.id] = i }
+        var shownAt: [String: Int] = [:]
+        for (n, f) in shown.enumerated() where shownAt[refKey(Causes.ref(f))] == nil { shownAt[refKey(Causes.ref(f))] = n }
         var artifactIndex: [String: Int] = [:]
         for (i, input) in r.inputs.enumerated() where artifactIndex[input.file] == nil { artifactIndex[input.file] = i }
 
@@ -152,6 +157,35 @@ public enum SARIFReport {
             }
             w.endObject()
             w.endArray()
+            // A cause's consequences, and a consequence's cause, as related locations.
+            let related = f.causedBy.map { [$0] + f.alsoCausedBy } ?? f.consequences
+            if !related.isEmpty {
+                w.beginArray("relatedLocations")
+                for (k, c) in related.enumerated() {
+                    w.beginObject()
+                    w.field("id", k)
+                    w.beginObject("physicalLocation")
+                    w.beginObject("artifactLocation")
+                    w.field("uri", ReportSupport.uri(c.file))
+                    if let i = artifactIndex[c.file] { w.field("index", i) }
+                    w.endObject()
+                    if let line = c.line, line >= 1 {
+                        w.beginObject("region")
+                        w.field("startLine", line)
+                        if let m = shownAt[refKey(c)], case .span(let s, let e) = locations[m] {
+                            w.field("startColumn", s)
+                            if e > s { w.field("endColumn", e) }
+                        }
+                        w.endObject()
+                    }
+                    w.endObject()
+                    w.beginObject("message")
+                    w.field("text", safe(relatedText(c, consequence: f.causedBy == nil, lang: lang)))
+                    w.endObject()
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.beginObject("partialFingerprints")
             w.field(fingerprintKey, ReportSupport.fingerprint([f.id, f.file, f.unitCode ?? "", f.period ?? "", f.fields.joined(separator: ",")]))
             w.endObject()
@@ -173,6 +207,8 @@ public enum SARIFReport {
             }
             if let p = f.pValue { w.field("pValue", p) }
             if let c = f.count { w.field("count", c) }
+            if let c = f.causedBy { w.field("causedBy", safe(refKey(c, display: true))) }
+            if f.consequenceCount > 0 { w.field("consequenceCount", f.consequenceCount) }
             if case .fallback(let why) = locations[n] { w.field("columnNote", why) }
             w.endObject()
             w.endObject()
@@ -191,6 +227,22 @@ public enum SARIFReport {
         w.endArray()
         w.endObject()
         return w.out + "\n"
+    }
+
+    static func refKey(_ c: FindingRef, display: Bool = false) -> String {
+        display ? "\(c.id) \(c.unitCode ?? "-") \(c.period ?? "-")"
+            : "\(c.file)\t\(c.line ?? 0)\t\(c.column ?? 0)\t\(c.id)\t\(c.unitCode ?? "")\t\(c.period ?? "")"
+    }
+
+    /// The message of a related location: a consequence of this result, or its cause.
+    static func relatedText(_ c: FindingRef, consequence: Bool, lang: Language) -> String {
+        let at = "\(c.unitCode ?? "-") \(c.period ?? "")"
+        switch (consequence, lang) {
+        case (true, .zh): return "由此导致：\(c.id)（\(at)）"
+        case (true, .en): return "consequence: \(c.id) at \(at)"
+        case (false, .zh): return "起因：\(c.id)（\(at)）"
+        case (false, .en): return "caused by \(c.id) at \(at)"
+        }
     }
 
     struct Descriptor {
