@@ -75,6 +75,21 @@ final class Detectors {
         }
     }
 
+    /// A detector family's name in Chinese (the kinds are ids; messages name them in words).
+    static func familyZh(_ family: String) -> String {
+        switch family {
+        case "implausible-zero": "零值检验"
+        case "underdispersion": "离散度检验"
+        case "sex-ratio": "出生性别比检验"
+        case "duplicate-rows": "重复数据检验"
+        case "threshold-bunching": "指标线聚集检验"
+        case "digits": "数字分布检验"
+        case "period-outlier": "期间异常检验"
+        case "implied-standard": "推算标准检验"
+        default: "检验"
+        }
+    }
+
     /// The family a detector kind belongs to: the digit tests share their digits.
     static func family(_ kind: String) -> String {
         ["last-digit", "rounding", "benford-first", "benford-first-two"].contains(kind) ? "digits" : kind
@@ -256,6 +271,7 @@ final class Detectors {
             guard moderate.count >= 2, let s = severity else { continue }
             let first = idx.min { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) } ?? idx[0]
             let list = families.filter { $0.q < 0.05 }.map { "\($0.family) p=\(Words.p($0.pValue))" }.joined(separator: ", ")
+            let listZh = families.filter { $0.q < 0.05 }.map { "\(Self.familyZh($0.family)) p=\(Words.p($0.pValue))" }.joined(separator: "，")
             let verdictEn = s == .veto
                 ? "strong, multiplicity-corrected evidence from \(strong.count) independent families with large effects: put before the review, as a screening result to verify, not proof"
                 : "evidence from \(moderate.count) independent families: worth a look; a statistical anomaly to verify, not proof"
@@ -265,7 +281,7 @@ final class Detectors {
             let f = Finding(id: "forensic.evidence", kind: .detector, severity: s, file: file(tests[first]),
                             unitCode: units[Int(unit)], period: period >= 0 ? context.periodName(period) : nil,
                             fields: Array(Set(idx.flatMap { tests[$0].fields })).sorted(), pValue: combined,
-                            message: Message(zh: "综合证据（\(list)）：合并 p = \(Words.p(combined))；\(verdictZh)",
+                            message: Message(zh: "综合证据（\(listZh)）：合并 p = \(Words.p(combined))；\(verdictZh)",
                                              en: "combined evidence (\(list)): combined p = \(Words.p(combined)); \(verdictEn)"))
             out.findings.append((f, keysOf(unit, period)))
         }

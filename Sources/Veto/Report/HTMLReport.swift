@@ -213,7 +213,14 @@ public enum HTMLReport {
             groups[key, default: []].append(f)
         }
         let worst: (String) -> Severity = { k in groups[k]?.map(\.severity).max() ?? .info }
-        order.sort { a, b in worst(a) != worst(b) ? worst(a) > worst(b) : a < b }
+        // Ordered by cause: unit-periods with a cause of their own first (worst first), then those
+        // whose every finding follows from a cause elsewhere.
+        func own(_ f: Finding) -> Bool { f.causedBy.map { $0.unitCode == f.unitCode && $0.period == f.period } ?? true }
+        let hasCause: (String) -> Bool = { k in groups[k]?.contains(where: own) ?? false }
+        order.sort { a, b in
+            if hasCause(a) != hasCause(b) { return hasCause(a) }
+            return worst(a) != worst(b) ? worst(a) > worst(b) : a < b
+        }
         var h = "<section id=\"findings\">\n<h2>\(zh ? "发现及证据" : "Findings and their evidence")</h2>\n"
         if order.isEmpty { h += "<p>\(zh ? "没有发现。" : "No findings.")</p>\n" }
         for key in order {
@@ -230,6 +237,15 @@ public enum HTMLReport {
                 var rows: [(String, String)] = []
                 if !f.fields.isEmpty { rows.append((zh ? "字段" : "fields", f.fields.joined(separator: ", "))) }
                 for e in ReportSupport.evidence(f, lang: lang) { rows.append((e.label, e.value)) }
+                func ref(_ c: FindingRef) -> String {
+                    "\(c.id) \(c.unitCode ?? "-") \(c.period ?? "") (\(c.file)\(c.line.map { ":\($0)" } ?? ""))"
+                }
+                if let c = f.causedBy, !own(f) { rows.append((zh ? "起因" : "caused by", ref(c))) }
+                if f.consequenceCount > 0 {
+                    let listed = f.consequences.prefix(5).map(ref).joined(separator: "; ")
+                    let more = f.consequenceCount > 5 ? (zh ? "；另有 \(f.consequenceCount - 5) 条" : "; and \(f.consequenceCount - 5) more") : ""
+                    rows.append((zh ? "导致（\(f.consequenceCount)）" : "consequences (\(f.consequenceCount))", listed + more))
+                }
                 if !rows.isEmpty {
                     h += "<table class=\"evidence\">"
                     for (k, v) in rows { h += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>" }
