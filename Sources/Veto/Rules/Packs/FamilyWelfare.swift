@@ -89,6 +89,8 @@ detectors:
   - {detector: underdispersion, columns: [births], exposure: population, group: parent}
   - {detector: sex-ratio, columns: [births_male, births_female], group: parent}
   - {detector: duplicate-rows, columns: [population, births_male, births_female, births_illegal, births_multi_outside_policy, ltc_women, reward_added, reward_exited, special_added, sskf_added, women_contacted, technicians], group: parent}
+  # The births block and the one-off figures alone: a copy that leaves population and rolls alone.
+  - {detector: duplicate-rows, columns: [births_male, births_female, births_illegal, births_multi_outside_policy, ltc_women, sskf_added, women_contacted, technicians], group: parent}
   - {detector: threshold-bunching, columns: [multi_outside_policy_rate], numerator: births_multi_outside_policy, denominator: births, group: parent}
   - {detector: last-digit, columns: [population, women_contacted], group: parent}
   - {detector: rounding, columns: [population, women_contacted], group: parent}
