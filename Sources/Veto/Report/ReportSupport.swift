@@ -98,7 +98,7 @@ enum ReportSupport {
         if let a = f.actual { ev.append((zh ? "实报" : "actual", safe(a))) }
         if let lw = f.likelyWrong, !lw.isEmpty { ev.append((zh ? "最可能有误" : "likely wrong", safe(lw.joined(separator: ", ")))) }
         if let t = f.typo { ev.append((zh ? "疑似笔误" : "typo", safe("\(t.field) \(t.kind) → \(t.corrected)"))) }
-        if let p = f.pValue { ev.append(("p", "\(p)")) }
+        if let p = f.pValue { ev.append(("p", Words.p(p))) }   // as the messages write it (JSON keeps the number)
         if let n = f.count, n > 1 { ev.append((zh ? "次数" : "rows", "\(n)")) }
         return ev
     }
