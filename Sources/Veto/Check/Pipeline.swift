@@ -121,7 +121,8 @@ final class InputReader: @unchecked Sendable {
         let box = Unmanaged.passRetained(self)
         var t = pthread_t()
         let rc = pthread_create(&t, nil, { raw in
-            let reader = Unmanaged<InputReader>.fromOpaque(raw!).takeRetainedValue()
+            guard let raw else { return nil }
+            let reader = Unmanaged<InputReader>.fromOpaque(raw).takeRetainedValue()
             reader.run()
             return nil
         }, box.toOpaque())
