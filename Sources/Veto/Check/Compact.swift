@@ -145,7 +145,8 @@ struct NameStore {
 /// up to ±2²⁸ in 29 bits, or — bit 2 set — the index of the cell kept whole in a side list. No
 /// figure is rounded; the side list grows only with figures that are not small whole numbers.
 ///
-/// - Complexity: O(1) pack and unpack; memory 4 bytes a cell, plus 16 for each that does not fit.
+/// - Complexity: O(1) pack and unpack; memory 4 bytes a cell, plus 16 for each that does not fit
+///   (past 2²⁹ − 1 of those, kept by position in a dictionary).
 struct SmallCells {
     private var words = Chunked<UInt32>()
     private var wide: [Cell] = []
@@ -155,6 +156,7 @@ struct SmallCells {
     mutating func release() {
         words.release()
         wide = []
+        far = [:]
     }
 
     mutating func append(_ c: Cell) {
@@ -165,17 +167,28 @@ struct SmallCells {
             words.append(UInt32(bitPattern: Int32(truncatingIfNeeded: c.mantissa) << 3) | state)
             return
         }
-        precondition(wide.count < 1 << 29, "more than 2²⁹ previous-period figures that are not small whole numbers")
-        wide.append(c)
-        words.append(UInt32(wide.count - 1) << 3 | 4 | state)
+        if wide.count < Self.farMarker {
+            wide.append(c)
+            words.append(UInt32(wide.count - 1) << 3 | 4 | state)
+        } else {
+            // Past 2²⁹ − 1 such figures the index no longer fits: kept by position instead.
+            far[words.count] = c
+            words.append(UInt32(Self.farMarker) << 3 | 4 | state)
+        }
     }
+
+    private static let farMarker = (1 << 29) - 1
+    private var far: [Int: Cell] = [:]
 
     @inline(__always)
     subscript(_ i: Int) -> Cell {
         let w = words[i]
         let state = Cell.State(rawValue: UInt8(w & 3)) ?? .invalid
         guard state == .number else { return Cell(mantissa: 0, exponent: 0, state: state) }
-        if w & 4 != 0 { return wide[Int(w >> 3)] }
+        if w & 4 != 0 {
+            let k = Int(w >> 3)
+            return k == Self.farMarker ? far[i] ?? .invalid : wide[k]
+        }
         return Cell(mantissa: Int64(Int32(bitPattern: w) >> 3), exponent: 0, state: .number)
     }
 }

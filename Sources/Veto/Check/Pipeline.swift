@@ -45,7 +45,7 @@ final class PipeBatch: @unchecked Sendable {
 /// waits when `capacity` batches are waiting, so memory stays bounded however fast it reads.
 ///
 /// - Complexity: memory O(capacity × batch size × row width).
-final class Pipe: @unchecked Sendable {
+final class RowPipe: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var cond = pthread_cond_t()
     private var queue: [PipeBatch] = []
@@ -98,7 +98,7 @@ final class InputReader: @unchecked Sendable {
     let input: Int
     let schema: Schema
     let options: CSVReaderOptions
-    let pipe = Pipe()
+    let pipe = RowPipe()
     private var thread: pthread_t?
     private var started = false
     /// The file's identity just before it was read (read it once the pipe is drained).
