@@ -235,3 +235,46 @@ func oneGeneratedCaseIsOneCause(_ pattern: Pattern) throws {
     let consequences = results.filter { ($0["properties"] as? [String: Any])?["causedBy"] != nil }
     #expect(consequences.count == 3)
 }
+
+/// CSV, JUnit and HTML carry the causes too: the CSV's `caused_by_*` cells and
+/// `consequence_count`, JUnit bodies saying "caused by" and listing consequences, the HTML verdict
+/// table listing the unit with the cause first and marking the inherited cells.
+@Test func csvJUnitAndHTMLCarryTheCauses() throws {
+    let csv = CausesTests.table(after: { code, year, f in
+        if code == "623021003002" && year == 2018 { f.total = 12 }
+    })
+    let r = CausesTests.check(csv)
+    let cause = try #require(CausesTests.causes(r).first)
+    #expect(cause.unitCode == "623021003002" && cause.consequenceCount == 3, "\(CausesTests.describe(r))")
+
+    // CSV: one row per finding; the consequences name the cause, the cause counts them.
+    let rows = CSVReport.render(r, lang: .en, bom: false).split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let head = try #require(rows.first)
+    let col = { (name: String) in head.firstIndex(of: name)! }
+    let body = rows.dropFirst().filter { $0.count == head.count }
+    #expect(body.count == r.findings.count)
+    let following = body.filter { $0[col("caused_by_id")] == cause.id }
+    #expect(following.count == 3, "\(rows)")
+    #expect(following.allSatisfy { $0[col("caused_by_unit")] == "623021003002" && $0[col("caused_by_period")] == "2018" && $0[col("caused_by_line")] == String(cause.line ?? 0) })
+    let causeRow = try #require(body.first { $0[col("id")] == cause.id && $0[col("unit_code")] == "623021003002" && $0[col("period")] == "2018" })
+    #expect(causeRow[col("caused_by_id")].isEmpty && causeRow[col("consequence_count")] == "3")
+
+    // JUnit: the cause lists its consequences; a consequence names its cause.
+    let junit = JUnitReport.render(r, lang: .en)
+    #expect(junit.contains("consequences (3) "), "\(junit)")
+    #expect(junit.contains("caused by \(cause.id) 623021003002 2018 (t.csv:\(cause.line ?? 0))"), "\(junit)")
+    let junitZh = JUnitReport.render(r, lang: .zh)
+    #expect(junitZh.contains("起因 \(cause.id) 623021003002 2018"), "\(junitZh)")
+
+    // HTML: the village with the cause is the first row of the verdict table; the township's
+    // 2018 and the village's 2019 cells inherit (hatched, ↳, a tooltip naming the cause).
+    let page = HTMLReport.render(r, lang: .en)
+    let table = try #require(page.range(of: "<table class=\"verdicts\">").map { String(page[$0.lowerBound...]) })
+    let firstRow = try #require(table.range(of: "<tr class=\"lvl").map { String(table[$0.lowerBound...].prefix(200)) })
+    #expect(firstRow.contains("623021003002"), "\(firstRow)")
+    #expect(table.contains("title=\"inherits from 623021003002 2018\">↳ FAIL</td>"), "\(table.prefix(3000))")
+    let own = try #require(table.range(of: "<tbody class=\"own\">")), heirs = try #require(table.range(of: "<tbody class=\"heirs\">"))
+    #expect(own.lowerBound < heirs.lowerBound)
+    let heirPart = String(table[heirs.lowerBound...].prefix { _ in true })
+    #expect(heirPart.contains("623021003000"), "the township inherits")
+}

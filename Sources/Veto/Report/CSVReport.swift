@@ -1,7 +1,10 @@
 /// `--format csv`: one finding a row, for a spreadsheet or another tool.
 ///
-/// Columns: `file,line,column,unit_code,period,id,severity,fields,expected,actual,likely_wrong,typo,message`
-/// (`fields` and `likely_wrong` joined by `;`, `typo` as `field kind corrected`). RFC 4180:
+/// Columns: `file,line,column,unit_code,period,id,severity,fields,expected,actual,likely_wrong,typo,`
+/// `caused_by_id,caused_by_unit,caused_by_period,caused_by_line,consequence_count,message`
+/// (`fields` and `likely_wrong` joined by `;`, `typo` as `field kind corrected`). The `caused_by_*`
+/// cells name the finding this one follows from (empty for a cause: filter on an empty
+/// `caused_by_id` to see the causes alone), `consequence_count` how many follow from this one. RFC 4180:
 /// CRLF after every row, a cell with a comma, a quote, CR or LF in double quotes with its
 /// quotes doubled. UTF-8 with a byte-order mark, which Excel needs to read Chinese text as UTF-8.
 ///
@@ -11,7 +14,9 @@
 /// CR and LF are made visible (``Safety/terminal(_:keepNewlines:)``), and echoes are bounded.
 public enum CSVReport {
     public static let header = ["file", "line", "column", "unit_code", "period", "id", "severity", "fields",
-                                "expected", "actual", "likely_wrong", "typo", "message"]
+                                "expected", "actual", "likely_wrong", "typo",
+                                "caused_by_id", "caused_by_unit", "caused_by_period", "caused_by_line",
+                                "consequence_count", "message"]
 
     public static func render(_ r: CheckResult, lang: Language, bom: Bool = true) -> String {
         var out = bom ? "\u{FEFF}" : ""
@@ -23,6 +28,8 @@ public enum CSVReport {
                 f.unitCode ?? "", f.period ?? "", f.id, f.severity.name,
                 f.fields.joined(separator: ";"), f.expected ?? "", f.actual ?? "",
                 f.likelyWrong?.joined(separator: ";") ?? "", typo ?? "",
+                f.causedBy?.id ?? "", f.causedBy?.unitCode ?? "", f.causedBy?.period ?? "",
+                f.causedBy?.line.map(String.init) ?? "", f.consequenceCount > 0 ? String(f.consequenceCount) : "",
                 f.message.text(lang),
             ])
         }

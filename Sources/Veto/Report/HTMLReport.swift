@@ -4,9 +4,10 @@
 /// - a summary (inputs, verdict counts);
 /// - per-township verdict bars (inline SVG): for the county and each township, how many of its
 ///   own and its villages' unit-periods pass, need review, fail or are put at veto;
-/// - the verdict table: one row per unit (county → township → village), one column per period,
-///   each cell coloured and labelled with its verdict (the label keeps it readable in black and
-///   white);
+/// - the verdict table: one row per unit, one column per period, each cell coloured and labelled
+///   with its verdict (the label keeps it readable in black and white), ordered by cause — units
+///   with a cause of their own first, worst first; then units whose verdicts are inherited from a
+///   cause elsewhere (hatched cells marked `↳`); then passing units;
 /// - for each unit with stock-and-flow or period-link findings, a chart of the period series
 ///   the findings give: the figure reported against the interval it should lie in;
 /// - every finding with its evidence (location, figures, expected, reported, likely wrong, typo),
@@ -102,31 +103,67 @@ public enum HTMLReport {
         return s
     }
 
+    /// The verdict table, ordered by cause: first the units with a cause of their own in some
+    /// period (the worst such verdict first, then by code, so a township sits above its villages),
+    /// then the units whose every finding follows from a cause elsewhere, then the units that pass
+    /// everywhere. A cell whose verdict is inherited is hatched and marked `↳`, its tooltip naming
+    /// the cause; within each part the county → township → village indentation is kept.
     static func verdictTable(_ r: CheckResult, zh: Bool) -> String {
         guard !r.verdicts.isEmpty else { return "" }
         let periods = Array(Set(r.verdicts.compactMap { $0.key.period })).sorted()
         let hasNil = r.verdicts.contains { $0.key.period == nil }
         var byUnit: [UnitKey: [String: Verdict]] = [:]
         for (key, v) in r.verdicts { byUnit[key.unit, default: [:]][key.period?.description ?? "-"] = v }
-        let units = byUnit.keys.sorted()
-        var h = "<section id=\"verdicts\">\n<h2>\(zh ? "各单位各期别判定" : "Verdicts by unit and period")</h2>\n<table class=\"verdicts\">\n<thead><tr><th>\(zh ? "区划代码" : "unit code")</th><th>\(zh ? "名称" : "name")</th>"
-        let columns = (hasNil ? ["-"] : []) + periods.map(\.description)
-        for p in columns { h += "<th>\(esc(p))</th>" }
-        h += "</tr></thead>\n<tbody>\n"
-        for u in units {
-            let level = u.unitCode?.level
-            let indent = level == .village ? 2 : level == .township ? 1 : 0
-            h += "<tr class=\"lvl\(indent)\"><td><code>\(esc(u.code))</code></td><td>\(esc(r.unitNames[u.code] ?? ""))</td>"
-            for p in columns {
-                if let v = byUnit[u]?[p] {
-                    h += "<td class=\"v-\(v.rawValue)\">\(verdictLabel(v, zh: zh))</td>"
-                } else {
-                    h += "<td class=\"none\">·</td>"
-                }
-            }
-            h += "</tr>\n"
+        let inherited = Causes.inherited(r.findings)
+        func heir(_ u: UnitKey, _ p: String) -> [FindingRef]? {
+            inherited[Causes.inheritedKey(u.code, p == "-" ? nil : p)]
         }
-        h += "</tbody>\n</table>\n</section>\n"
+        // The worst verdict a unit has from a cause of its own, and whether it inherits any.
+        var ownWorst: [UnitKey: Verdict] = [:]
+        var inherits: Set<UnitKey> = []
+        for (u, cells) in byUnit {
+            for (p, v) in cells where v != .pass {
+                if heir(u, p) != nil { inherits.insert(u) } else { ownWorst[u] = max(ownWorst[u] ?? .pass, v) }
+            }
+        }
+        let own = byUnit.keys.filter { ownWorst[$0] != nil }.sorted { a, b in
+            let va = ownWorst[a] ?? .pass, vb = ownWorst[b] ?? .pass
+            return va != vb ? va > vb : a < b
+        }
+        let heirs = byUnit.keys.filter { ownWorst[$0] == nil && inherits.contains($0) }.sorted()
+        let clean = byUnit.keys.filter { ownWorst[$0] == nil && !inherits.contains($0) }.sorted()
+        let columns = (hasNil ? ["-"] : []) + periods.map(\.description)
+        var h = "<section id=\"verdicts\">\n<h2>\(zh ? "各单位各期别判定" : "Verdicts by unit and period")</h2>\n"
+        h += "<p class=\"note\">\(zh ? "按起因排列：先列有自身起因的单位（最严重者在前），再列判定全部继承自其他单位或期别的单位（格内 ↳，斜线底纹），最后列全部通过的单位。" : "Ordered by cause: first the units with a cause of their own (worst first), then the units whose verdicts all follow from a cause elsewhere (cells marked ↳, hatched), then the units that pass everywhere.")</p>\n"
+        h += "<table class=\"verdicts\">\n<thead><tr><th>\(zh ? "区划代码" : "unit code")</th><th>\(zh ? "名称" : "name")</th>"
+        for p in columns { h += "<th>\(esc(p))</th>" }
+        h += "</tr></thead>\n"
+        let parts: [([UnitKey], String, String)] = [
+            (own, zh ? "有自身起因" : "with a cause of their own", "own"),
+            (heirs, zh ? "判定继承自其他单位或期别" : "verdicts inherited from a cause elsewhere", "heirs"),
+            (clean, zh ? "全部通过" : "passing everywhere", "clean"),
+        ]
+        for (units, label, cls) in parts where !units.isEmpty {
+            h += "<tbody class=\"\(cls)\">\n<tr class=\"part\"><th colspan=\"\(columns.count + 2)\">\(label)\(zh ? "（\(units.count)）" : " (\(units.count))")</th></tr>\n"
+            for u in units {
+                let level = u.unitCode?.level
+                let indent = level == .village ? 2 : level == .township ? 1 : 0
+                h += "<tr class=\"lvl\(indent)\"><td><code>\(esc(u.code))</code></td><td>\(esc(r.unitNames[u.code] ?? ""))</td>"
+                for p in columns {
+                    guard let v = byUnit[u]?[p] else { h += "<td class=\"none\">·</td>"; continue }
+                    if v != .pass, let causes = heir(u, p), let first = causes.first {
+                        let from = "\(first.unitCode ?? "-") \(first.period ?? "")" + (causes.count > 1 ? (zh ? " 等 \(causes.count) 处" : " and \(causes.count - 1) more") : "")
+                        let tip = (zh ? "继承自 " : "inherits from ") + from
+                        h += "<td class=\"v-\(v.rawValue) inh\" data-inherits=\"\(esc(first.unitCode ?? ""))\" title=\"\(esc(tip))\">↳ \(verdictLabel(v, zh: zh))</td>"
+                    } else {
+                        h += "<td class=\"v-\(v.rawValue)\">\(verdictLabel(v, zh: zh))</td>"
+                    }
+                }
+                h += "</tr>\n"
+            }
+            h += "</tbody>\n"
+        }
+        h += "</table>\n</section>\n"
         return h
     }
 
@@ -237,15 +274,7 @@ public enum HTMLReport {
                 var rows: [(String, String)] = []
                 if !f.fields.isEmpty { rows.append((zh ? "字段" : "fields", f.fields.joined(separator: ", "))) }
                 for e in ReportSupport.evidence(f, lang: lang) { rows.append((e.label, e.value)) }
-                func ref(_ c: FindingRef) -> String {
-                    "\(c.id) \(c.unitCode ?? "-") \(c.period ?? "") (\(c.file)\(c.line.map { ":\($0)" } ?? ""))"
-                }
-                if let c = f.causedBy, !own(f) { rows.append((zh ? "起因" : "caused by", ref(c))) }
-                if f.consequenceCount > 0 {
-                    let listed = f.consequences.prefix(5).map(ref).joined(separator: "; ")
-                    let more = f.consequenceCount > 5 ? (zh ? "；另有 \(f.consequenceCount - 5) 条" : "; and \(f.consequenceCount - 5) more") : ""
-                    rows.append((zh ? "导致（\(f.consequenceCount)）" : "consequences (\(f.consequenceCount))", listed + more))
-                }
+                rows += ReportSupport.causeRows(f, lang: lang, sameUnitToo: false)
                 if !rows.isEmpty {
                     h += "<table class=\"evidence\">"
                     for (k, v) in rows { h += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>" }
@@ -328,6 +357,8 @@ public enum HTMLReport {
     table.verdicts td.none { color: #aaa; text-align: center; }
     tr.lvl1 td:first-child { padding-left: 18px; } tr.lvl2 td:first-child { padding-left: 34px; }
     tr.lvl0 td { font-weight: bold; }
+    tr.part th { background: #eee; font-weight: bold; text-align: left; }
+    td.inh { background-image: repeating-linear-gradient(135deg, rgba(255,255,255,0.65) 0 3px, transparent 3px 7px); font-weight: normal; }
     .charts { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; border: 1px solid #ddd; padding: 4px; }
     figcaption { font-size: 11px; color: #555; }
     .finding { border-left: 4px solid #999; padding: 2px 10px; margin: 6px 0; } .finding p { margin: 3px 0; }

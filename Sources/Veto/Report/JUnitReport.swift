@@ -12,6 +12,9 @@
 /// was decided and a `<skipped>` case per rule that was never decided (figures missing or not
 /// applicable); a rule that failed appears in the file suites instead.
 ///
+/// A finding that follows from another says so in its body (`caused by id unit period (file:line)`),
+/// and a cause lists its consequences, as the text report does.
+///
 /// Text is escaped for XML; characters XML 1.0 cannot carry (controls, U+FFFE/U+FFFF) are made
 /// visible as `\xHH`; echoes are bounded.
 public enum JUnitReport {
@@ -131,6 +134,7 @@ public enum JUnitReport {
         }
         if !f.fields.isEmpty { s += "\n" + (zh ? "字段 " : "fields ") + ReportSupport.safe(f.fields.joined(separator: ", ")) }
         for e in ReportSupport.evidence(f, lang: lang) { s += "\n\(e.label) \(e.value)" }
+        for e in ReportSupport.causeRows(f, lang: lang) { s += "\n\(e.label) \(e.value)" }
         return s
     }
 

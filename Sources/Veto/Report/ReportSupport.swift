@@ -103,6 +103,30 @@ enum ReportSupport {
         return ev
     }
 
+    /// Another finding, in one line: `id unit period (file:line)`, made safe.
+    static func ref(_ c: FindingRef) -> String {
+        let parts = [c.id, c.unitCode ?? "-"] + (c.period.map { [$0] } ?? [])
+        return safe(parts.joined(separator: " ") + " (\(c.file)\(c.line.map { ":\($0)" } ?? ""))")
+    }
+
+    /// A finding's place among causes, as labelled values: what it is caused by (when the cause
+    /// is another unit-period, or also `sameUnitToo`), and its consequences, the first `limit`
+    /// listed and the rest counted.
+    static func causeRows(_ f: Finding, lang: Language, sameUnitToo: Bool = true, limit: Int = 5) -> [(label: String, value: String)] {
+        let zh = lang == .zh
+        var rows: [(String, String)] = []
+        if let c = f.causedBy, sameUnitToo || c.unitCode != f.unitCode || c.period != f.period {
+            let also = f.alsoCausedBy.isEmpty ? "" : (zh ? "；另有 \(f.alsoCausedBy.count) 个起因" : "; and \(f.alsoCausedBy.count) more cause\(f.alsoCausedBy.count == 1 ? "" : "s")")
+            rows.append((zh ? "起因" : "caused by", ref(c) + also))
+        }
+        if f.consequenceCount > 0 {
+            let listed = f.consequences.prefix(limit).map(ref).joined(separator: "; ")
+            let more = f.consequenceCount > limit ? (zh ? "；另有 \(f.consequenceCount - limit) 条" : "; and \(f.consequenceCount - limit) more") : ""
+            rows.append((zh ? "导致（\(f.consequenceCount)）" : "consequences (\(f.consequenceCount))", listed + more))
+        }
+        return rows
+    }
+
     /// Findings ordered most severe first, keeping input order within a severity; the first
     /// `cap` of them, and how many were left out.
     static func capped(_ findings: [Finding], cap: Int) -> (kept: [Int], left: Int) {
