@@ -125,6 +125,56 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect((hits.first?.pValue ?? 1) < 1e-9)
 }
 
+/// Threshold bunching (target `multi_outside_policy_rate` below 5 %): twelve townships of twenty
+/// villages over six years, outside-policy births Binomial(births, 3 %). Ten villages of each
+/// have 21–39 births a village-year (one outside-policy birth passes, two fail); in township 107
+/// every such village-year at or over the target is pushed down to the most the target allows.
+/// The other ten have 8–20 births (passing means none at all) and are left as drawn: pooled,
+/// they would drown the signal.
+@Test func thresholdBunchingFindsTheTownshipThatPushedItsRatesUnderTheTarget() throws {
+    var rng = SplitMix64(seed: 9)
+    var csv = "period,unit_code,births,births_multi_outside_policy\n"
+    for year in 2016...2021 {
+        for t in 1...12 {
+            for v in 1...20 {
+                let code = "620121" + String(100 + t) + String(200 + v)
+                let n = v <= 10 ? 21 + rng.below(19) : 8 + rng.below(13)
+                var k = (0..<n).reduce(0) { c, _ in c + (rng.chance(0.03) ? 1 : 0) }
+                let star = (5 * n + 99) / 100                  // the least count at 5 % or more
+                if t == 7 && star >= 2 && k >= star { k = star - 1 }
+                csv += "\(year),\(code),\(n),\(k)\n"
+            }
+        }
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "bunching.csv")
+    let r = c.finish()
+    let hits = r.findings.filter { $0.id == "forensic.threshold-bunching" && $0.severity >= .review }
+    #expect(hits.map(\.unitCode) == ["620121107000"], "\(r.findings.filter { $0.id == "forensic.threshold-bunching" }.map { "\($0.unitCode ?? "") \($0.pValue ?? 1)" })")
+    #expect((hits.first?.pValue ?? 1) < 1e-4)
+    #expect(hits.first?.message.en.contains("just pass it") == true, "\(hits.first?.message.en ?? "")")
+    // Every township was tested, and only the pushed one stands out.
+    let all = r.evidence.flatMap { e in e.families.filter { $0.family == "threshold-bunching" }.map { (e.unitCode, $0.pValue) } }
+    #expect(all.count == 12, "\(all)")
+    #expect(all.filter { $0.1 < 0.001 }.map(\.0) == ["620121107000"], "\(all)")
+}
+
+/// With small denominators (20 births or fewer, where passing means reporting no outside-policy
+/// birth at all) the test does not apply: zeros are implausible-zero's question.
+@Test func thresholdBunchingLeavesZeroCellsToImplausibleZero() throws {
+    var csv = "period,unit_code,births,births_multi_outside_policy\n"
+    for year in 2016...2021 {
+        for t in 1...4 {
+            for v in 1...10 { csv += "\(year),620121\(100 + t)\(200 + v),15,0\n" }
+        }
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "small.csv")
+    let r = c.finish()
+    #expect(r.findings.filter { $0.id == "forensic.threshold-bunching" }.isEmpty)
+    #expect(r.detectorNotes.contains { $0.message.en.contains("threshold-bunching on multi_outside_policy_rate: not applicable") }, "\(r.detectorNotes.map(\.message.en))")
+}
+
 @Test func mixtureZeroIsPoissonWithoutSpreadAndMoreLenientWithIt() {
     // FORENSICS.md §4: e^(−3) = 0.0498, e^(−10) = 4.54e-5.
     #expect(abs(ZeroDetector.mixtureZero(expected: 3, sigma: 0) - 0.049787068367863944) < 1e-15)

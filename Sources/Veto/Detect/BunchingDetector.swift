@@ -7,7 +7,10 @@ import VetoStats
 /// in either cell is at the passing one with probability a/(a + b) (a, b the binomial
 /// probabilities of the two counts), so the number passing is Poisson-binomial; its upper tail
 /// is the test (the exact-threshold test, calibrated for small denominators where Binom(½)
-/// is not). Without counts, the window test of Gerber & Malhotra on the rate itself: units in
+/// is not). Unit-periods whose just-passing or just-failing count is 0 (a denominator under
+/// 100 / target) are left out: reporting none is implausible-zero's question, and those cells
+/// are most of a township's villages, where they drown the threshold in the base rate. Without
+/// counts, the window test of Gerber & Malhotra on the rate itself: units in
 /// [c − 1, c) against [c, c + 1), Binom(½).
 ///
 /// Not applicable with fewer than 10 unit-periods in the two cells. Effect gate: at least 1.5
@@ -70,7 +73,10 @@ final class BunchingDetector: Detector {
                 let pn = groupPeriodKey(r.period, Int32(clamping: n))
                 let star = Self.ceiling(th, Int(n))
                 let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)
-                guard pass >= 0, fail >= 0, pass <= n, fail <= n else { continue }
+                // A zero on either side is left out: whether a unit-period reports none at all is
+                // implausible-zero's question, and pooling the many small denominators whose "just
+                // passing" count is 0 drowns the threshold in the base rate.
+                guard pass >= 1, fail >= 1, pass <= n, fail <= n else { continue }
                 if k == pass { cells[t][g, default: [:]][pn, default: (0, 0)].pass += 1 }
                 if k == fail { cells[t][g, default: [:]][pn, default: (0, 0)].fail += 1 }
             } else {
