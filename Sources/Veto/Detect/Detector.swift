@@ -136,6 +136,12 @@ enum Words {
     static func count(_ x: Double) -> String { x >= 10 ? "\(Int(x.rounded()))" : fixed(x, sig: 2) }
 
     static func percent(_ x: Double) -> String { fixed(100 * x, sig: 2) + "%" }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
 }
 
 /// State kept per group-period only while its rows come: input lists a township's villages

@@ -13,6 +13,10 @@ import VetoStats
 ///   fields, times the C(k, 2) pairs of the group-period.
 /// Blocks with a missing figure or fewer than 2 non-zero figures are not compared.
 ///
+/// A unit whose block repeats over several consecutive periods is one run and one test: the
+/// chances of its pairs multiply (year-to-year changes taken as independent), so a village frozen
+/// for three years is judged on all three, located at its first repeat.
+///
 /// Effect gate: at least 4 non-zero figures match.
 ///
 /// Copies are looked for among the group-periods being read (``InFlight``: a township's villages
@@ -59,6 +63,9 @@ final class DuplicateDetector: Detector {
     private struct Match {
         var unit: Int32, other: Int32, period: Int32, otherPeriod: Period?, group: Int32
         var values: [Int64], line: Int32, input: Int32, otherLine: Int32, frozen: Bool
+        /// The period of the row that completed the match (a frozen pair's two periods are this
+        /// and `otherPeriod`).
+        var thisPeriod: Period? = nil
     }
     private var matches: [Match] = []
 
@@ -107,7 +114,7 @@ final class DuplicateDetector: Detector {
                     }
                 } else if nonZero >= 2 {
                     matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prevPeriod, group: r.group(spec.group),
-                                         values: values, line: r.line, input: r.input, otherLine: -1, frozen: true))
+                                         values: values, line: r.line, input: r.input, otherLine: -1, frozen: true, thisPeriod: p))
                 }
             }
             lastPeriod[u] = p
@@ -170,32 +177,57 @@ final class DuplicateDetector: Detector {
         blocks.drain(finishBlock)
         let frozen = matches.filter(\.frozen).count
         untestedByFamily = [Self.frozenFamily: max(0, pairs - frozen), Self.copyFamily: max(0, copyComparisons - (matches.count - frozen))]
-        for m in matches {
+        // A frozen row that repeats over several periods is one run: its consecutive pairs, each
+        // with its own chance, multiply (a field's year-to-year changes taken as independent), and
+        // the run is one test, at its first repeat, naming every period it covers.
+        var runs: [[Match]] = []
+        let edges = matches.filter(\.frozen).compactMap { m -> (lo: Period, hi: Period, m: Match)? in
+            guard let a = m.thisPeriod, let b = m.otherPeriod else { return nil }
+            return (min(a, b), max(a, b), m)
+        }.sorted { $0.m.unit != $1.m.unit ? $0.m.unit < $1.m.unit : $0.lo < $1.lo }
+        var lastHi: Period?
+        for e in edges {
+            if let hi = lastHi, let prev = runs.last?.last, prev.unit == e.m.unit, hi == e.lo, prev.values == e.m.values {
+                runs[runs.count - 1].append(e.m)
+            } else {
+                runs.append([e.m])
+            }
+            lastHi = e.hi
+        }
+        for run in runs {
+            guard let m = run.first else { continue }
             var pm = 1.0
-            for k in m.values.indices { pm *= m.frozen ? share(k, m.values[k]) : agree(k, m.values[k], m.period) }
+            for _ in run { for k in m.values.indices { pm *= share(k, m.values[k]) } }
+            let nonZero = m.values.filter { $0 != 0 }.count
+            let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
+            let unit = context.unitName(m.unit)
+            let covered = Array(Set(run.flatMap { [$0.thisPeriod, $0.otherPeriod].compactMap { $0 } })).sorted()
+            let source = covered.first?.description ?? ""
+            let repeats = covered.dropFirst().map(\.description)
+            let zhRepeats = repeats.joined(separator: "、"), enRepeats = Words.list(repeats)
+            tests.append(DetectorTest(
+                kind: spec.kind, family: Self.frozenFamily, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
+                fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                message: Message(
+                    zh: "\(unit) \(zhRepeats) 的 \(names.count) 项数字与其 \(source) 完全相同（\(list)）；按本次数据中各项逐年不变的比例，这种巧合的概率约为 \(Words.p(pm))",
+                    en: "\(unit) repeats its \(source) figures exactly in \(enRepeats) (\(list)); at how often each figure stays the same from one period to the next in this run, the chance of that is about \(Words.p(pm))")))
+        }
+        for m in matches where !m.frozen {
+            var pm = 1.0
+            for k in m.values.indices { pm *= agree(k, m.values[k], m.period) }
             let nonZero = m.values.filter { $0 != 0 }.count
             let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
             let unit = context.unitName(m.unit), period = context.periodName(m.period)
-            if m.frozen {
-                let other = m.otherPeriod?.description ?? ""
-                tests.append(DetectorTest(
-                    kind: spec.kind, family: Self.frozenFamily, unit: m.unit, period: m.period, pValue: min(1, pm), effect: nonZero >= 4,
-                    fields: names, expected: nil, actual: list, input: m.input, line: m.line,
-                    message: Message(
-                        zh: "\(unit) \(period) 的 \(names.count) 项数字与其 \(other) 完全相同（\(list)）；按本次数据中各项逐年不变的比例，这种巧合的概率约为 \(Words.p(pm))",
-                        en: "\(unit) \(period) repeats its \(other) figures exactly (\(list)); at how often each figure stays the same from one period to the next in this run, the chance of that is about \(Words.p(pm))")))
-            } else {
-                let k = rowsIn[groupPeriodKey(m.group, m.period)] ?? 2
-                let comparisons = Double(k * (k - 1) / 2)
-                let p = min(1, pm * max(1, comparisons))
-                let other = context.unitName(m.other)
-                tests.append(DetectorTest(
-                    kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, alsoLine: m.otherLine, pValue: p,
-                    effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
-                    message: Message(
-                        zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
-                        en: "\(unit) reports the same \(names.count) figures as its sibling \(other) (line \(m.otherLine)) in \(period) (\(list)); from each figure's distribution in this run, the chance of such a match among the \(k) units' pairs is about \(Words.p(p))")))
-            }
+            let k = rowsIn[groupPeriodKey(m.group, m.period)] ?? 2
+            let comparisons = Double(k * (k - 1) / 2)
+            let p = min(1, pm * max(1, comparisons))
+            let other = context.unitName(m.other)
+            tests.append(DetectorTest(
+                kind: spec.kind, family: Self.copyFamily, unit: m.unit, period: m.period, alsoUnit: m.other, alsoLine: m.otherLine, pValue: p,
+                effect: nonZero >= 4, fields: names, expected: nil, actual: list, input: m.input, line: m.line,
+                message: Message(
+                    zh: "\(unit) 与同级 \(other)（第 \(m.otherLine) 行）在 \(period) 报告了完全相同的 \(names.count) 项数字（\(list)）；按各项数值在本次数据中的分布，\(k) 个单位两两比较出现这种巧合的概率约为 \(Words.p(p))",
+                    en: "\(unit) reports the same \(names.count) figures as its sibling \(other) (line \(m.otherLine)) in \(period) (\(list)); from each figure's distribution in this run, the chance of such a match among the \(k) units' pairs is about \(Words.p(p))")))
         }
         if pairs == 0 && seen > 0 {
             notes.append(DetectorNote(id: DetectorSpec.findingID(spec.kind), fields: names,
