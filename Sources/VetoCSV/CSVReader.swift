@@ -85,6 +85,12 @@ public final class CSVReader {
     @exclusivity(unchecked) private var recordStartLine = 1
     @exclusivity(unchecked) private var fieldStartLine = 1
     @exclusivity(unchecked) private var fieldsInRecord = 0
+    /// Which records to keep, by the line they start on (nil: all). A declined record is parsed
+    /// and counted as any other (lines, records, the record-level findings), but its fields are
+    /// not kept nor looked at and it is not passed on: for an input read again for a few rows.
+    public var wantsLine: ((Int) -> Bool)?
+    /// Whether the record being read is declined (decided at its first field).
+    private var skipping = false
     @exclusivity(unchecked) private var currentFieldDamaged = false
     @exclusivity(unchecked) private var currentFieldOversizeReported = false
     /// The field's bytes are kept (text stays readable) but it is marked damaged: a quote
@@ -452,7 +458,17 @@ public final class CSVReader {
     @inline(__always)
     private func field(_ bytes: UnsafeMutableRawPointer?, _ len: Int) {
         let index = fieldsInRecord
+        if index == 0, let wantsLine {
+            skipping = !(options.hasHeader && recordIndex == 0) && !wantsLine(recordStartLine)
+        }
         fieldsInRecord += 1
+        if skipping {
+            currentFieldDamaged = false
+            currentFieldMalformed = false
+            currentFieldOversizeReported = false
+            fieldStartLine = line
+            return
+        }
         if len > options.maxFieldBytes && !currentFieldOversizeReported {
             oversizedWholeField(index)
         }
@@ -523,7 +539,8 @@ public final class CSVReader {
                                  detail: "\(fieldsInRecord) fields; only the first \(options.maxFieldsPerRecord) are kept",
                                  zh: "本行 \(fieldsInRecord) 个字段；只保留前 \(options.maxFieldsPerRecord) 个"))
         }
-        onRecord(record)
+        if !skipping { onRecord(record) }
+        skipping = false
         recordIndex += 1
         storage.reset()
         fieldsInRecord = 0
@@ -773,9 +790,11 @@ public struct CSVReadError: Error, CustomStringConvertible, Sendable {
 extension CSVReader {
     /// Reads a file (or standard input for `-`) in 64 KiB chunks, never the whole file.
     public static func read(path: String, options: CSVReaderOptions = CSVReaderOptions(),
+                            wantsLine: ((Int) -> Bool)? = nil,
                             onRecord: @escaping (CSVRecord) -> Void,
                             onFinding: @escaping (CSVFinding) -> Void) throws(CSVReadError) -> CSVInputSummary {
         let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
+        reader.wantsLine = wantsLine
         try ByteFile.read(path) { reader.feed($0) }
         return reader.finish()
     }

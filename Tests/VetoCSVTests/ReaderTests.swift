@@ -249,3 +249,28 @@ func readerCase(_ c: Case) {
         assertChunkInvariant(bytes)
     }
 }
+
+/// `wantsLine` keeps the records that start on the lines it names, exactly as a full read gives
+/// them, and counts and numbers every line as a full read does (quoted line breaks, a bad quote,
+/// blank lines, a short row), however the input is split.
+@Test func wantsLineKeepsTheNamedRecordsAsAFullReadGivesThem() {
+    let text = "a,b,c\n1,\"x\ny\",3\n\n4,5,6\n7,\"8\"9,10\n11,12\n13,14,15\n"
+    let full = read(text)
+    for wanted: Set<Int> in [[2], [5, 8], [4, 6, 7], [], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+        for splits in [nil, [3], [7, 12, 13, 20]] as [[Int]?] {
+            var kept: [ReadResult.Rec] = []
+            let reader = CSVReader(onRecord: { r in
+                kept.append(.init(line: r.line, endLine: r.endLine, fields: r.strings, damaged: (0..<r.storedCount).filter { r.isDamaged($0) }))
+            }, onFinding: { _ in })
+            reader.wantsLine = { wanted.contains($0) }
+            let bytes = Array(text.utf8)
+            var start = 0
+            for s in splits ?? [] { reader.feed(bytes: bytes[start..<s]); start = s }
+            reader.feed(bytes: bytes[start...])
+            let summary = reader.finish()
+            let expected = full.records.filter { $0.line == 1 || wanted.contains($0.line) }
+            #expect(kept == expected, "\(wanted) \(String(describing: splits))")
+            #expect(summary.records == full.summary?.records && summary.lines == full.summary?.lines)
+        }
+    }
+}

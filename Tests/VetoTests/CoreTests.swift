@@ -399,3 +399,19 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(names.name(4 << 15) == nil)
     names.release()
 }
+
+/// The packed parent key is the key of ``UnitCode/parent`` in the same period, at every level.
+@Test func packedParentKeyIsTheParentsKey() {
+    var packer = KeyPacker()
+    let codes = ["623021003005", "623021003000", "623021000000", "623000000000", "620000000000",
+                 "110101001001", "650104400200", "623021100000", "623021000100"]
+    for code in codes {
+        let unit = UnitCode(code: code)
+        for period in [Period(year: 2019, part: .year), Period(year: 2020, part: .month(3)), nil] {
+            let key = packer.pack(UnitPeriod(unit: .code(unit), period: period))
+            let expected = unit.parent.map { packer.pack(UnitPeriod(unit: .code($0), period: period)) }
+            #expect(KeyPacker.parentKey(key) == expected, "\(code) \(String(describing: period))")
+        }
+    }
+    #expect(KeyPacker.parentKey(packer.pack(UnitPeriod(unit: .text("a"), period: nil))) == nil)
+}

@@ -1004,11 +1004,17 @@ public final class Checker {
                     self.resolveHeld(next, cells: UnsafePointer(row.cells))
                     next += 1
                 }, onFinding: { _ in })
+                // Only the held rows are parsed again (the others are skimmed by the CSV layer).
+                let wants: (Int) -> Bool = { [unowned self] line in
+                    while next < end, self.held[next] == nil { next += 1 }
+                    return next < end && self.held[next].map { Int($0.line) == line } == true
+                }
                 switch sources[input] {
                 case .path(let path):
-                    _ = try? CSVReader.read(path: path, options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                    _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
                 case .bytes(let b):
                     let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                    csv.wantsLine = wants
                     b.withUnsafeBytes { csv.feed($0) }
                     _ = csv.finish()
                 }
@@ -1172,8 +1178,22 @@ public final class Checker {
         for (i, h) in hierarchyFailures.enumerated() { wanted[packer.pack(h.parent), default: []].append(i) }
         struct Child { var code: String; var input: Int; var line: Int; var field: Int?; var value: ReportedNumber? }
         var children: [Int: [Child]] = [:]
+        // The lines to read again, per input: the revised first rows, and the first rows of the
+        // failing parents' children (found from the unit-periods kept, without reading).
+        var lines = [Set<Int>](repeating: [], count: sources.count)
+        for key in firstRows.keys where Int(key >> 40) < lines.count { lines[Int(key >> 40)].insert(Int(key & 0xFF_FFFF_FFFF)) }
+        if !wanted.isEmpty {
+            for s in 0..<upIndex.count {
+                guard let pk = KeyPacker.parentKey(upIndex.key(s)), wanted[pk] != nil else { continue }
+                let first = firstRow(Int32(s))
+                if Int(first >> 40) < lines.count { lines[Int(first >> 40)].insert(Int(first & 0xFF_FFFF_FFFF)) }
+            }
+        }
         for (input, source) in sources.enumerated() {
             if case .path("-") = source { continue }
+            if lines[input].isEmpty { continue }
+            let mine = lines[input]
+            let wants: (Int) -> Bool = { mine.contains($0) }
             let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
                 if let list = firstRows[UInt64(input) << 40 | UInt64(row.line)] {
                     for i in list { firstCells[i] = Array(UnsafeBufferPointer(start: row.cells, count: self.schema.columns.count)) }
@@ -1192,9 +1212,10 @@ public final class Checker {
             }, onFinding: { _ in })
             switch source {
             case .path(let path):
-                _ = try? CSVReader.read(path: path, options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
             case .bytes(let b):
                 let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
+                csv.wantsLine = wants
                 b.withUnsafeBytes { csv.feed($0) }
                 _ = csv.finish()
             }
