@@ -76,11 +76,9 @@ struct FindingSink {
 
     /// A note's value alone, once its group has its examples.
     mutating func noteCount(_ key: Int, value: ExactDecimal?) {
-        guard key < notes.count, var g = notes[key] else { return }
-        notes[key] = nil   // no copy-on-write of the group while it changes
+        guard key < notes.count, notes[key] != nil else { return }
         counts[Severity.info.rawValue] += 1
-        g.add(value)
-        notes[key] = g
+        notes[key]!.add(value)   // in place: the group is never copied
     }
 
     /// A note, folded into its rule's group.
@@ -90,12 +88,12 @@ struct FindingSink {
         sequence += 1
         f.sequence = sequence
         counts[f.severity.rawValue] += 1
-        var g = notes[key] ?? NoteGroup(first: f)
-        if notes[key] == nil { noteOrder.append(key) }
-        notes[key] = nil
-        g.add(value)
-        if g.examples.count < 3 { g.examples.append(f) }
-        notes[key] = g
+        if notes[key] == nil {
+            notes[key] = NoteGroup(first: f)
+            noteOrder.append(key)
+        }
+        notes[key]!.add(value)
+        if notes[key]!.examples.count < 3 { notes[key]!.examples.append(f) }
     }
 
     /// Everything kept, notes folded in (within the cap too: a folded note over the cap is

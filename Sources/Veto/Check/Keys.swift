@@ -117,15 +117,17 @@ struct KeyPacker: Sendable {
     /// The key of a code unit's parent in the same period (``UnitCode/parent`` on the packed
     /// 12-digit value); nil for a province, a text key or a line key.
     static func parentKey(_ id: UInt64) -> UInt64? {
-        guard id >> 62 == 0 else { return nil }
-        let v = (id >> 15) & 0xFF_FFFF_FFFF, p = id & 0x7FFF
-        let parent: UInt64
-        if v % 10_000_000_000 == 0 { return nil }                         // province
-        else if v % 100_000_000 == 0 { parent = v - v % 10_000_000_000 }  // city → province
-        else if v % 1_000_000 == 0 { parent = v - v % 100_000_000 }       // county → city
-        else if v % 1_000 == 0 { parent = v - v % 1_000_000 }             // township → county
-        else { parent = v - v % 1_000 }                                   // village → township
-        return parent << 15 | p
+        guard id >> 62 == 0, let parent = parentValue((id >> 15) & 0xFF_FFFF_FFFF) else { return nil }
+        return parent << 15 | (id & 0x7FFF)
+    }
+
+    /// ``UnitCode/parent`` on a code's 12-digit value (``codeValue(_:)``); nil for a province.
+    static func parentValue(_ v: UInt64) -> UInt64? {
+        if v % 10_000_000_000 == 0 { return nil }                   // province
+        if v % 100_000_000 == 0 { return v - v % 10_000_000_000 }   // city → province
+        if v % 1_000_000 == 0 { return v - v % 100_000_000 }        // county → city
+        if v % 1_000 == 0 { return v - v % 1_000_000 }              // township → county
+        return v - v % 1_000                                        // village → township
     }
 
     /// The key of the same unit in another period (nil for line keys).

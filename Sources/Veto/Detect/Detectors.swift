@@ -52,6 +52,8 @@ final class Detectors {
     private var keys: [UnitKey] = []
     private var levels: [UnitCode.Level?] = []
     private var unitIndex: [String: Int32] = [:]
+    /// Code units by their 12-digit value (no string hashed per row).
+    private var codeIndex: [UInt64: Int32] = [:]
     private var periods: [Period?] = []
     private var periodIndex: [Period: Int32] = [:]
     /// The periods each unit was read in (to raise the verdicts of a unit's findings).
@@ -60,7 +62,7 @@ final class Detectors {
     private var unitLatePeriods: [Int32: [Int32]] = [:]
     private var files: [String] = []
     // The last row's parent and county, reused while rows come township by township.
-    private var lastParentCode = "", lastParent: Int32 = -1, lastCounty: Int32 = -1
+    private var lastParentValue: UInt64 = .max, lastParent: Int32 = -1, lastCounty: Int32 = -1
 
     var isEmpty: Bool { detectors.isEmpty }
 
@@ -128,13 +130,14 @@ final class Detectors {
     }
 
     private func intern(_ key: UnitKey, level: UnitCode.Level?) -> Int32 {
-        if let i = unitIndex[key.code] { return i }
+        let value = key.unitCode.map(KeyPacker.codeValue)
+        if let v = value { if let i = codeIndex[v] { return i } } else if let i = unitIndex[key.code] { return i }
         let i = Int32(units.count)
         units.append(key.code)
         keys.append(key)
         levels.append(level)
         unitPeriodMask.append(0)
-        unitIndex[key.code] = i
+        if let v = value { codeIndex[v] = i } else { unitIndex[key.code] = i }
         return i
     }
 
@@ -152,14 +155,14 @@ final class Detectors {
         let level = key.unit.unitCode?.level
         let unit = intern(key.unit, level: level)
         var parent: Int32 = -1, county: Int32 = -1
-        if let u = key.unit.unitCode, let p = u.parent {
-            if p.code == lastParentCode {
+        if let u = key.unit.unitCode, let pv = KeyPacker.parentValue(KeyPacker.codeValue(u)) {
+            if pv == lastParentValue && level == .village {
                 parent = lastParent
                 county = lastCounty
-            } else {
+            } else if let p = u.parent {
                 parent = intern(p)
                 county = Self.county(of: u).map { $0 == u ? unit : intern($0) } ?? -1
-                lastParentCode = p.code
+                lastParentValue = pv
                 lastParent = parent
                 lastCounty = county
             }

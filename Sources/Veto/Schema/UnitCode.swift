@@ -64,18 +64,21 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     init(code: String) { self.code = code }
 
     public var level: Level {
-        let d = Array(code.utf8)
-        func zeros(_ r: Range<Int>) -> Bool { r.allSatisfy { d[$0] == 0x30 } }
-        if zeros(2..<12) { return .province }
-        if zeros(4..<12) { return .city }
-        if zeros(6..<12) { return .county }
-        if zeros(9..<12) { return .township }
+        // The last digit that is not 0 decides it (no allocation: this runs for every row).
+        var i = 0, last = -1
+        for b in code.utf8 {
+            if b != 0x30 { last = i }
+            i += 1
+        }
+        if last < 2 { return .province }
+        if last < 4 { return .city }
+        if last < 6 { return .county }
+        if last < 9 { return .township }
         return .village
     }
 
     /// The code of the unit one level up (a village's township, a township's county).
     public var parent: UnitCode? {
-        let d = Array(code.utf8)
         let keep: Int
         switch level {
         case .province: return nil
@@ -84,7 +87,7 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         case .township: keep = 6
         case .village: keep = 9
         }
-        return UnitCode(code: String(decoding: d[0..<keep], as: UTF8.self) + String(repeating: "0", count: 12 - keep))
+        return UnitCode(code: String(decoding: code.utf8.prefix(keep), as: UTF8.self) + String(repeating: "0", count: 12 - keep))
     }
 
     public var description: String { code }
