@@ -240,6 +240,56 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     #expect(over.first?.actual == "\(12 * (2 * 600 + 2 * 760) + 1_200)")
 }
 
+/// Streaming: a county of 1,500 village-years (past the 200 voters and the 1,000 waiting) names
+/// the units that pay more wherever they come — before the pair is fixed and after — and a unit
+/// with additions only when it pays more than a full year for everyone.
+@Test func impliedStandardStreamsAndNamesTheMisfitsBeforeAndAfterThePairIsFixed() throws {
+    var csv = "period,unit_code,special_added,special_total_disabled,special_total_death,special_funds\n"
+    var over: [String] = [], under: [String] = []
+    for i in 0..<1_500 {
+        let (a, b) = (Int64(1 + i % 4), Int64(1 + i % 7))
+        let code = "6201211\(String(format: "%02d", 1 + i / 100))" + String(format: "%03d", 201 + i % 100)
+        let year = 2016 + i % 10
+        var funds = 12 * (a * 600 + b * 760), added = 0
+        switch i {
+        case 7, 950: funds += 1_200; over.append(code)        // waiting when judged, and the first after
+        case 1_400: funds -= 120; under.append(code)
+        case 1_450: added = 1; funds += 12 * 600              // more than a full year with an addition
+            over.append(code)
+        case 1_460: added = 1; funds -= 12 * 760              // less: new entrants paid part of the year
+        default: break
+        }
+        csv += "\(year),\(code),\(added),\(a),\(b),\(funds)\n"
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "special.csv")
+    let r = c.finish()
+    let found = r.findings.filter { $0.id == "forensic.implied-standard" }
+    let standard = try #require(found.first { $0.expected == "600/760" })
+    #expect(standard.message.en.contains("(1495 of 1498 unit-periods without additions fit it exactly)"), "\(standard.message.en)")
+    #expect(found.filter { $0.severity == .review }.compactMap(\.unitCode).sorted() == over.sorted())
+    #expect(found.filter { $0.severity == .info && $0.expected != "600/760" }.compactMap(\.unitCode) == under)
+}
+
+/// More than 1,000 units that do not fit in one group: the first 1,000 named, the rest counted
+/// in the group's finding (never silently dropped).
+@Test func impliedStandardCountsTheMisfitsItDoesNotList() throws {
+    var csv = "period,unit_code,special_added,special_total_disabled,special_total_death,special_funds\n"
+    for i in 0..<6_000 {
+        let (a, b) = (Int64(1 + i % 4), Int64(1 + i % 7))
+        let code = "620121\(String(format: "%03d", 101 + i / 100))" + String(format: "%03d", 201 + i % 100)
+        let funds = 12 * (a * 600 + b * 760) + (i % 5 == 4 ? 1_200 : 0)   // 1,200 of 6,000 pay more
+        csv += "\(2016 + i % 10),\(code),0,\(a),\(b),\(funds)\n"
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "special.csv")
+    let r = c.finish()
+    let found = r.findings.filter { $0.id == "forensic.implied-standard" }
+    #expect(found.filter { $0.severity == .review }.count == 1_000)
+    let standard = try #require(found.first { $0.expected == "600/760" })
+    #expect(standard.message.en.contains("200 more unit-periods that do not fit are counted, not listed"), "\(standard.message.en)")
+}
+
 // MARK: Configuration
 
 @Test func targetsAsTheIssueWritesThemWorkInARuleFile() throws {

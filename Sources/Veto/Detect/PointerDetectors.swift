@@ -123,8 +123,13 @@ final class PeriodOutlierDetector: Detector {
 /// A unit-period with additions paying more than a full year for everyone is `review` too.
 /// No p-value (an exact fit, not a test); these findings take no part in the evidence.
 ///
-/// - Complexity: O(1) per row, O(rows × 500) at the end (at most 200 rows per group vote);
-///   memory O(unit-periods with the programme), at most 200,000 kept.
+/// Streams: a group's first 200 unit-periods with both counts and no additions vote; once they
+/// have (or once 1,000 of its unit-periods wait for a standard), the group's pair is fixed and
+/// every later unit-period is judged as it arrives: counted, and kept only when it does not fit
+/// (the first 1,000 per group listed, the rest counted in the group's finding).
+///
+/// - Complexity: O(1) per row once a group's pair is fixed (O(500) when it is fixed); memory
+///   O(groups × 1,000) unit-periods waiting or not fitting, 32 bytes each, never O(rows).
 final class ImpliedStandardDetector: Detector {
     let spec: DetectorSpec
     let untested = 0
@@ -132,9 +137,21 @@ final class ImpliedStandardDetector: Detector {
     private let funds: Int
     private let added: Int?
     private let names: [String]
-    private struct Entry { var funds: Int64; var a: Int64; var b: Int64; var added: Int64; var unit: Int32; var period: Int32; var group: Int32; var line: Int32; var input: Int32 }
-    private var entries: [Entry] = []
-    static let cap = 200_000
+    private struct Entry { var funds: Int64; var a: Int32; var b: Int32; var added: Int32; var unit: Int32; var period: Int32; var line: Int32; var input: Int32 }
+    private struct Group {
+        var votes: [Int64: Int] = [:]
+        var voters = 0
+        /// Unit-periods waiting for the pair (before it is fixed).
+        var waiting: [Entry] = []
+        var pair: (x: Int64, y: Int64)?
+        var fixed = false
+        /// Over the group: unit-periods without additions, and those that fit the pair.
+        var steady = 0, fits = 0
+        var misfits: [Entry] = []
+        var misfitsLeft = 0
+    }
+    private var groups: [Int32: Group] = [:]
+    static let voters = 200, waitingCap = 1_000, listCap = 1_000
 
     init(spec: DetectorSpec, counts: (Int, Int), funds: Int, added: Int?, schema: Schema) {
         self.spec = spec
@@ -145,11 +162,48 @@ final class ImpliedStandardDetector: Detector {
     }
 
     func row(_ r: DetectorRow) {
-        guard entries.count < Self.cap, let f = r.int(funds), let a = r.int(counts.0), let b = r.int(counts.1),
-              f > 0, a >= 0, b >= 0, a + b > 0 else { return }
+        guard let f = r.int(funds), let a = r.int(counts.0), let b = r.int(counts.1),
+              f > 0, a >= 0, b >= 0, a + b > 0, a <= Int32.max, b <= Int32.max else { return }
         let add = added.flatMap { r.int($0) } ?? 0
-        entries.append(Entry(funds: f, a: a, b: b, added: add, unit: r.unit, period: r.period, group: r.group(spec.group),
-                             line: r.line, input: r.input))
+        let e = Entry(funds: f, a: Int32(a), b: Int32(b), added: Int32(clamping: add), unit: r.unit, period: r.period, line: r.line, input: r.input)
+        Self.add(e, to: &groups[r.group(spec.group), default: Group()])   // in place
+    }
+
+    private static func add(_ e: Entry, to group: inout Group) {
+        if group.fixed { return judge(e, in: &group) }
+        if e.added == 0 && e.funds % 12 == 0 && e.a > 0 && e.b > 0 && group.voters < voters {
+            group.voters += 1
+            for (x, y) in pairs(funds: e.funds, a: Int64(e.a), b: Int64(e.b)) { group.votes[x << 20 | y, default: 0] += 1 }
+        }
+        group.waiting.append(e)
+        if group.voters >= voters || group.waiting.count >= waitingCap { fix(&group) }
+    }
+
+    /// Fixes the group's pair from its votes and judges the unit-periods that waited for it.
+    private static func fix(_ group: inout Group) {
+        group.fixed = true
+        group.pair = group.votes.max(by: { l, r in
+            let a = roundness(l.key >> 20) + roundness(l.key & 0xFFFFF)
+            let b = roundness(r.key >> 20) + roundness(r.key & 0xFFFFF)
+            return (l.value, a, r.key) < (r.value, b, l.key)
+        }).map { ($0.key >> 20, $0.key & 0xFFFFF) }
+        group.votes = [:]
+        let waiting = group.waiting
+        group.waiting = []
+        for e in waiting { judge(e, in: &group) }
+    }
+
+    private static func full(_ e: Entry, _ pair: (x: Int64, y: Int64)) -> Int64 { 12 * (Int64(e.a) * pair.x + Int64(e.b) * pair.y) }
+
+    /// Counts a unit-period against the fixed pair; keeps it when it does not fit and says so.
+    private static func judge(_ e: Entry, in group: inout Group) {
+        let steady = e.added == 0 && e.funds % 12 == 0
+        if steady { group.steady += 1 }
+        guard let pair = group.pair else { return }
+        let expected = full(e, pair)
+        if steady && expected == e.funds { group.fits += 1 }
+        guard e.funds != expected, e.added == 0 || e.funds > expected else { return }
+        if group.misfits.count < listCap { group.misfits.append(e) } else { group.misfitsLeft += 1 }
     }
 
     /// Monthly amounts (x, y), multiples of 10 yuan up to 5,000, with 12·(a·x + b·y) = funds.
@@ -173,44 +227,36 @@ final class ImpliedStandardDetector: Detector {
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
         var tests: [DetectorTest] = []
         var na = NotApplicableTally()
-        for (g, list) in Dictionary(grouping: entries.indices, by: { entries[$0].group }).sorted(by: { $0.key < $1.key }) {
-            let steady = list.filter { entries[$0].added == 0 && entries[$0].funds % 12 == 0 }
-            guard steady.count >= 5 else {
+        for g in groups.keys.sorted() {
+            guard var group = groups[g] else { continue }
+            if !group.fixed { Self.fix(&group) }
+            guard group.steady >= 5 else {
                 na.skip(en: "fewer than 5 unit-periods without additions to solve on", zh: "无新增的单位-期别不足 5 个，无法推算")
                 continue
             }
-            var votes: [Int64: Int] = [:]
-            for i in steady.filter({ entries[$0].a > 0 && entries[$0].b > 0 }).prefix(200) {
-                for (x, y) in Self.pairs(funds: entries[i].funds, a: entries[i].a, b: entries[i].b) { votes[x << 20 | y, default: 0] += 1 }
-            }
-            guard let best = votes.max(by: { l, r in
-                let a = Self.roundness(l.key >> 20) + Self.roundness(l.key & 0xFFFFF)
-                let b = Self.roundness(r.key >> 20) + Self.roundness(r.key & 0xFFFFF)
-                return (l.value, a, r.key) < (r.value, b, l.key)
-            }) else {
+            guard let pair = group.pair else {
                 na.skip(en: "no pair of round monthly amounts fits any unit-period", zh: "没有一对整数月标准能与任何单位-期别相符")
                 continue
             }
-            let x = best.key >> 20, y = best.key & 0xFFFFF
-            func full(_ e: Entry) -> Int64 { 12 * (e.a * x + e.b * y) }
-            let fits = steady.filter { full(entries[$0]) == entries[$0].funds }.count
-            guard fits >= 5, fits * 5 >= steady.count * 4 else {
+            let (x, y) = pair
+            guard group.fits >= 5, group.fits * 5 >= group.steady * 4 else {
                 na.skip(en: "no pair of round monthly amounts fits 80% of the unit-periods", zh: "没有一对整数月标准能与 80% 的单位-期别相符")
                 continue
             }
             na.ran()
             let unit = context.unitName(g)
+            let more = group.misfitsLeft > 0
+                ? (zh: "；另有 \(group.misfitsLeft) 个不相符的单位-期别未逐一列出", en: "; \(group.misfitsLeft) more unit-periods that do not fit are counted, not listed")
+                : (zh: "", en: "")
             tests.append(DetectorTest(
                 kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: nil, severity: .info, effect: false,
                 fields: names, expected: "\(x)/\(y)", actual: nil,
                 message: Message(
-                    zh: "\(unit)：推算的标准为每人每月 \(names[0]) \(x) 元、\(names[1]) \(y) 元（\(steady.count) 个无新增的单位-期别中 \(fits) 个完全相符）",
-                    en: "\(unit): the implied standard is \(x) yuan a month for \(names[0]) and \(y) for \(names[1]) (\(fits) of \(steady.count) unit-periods without additions fit it exactly)")))
-            for i in list {
-                let e = entries[i]
-                let expected = full(e)
+                    zh: "\(unit)：推算的标准为每人每月 \(names[0]) \(x) 元、\(names[1]) \(y) 元（\(group.steady) 个无新增的单位-期别中 \(group.fits) 个完全相符）\(more.zh)",
+                    en: "\(unit): the implied standard is \(x) yuan a month for \(names[0]) and \(y) for \(names[1]) (\(group.fits) of \(group.steady) unit-periods without additions fit it exactly)\(more.en)")))
+            for e in group.misfits {
+                let expected = Self.full(e, pair)
                 let over = e.funds > expected
-                guard e.funds != expected, e.added == 0 || over else { continue }
                 let who = context.unitName(e.unit), period = context.periodName(e.period)
                 tests.append(DetectorTest(
                     kind: spec.kind, family: spec.kind, unit: e.unit, period: e.period, pValue: nil, severity: over ? .review : .info,
