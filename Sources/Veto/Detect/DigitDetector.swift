@@ -132,6 +132,7 @@ final class DigitDetector: Detector {
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let test = test   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         for (k, name) in names.enumerated() {

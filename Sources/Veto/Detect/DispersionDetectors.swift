@@ -43,6 +43,7 @@ final class DispersionDetector: Detector {
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let exposureName = exposureName   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         for (k, name) in names.enumerated() {

@@ -144,6 +144,7 @@ final class DuplicateDetector: Detector {
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let names = names   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         // P(a field does not change): the share of pairs (the matched rows left out) in which it did

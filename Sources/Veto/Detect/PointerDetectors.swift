@@ -93,6 +93,7 @@ final class PeriodOutlierDetector: Detector {
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let names = names   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         pairs.drain(finishGroups)
@@ -225,6 +226,7 @@ final class ImpliedStandardDetector: Detector {
     static func roundness(_ x: Int64) -> Int { x % 100 == 0 ? 3 : x % 50 == 0 ? 2 : x % 20 == 0 ? 1 : 0 }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let names = names   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var na = NotApplicableTally()
         for g in groups.keys.sorted() {

@@ -87,6 +87,7 @@ final class ZeroDetector: Detector {
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
+        let exposureName = exposureName   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         // Per group, the columns tested; per column, each group's standardised residual.
