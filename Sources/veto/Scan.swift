@@ -34,7 +34,7 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: "Exit 1 when a finding is at or above this severity: veto, fail, review, never.")
     var failOn: FailOn = .fail
 
-    @Option(name: .long, help: "How many units the text report ranks.")
+    @Option(name: .long, help: "How many units the text report ranks (the first 1,000 with their strongest tests' words).")
     var top: Int = 20
 
     @Option(name: .long, help: "A progress bar on standard error: auto (when it is a terminal), always, never.")

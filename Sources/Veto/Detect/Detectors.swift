@@ -19,7 +19,8 @@ public struct UnitEvidence: Sendable, Equatable {
     public var pValue: Double
     public var families: [Family]
     public var severity: Severity?
-    /// The messages of its strongest tests, most significant first.
+    /// The messages of its strongest tests, most significant first (kept for the first
+    /// ``Detectors/evidenceWithWords`` units of the ranking; empty further down).
     public var top: [Message]
 }
 
@@ -251,6 +252,7 @@ final class Detectors {
         for i in withP where tests[i].unit >= 0 {
             byUnit[Int64(tests[i].unit) << 32 | Int64(tests[i].period + 1), default: []].append(i)
         }
+        var ranked: [(evidence: UnitEvidence, top: [Int])] = []
         for (key, idx) in byUnit.sorted(by: { $0.key < $1.key }) {
             let unit = Int32(key >> 32), period = Int32(key & 0xFFFF_FFFF) - 1
             var families: [UnitEvidence.Family] = []
@@ -266,10 +268,10 @@ final class Detectors {
             let severity = Self.tier(families)
             let strong = families.filter { $0.qBY < 0.001 && $0.effect }
             let moderate = families.filter { $0.q < 0.05 }
-            let top = idx.sorted { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) }.prefix(3).map { tests[$0].message }
+            let top = idx.sorted { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) }.prefix(3)
             let ev = UnitEvidence(unitCode: units[Int(unit)], period: period >= 0 ? context.periodName(period) : nil,
-                                  pValue: combined, families: families, severity: severity, top: Array(top))
-            out.evidence.append(ev)
+                                  pValue: combined, families: families, severity: severity, top: [])
+            ranked.append((ev, Array(top)))
             // A combined finding where two families speak (the one that can carry `veto`).
             guard moderate.count >= 2, let s = severity else { continue }
             let first = idx.min { (tests[$0].pValue ?? 1) < (tests[$1].pValue ?? 1) } ?? idx[0]
@@ -288,9 +290,20 @@ final class Detectors {
                                              en: "combined evidence (\(list)): combined p = \(Words.p(combined)); \(verdictEn)"))
             out.findings.append((f, keysOf(unit, period)))
         }
-        out.evidence.sort { $0.pValue < $1.pValue || ($0.pValue == $1.pValue && $0.unitCode < $1.unitCode) }
+        // Ranked, the strongest first; the top tests' words only for the first units (what any
+        // report shows), so tens of thousands of units with a test cost their figures alone.
+        ranked.sort { $0.evidence.pValue < $1.evidence.pValue || ($0.evidence.pValue == $1.evidence.pValue && $0.evidence.unitCode < $1.evidence.unitCode) }
+        out.evidence = ranked.enumerated().map { k, e in
+            var ev = e.evidence
+            if k < Self.evidenceWithWords { ev.top = e.top.map { tests[$0].message } }
+            return ev
+        }
         return out
     }
+
+    /// How many of the ranked units keep their top tests' messages (`veto scan --top` shows 20 by
+    /// default, JSON lists 100).
+    static let evidenceWithWords = 1_000
 
     private func finding(_ t: DetectorTest, severity: Severity, q: Double?, file: String, context: DetectorContext) -> Finding {
         var zh = t.message.zh, en = t.message.en
