@@ -9,7 +9,8 @@
 # alike); the table gives the median over the rounds of wall seconds and CPU seconds (user +
 # system), MB/s from the median wall time, and the largest peak RSS. veto runs with
 # `--format json -o /dev/null` (the verdicts of every unit-period are written), with --jobs 1
-# and 2; DuckDB with 1 and 2 threads. Needs python3 with duckdb (pip install duckdb); generates
+# and 2, and with --no-detectors (veto-rules-j1: the rule families alone, what the DuckDB
+# script does); DuckDB with 1 and 2 threads. Needs python3 with duckdb (pip install duckdb); generates
 # the data files with
 # benchmarks/gen_report.py when missing.
 set -euo pipefail
@@ -49,6 +50,7 @@ for round in $(seq 1 "$runs"); do
         f="benchmarks/data/report-${mb}mb-seed1.csv"
         measure readbench "$mb" "$readbench" "$f"
         measure veto-check-j1 "$mb" "$veto" check --format json -o /dev/null "$f"
+        measure veto-rules-j1 "$mb" "$veto" check --no-detectors --format json -o /dev/null "$f"
         measure veto-check-j2 "$mb" "$veto" check --jobs 2 --format json -o /dev/null "$f"
         if [ $have_duck = 1 ]; then
             measure duckdb-1-thread "$mb" "$python" "$duck" "$f" 1

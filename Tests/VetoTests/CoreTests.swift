@@ -415,3 +415,17 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     }
     #expect(KeyPacker.parentKey(packer.pack(UnitPeriod(unit: .text("a"), period: nil))) == nil)
 }
+
+/// `replacingAll` on UTF-8 bytes: every occurrence, left to right without overlap, Chinese text,
+/// a target at either end, none at all, an empty target or replacement.
+@Test func replacingAllReplacesEveryOccurrence() {
+    #expect("a,b,,c".replacingAll(",", with: "") == "abc")
+    #expect("{col} = sum(children.{col})".replacingAll("{col}", with: "births") == "births = sum(children.births)")
+    #expect("aaa".replacingAll("aa", with: "b") == "ba")
+    #expect("奖励扶助：二者不可能都真实".replacingAll("：二者不可能都真实", with: "：x → y") == "奖励扶助：x → y")
+    #expect("出生人数".replacingAll("人", with: "") == "出生数")
+    #expect("abc".replacingAll("", with: "x") == "abc")
+    #expect("abc".replacingAll("d", with: "x") == "abc")
+    #expect("abc".replacingAll("abc", with: "") == "")
+    #expect("1,825".replacingAll(",", with: "") == "1825")
+}

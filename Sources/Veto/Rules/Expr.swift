@@ -188,6 +188,9 @@ public struct ExprParser {
 
     // MARK: Lexer
 
+    /// Two-character ASCII operators and what they mean.
+    static let twoCharacterOperators = ["<=": "≤", ">=": "≥", "!=": "≠", "<>": "≠", "==": "=", "&&": "and", "||": "or"]
+
     static func lex(_ text: String) throws(ExprError) -> [(token: Token, offset: Int)] {
         var out: [(Token, Int)] = []
         let chars = Array(text)
@@ -260,9 +263,8 @@ public struct ExprParser {
                 out.append((.string(s), start))
                 continue
             }
-            let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-            let ascii = ["<=": "≤", ">=": "≥", "!=": "≠", "<>": "≠", "==": "=", "&&": "and", "||": "or"]
-            if let op = ascii[two] {
+            let two = i + 1 < chars.count && chars[i].isASCII && chars[i + 1].isASCII ? String(chars[i...i + 1]) : ""
+            if !two.isEmpty, let op = Self.twoCharacterOperators[two] {
                 out.append((.op(op), start))
                 i += 2
                 continue
