@@ -50,7 +50,8 @@ final class Detectors {
     private(set) var detectors: [any Detector] = []
     private var notes: [DetectorNote] = []
     private var units: [String] = []
-    private var keys: [UnitKey] = []
+    /// The keys of units that are not codes (a code unit's key is rebuilt from its code).
+    private var otherKeys: [Int32: UnitKey] = [:]
     private var levels: [UnitCode.Level?] = []
     private var unitIndex: [String: Int32] = [:]
     /// Code units by their 12-digit value (no string hashed per row).
@@ -135,7 +136,7 @@ final class Detectors {
         if let v = value { if let i = codeIndex[v] { return i } } else if let i = unitIndex[key.code] { return i }
         let i = Int32(units.count)
         units.append(key.code)
-        keys.append(key)
+        if value == nil { otherKeys[i] = key }
         levels.append(level)
         unitPeriodMask.append(0)
         if let v = value { codeIndex[v] = i } else { unitIndex[key.code] = i }
@@ -222,7 +223,8 @@ final class Detectors {
             guard unit >= 0 else { return [] }
             let mask = unitPeriodMask[Int(unit)]
             let ps = period >= 0 ? [period] : (0..<64).filter { mask & (1 << UInt64($0)) != 0 }.map(Int32.init) + (unitLatePeriods[unit] ?? [])
-            return ps.map { UnitPeriod(unit: keys[Int(unit)], period: $0 >= 0 ? periods[Int($0)] : nil) }
+            let key = otherKeys[unit] ?? .code(UnitCode(code: units[Int(unit)]))
+            return ps.map { UnitPeriod(unit: key, period: $0 >= 0 ? periods[Int($0)] : nil) }
         }
         // Findings of single tests.
         for (i, t) in tests.enumerated() {

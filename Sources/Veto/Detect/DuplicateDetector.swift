@@ -36,7 +36,8 @@ final class DuplicateDetector: Detector {
     private let columns: [Int]
     private let names: [String]
     /// Each unit's last period and its block (flat, by interned unit).
-    private var lastPeriod: [Period?] = []
+    /// Packed (``KeyPacker/period(_:)``, 0: none): 4 bytes a unit, not an optional `Period`'s 24.
+    private var lastPeriod: [UInt32] = []
     private var lastValues: [Int64] = []
     private var scratch: [Int64] = []
     private var pairs = 0
@@ -96,11 +97,13 @@ final class DuplicateDetector: Detector {
         if let p = r.periodValue {
             let u = Int(r.unit)
             while lastPeriod.count <= u {
-                lastPeriod.append(nil)
+                lastPeriod.append(0)
                 lastValues += repeatElement(0, count: n)
             }
             let base = u * n
-            if let prevPeriod = lastPeriod[u], prevPeriod == p.previous || prevPeriod == p.next {
+            let last = lastPeriod[u]
+            if last != 0, last == UInt32(KeyPacker.period(p.previous)) || last == UInt32(KeyPacker.period(p.next)),
+               let prevPeriod = KeyPacker.period(UInt64(last)) {
                 pairs += 1
                 var same = true
                 for k in 0..<n where lastValues[base + k] != values[k] { same = false; break }
@@ -117,7 +120,7 @@ final class DuplicateDetector: Detector {
                                          values: values, line: r.line, input: r.input, otherLine: -1, frozen: true, thisPeriod: p))
                 }
             }
-            lastPeriod[u] = p
+            lastPeriod[u] = UInt32(KeyPacker.period(p))
             for k in 0..<n { lastValues[base + k] = values[k] }
         }
         // Two units of a group in one period.

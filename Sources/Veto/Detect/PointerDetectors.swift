@@ -18,7 +18,8 @@ final class PeriodOutlierDetector: Detector {
     private let columns: [Int]
     private let names: [String]
     /// Each unit's last period and values (flat, by interned unit; `Int64.min`: not reported).
-    private var lastPeriod: [Period?] = []
+    /// Packed (``KeyPacker/period(_:)``, 0: none): 4 bytes a unit.
+    private var lastPeriod: [UInt32] = []
     private var lastValues: [Int64] = []
     private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
     /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
@@ -41,11 +42,11 @@ final class PeriodOutlierDetector: Detector {
         guard let p = r.periodValue else { return }
         let n = columns.count, u = Int(r.unit)
         while lastPeriod.count <= u {
-            lastPeriod.append(nil)
+            lastPeriod.append(0)
             lastValues += repeatElement(Int64.min, count: n)
         }
         let base = u * n
-        let follows = lastPeriod[u] == p.previous
+        let follows = lastPeriod[u] != 0 && lastPeriod[u] == UInt32(KeyPacker.period(p.previous))
         var any = false
         for (k, c) in columns.enumerated() {
             let b = r.int(c) ?? Int64.min
@@ -64,7 +65,7 @@ final class PeriodOutlierDetector: Detector {
             }
         }
         if follows { for (k, c) in columns.enumerated() { lastValues[base + k] = r.int(c) ?? Int64.min } }
-        lastPeriod[u] = p
+        lastPeriod[u] = UInt32(KeyPacker.period(p))
     }
 
     private func finishGroups(_ key: UInt64, _ lists: [[Pair]]) {
