@@ -429,3 +429,20 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect("abc".replacingAll("abc", with: "") == "")
     #expect("1,825".replacingAll(",", with: "") == "1825")
 }
+
+/// `NarrowInts` gives back every Int64 it was given: small values, the two sentinel neighbours,
+/// values past 32 bits, `Int64.min` ("not reported"), and overwrites between them.
+@Test func narrowIntsRoundTripEveryValue() {
+    let values: [Int64] = [0, 1, -1, 5_000, Int64(Int32.max), Int64(Int32.max) + 1, Int64(Int32.min), Int64(Int32.min) + 1,
+                           Int64(Int32.min) + 2, Int64(Int32.min) - 1, .max, .min, .min + 1, 1_234_567_890_123]
+    var n = NarrowInts()
+    n.append(repeating: 7, count: values.count)
+    #expect((0..<values.count).allSatisfy { n[$0] == 7 })
+    for (i, v) in values.enumerated() { n[i] = v }
+    #expect((0..<values.count).map { n[$0] } == values)
+    for (i, v) in values.reversed().enumerated() { n[i] = v }
+    #expect((0..<values.count).map { n[$0] } == Array(values.reversed()))
+    var m = NarrowInts()
+    m.append(repeating: .min, count: 3)
+    #expect(m[0] == .min && m[2] == .min && m.count == 3)
+}

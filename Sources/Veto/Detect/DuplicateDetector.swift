@@ -38,7 +38,7 @@ final class DuplicateDetector: Detector {
     /// Each unit's last period and its block (flat, by interned unit).
     /// Packed (``KeyPacker/period(_:)``, 0: none): 4 bytes a unit, not an optional `Period`'s 24.
     private var lastPeriod: [UInt32] = []
-    private var lastValues: [Int64] = []
+    private var lastValues = NarrowInts()
     private var scratch: [Int64] = []
     private var pairs = 0
     /// Per field and bin of the previous value (0, 1, 2, then powers of two): consecutive-period
@@ -98,7 +98,7 @@ final class DuplicateDetector: Detector {
             let u = Int(r.unit)
             while lastPeriod.count <= u {
                 lastPeriod.append(0)
-                lastValues += repeatElement(0, count: n)
+                lastValues.append(repeating: 0, count: n)
             }
             let base = u * n
             let last = lastPeriod[u]

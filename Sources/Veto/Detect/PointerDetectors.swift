@@ -20,7 +20,7 @@ final class PeriodOutlierDetector: Detector {
     /// Each unit's last period and values (flat, by interned unit; `Int64.min`: not reported).
     /// Packed (``KeyPacker/period(_:)``, 0: none): 4 bytes a unit.
     private var lastPeriod: [UInt32] = []
-    private var lastValues: [Int64] = []
+    private var lastValues = NarrowInts()
     private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
     /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
     private var pairs = InFlight<[[Pair]]>()
@@ -43,7 +43,7 @@ final class PeriodOutlierDetector: Detector {
         let n = columns.count, u = Int(r.unit)
         while lastPeriod.count <= u {
             lastPeriod.append(0)
-            lastValues += repeatElement(Int64.min, count: n)
+            lastValues.append(repeating: Int64.min, count: n)
         }
         let base = u * n
         let follows = lastPeriod[u] != 0 && lastPeriod[u] == UInt32(KeyPacker.period(p.previous))
