@@ -253,3 +253,50 @@ func csvCellsThatASpreadsheetWouldRunAreEscaped(_ payload: String) {
         #expect((parsed?["list"] as? [String]) == [s, "x"])
     }
 }
+
+/// HTML (issue 10 item 6): a digit-test finding is drawn — its digits' shares as bars against the
+/// shares the test expects — for Benford's first digits and for last digits, with the counts the
+/// detector found in the bars' data.
+@Test func htmlDrawsDigitDistributionsAgainstBenfordsCurve() throws {
+    let yaml = """
+    columns:
+      - {name: amount, kind: count}
+    detectors:
+      - {detector: benford-first, columns: [amount], group: all}
+      - {detector: last-digit, columns: [amount], group: all}
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
+    #expect(errors.isEmpty, "\(errors)")
+    // First digits uniform within three decades (not Benford), last digits mostly 0.
+    var csv = "id,amount\n"
+    for i in 0..<3_000 {
+        let low: Int64 = [100, 1_000, 10_000][i % 3]
+        let v = low + Int64(i * 7_919) % (9 * low)
+        csv += "\(i),\(i % 4 == 0 ? v : v / 10 * 10)\n"
+    }
+    var o = CheckOptions()
+    o.rules = set
+    let c = Checker(options: o)
+    c.add(bytes: Array(csv.utf8), name: "amounts.csv")
+    let r = c.finish()
+    let benford = try #require(r.findings.first { $0.id == "forensic.benford-first" })
+    let d = try #require(benford.digits)
+    #expect(d.labels == Array(1...9) && d.total == 3_000)
+    #expect(abs(d.expected[0] - 0.30103) < 1e-5)
+    let last = try #require(r.findings.first { $0.id == "forensic.last-digit" }?.digits)
+    #expect(last.labels == Array(0...9) && last.counts[0] > 2_000)
+    for lang in [Language.en, .zh] {
+        let page = HTMLReport.render(r, lang: lang)
+        let section = try #require(page.range(of: "<section id=\"digits\">").map { String(page[$0.lowerBound...]) })
+        #expect(section.contains("data-test=\"benford-first\" data-total=\"3000\""))
+        #expect(section.contains("data-test=\"last-digit\" data-total=\"3000\""))
+        #expect(section.contains("data-digit=\"1\" data-count=\"\(d.counts[0])\" data-expected=\"0.301\""), "\(section.prefix(2_000))")
+        #expect(section.contains("data-digit=\"0\" data-count=\"\(last.counts[0])\" data-expected=\"0.1\""))
+        #expect(section.contains("<polyline class=\"benford\""))
+    }
+    // 3,000 units that pass everywhere: the verdict table lists 60 and counts the rest.
+    let page = HTMLReport.render(r, lang: .en)
+    #expect(page.contains("2940 more units pass everywhere, not listed"))
+    #expect(page.components(separatedBy: "<td class=\"v-pass\">PASS</td>").count - 1 == HTMLReport.cleanRowsListed)
+}

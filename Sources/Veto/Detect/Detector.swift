@@ -53,6 +53,8 @@ struct DetectorTest {
     var actual: String?
     var input: Int32 = -1
     var line: Int32 = -1
+    /// A digit test's counts, for the report's charts.
+    var digits: DigitDistribution?
     /// What was seen, in both languages, without the verdict words (the hub adds those); written
     /// only for the tests that become findings or lead a unit's evidence (most never do: a run
     /// makes tens of thousands of tests).

@@ -313,11 +313,13 @@ final class Detectors {
             en += " (p = \(Words.p(p)), q = \(Words.p(q)) over the run's tests): a statistical anomaly to verify, not proof"
             zh += "（p = \(Words.p(p))，全部检验校正后 q = \(Words.p(q))）：这是需要核实的统计异常，不是造假的证明"
         }
-        return Finding(id: DetectorSpec.findingID(t.kind), kind: .detector, severity: severity, file: file,
-                       line: t.line >= 0 ? Int(t.line) : nil, column: nil,
-                       unitCode: t.unit >= 0 ? context.unitName(t.unit) : nil,
-                       period: t.period >= 0 ? context.periodName(t.period) : nil, fields: t.fields,
-                       expected: t.expected, actual: t.actual, pValue: t.pValue, message: Message(zh: zh, en: en))
+        var f = Finding(id: DetectorSpec.findingID(t.kind), kind: .detector, severity: severity, file: file,
+                        line: t.line >= 0 ? Int(t.line) : nil, column: nil,
+                        unitCode: t.unit >= 0 ? context.unitName(t.unit) : nil,
+                        period: t.period >= 0 ? context.periodName(t.period) : nil, fields: t.fields,
+                        expected: t.expected, actual: t.actual, pValue: t.pValue, message: Message(zh: zh, en: en))
+        f.digits = t.digits
+        return f
     }
 
     /// Weighted Benjamini–Hochberg and –Yekutieli q-values of the listed p-values (Genovese, Roeder &

@@ -152,12 +152,14 @@ final class DigitDetector: Detector {
                     na.ran()
                     let top = c.counts.indices.max { c.counts[$0] < c.counts[$1] } ?? 0
                     let share = Double(c.counts[top]) / Double(max(c.total, 1))
-                    tests.append(DetectorTest(
+                    var lastDigit = DetectorTest(
                         kind: spec.kind, family: "digits", unit: g, period: -1, pValue: c.pValue, effect: share >= 0.2,
                         fields: [name], expected: "10%", actual: "\(c.labels[top]): \(Words.percent(share))",
                         message: Message(
                             zh: "\(unit)：\(c.total) 个 \(name) 数值（≥ 100）的末位数字不均匀：数字 \(c.labels[top]) 占 \(Words.percent(share))（应约 10%），χ² = \(Words.fixed(c.chiSquare, sig: 3))，自由度 9",
-                            en: "\(unit): the last digits of \(c.total) values of \(name) (≥ 100) are not uniform: digit \(c.labels[top]) makes \(Words.percent(share)) of them (10% expected), χ² = \(Words.fixed(c.chiSquare, sig: 3)) on 9 df")))
+                            en: "\(unit): the last digits of \(c.total) values of \(name) (≥ 100) are not uniform: digit \(c.labels[top]) makes \(Words.percent(share)) of them (10% expected), χ² = \(Words.fixed(c.chiSquare, sig: 3)) on 9 df"))
+                    lastDigit.digits = DigitDistribution(test: spec.kind, labels: c.labels, counts: c.counts, expected: c.expected)
+                    tests.append(lastDigit)
                 case "rounding":
                     if total >= 30, let t = Heaping.zeroOrFive(lastDigitCounts: counts).value {
                         na.ran()
@@ -197,12 +199,14 @@ final class DigitDetector: Detector {
                     let bandIsMeaningful = c.total >= (test.minimumCountForMADBands ?? Int.max)
                     na.ran()
                     let effect = bandIsMeaningful && band == .nonconformity
-                    tests.append(DetectorTest(
+                    var digitTest = DetectorTest(
                         kind: spec.kind, family: "digits", unit: g, period: -1, pValue: c.pValue, effect: effect,
                         fields: [name], expected: nil, actual: "MAD \(Words.fixed(c.mad, sig: 3))",
                         message: Message(
                             zh: "\(unit)：\(c.total) 个 \(name) 数值的\(test == .firstDigit ? "首位" : "前两位")数字偏离本福特分布：MAD = \(Words.fixed(c.mad, sig: 3))\(bandIsMeaningful ? "（\(band?.nigriniName ?? "")）" : "（样本量下 MAD 分级无意义，以 χ² 为准）")，χ² = \(Words.fixed(c.chiSquare, sig: 3))",
-                            en: "\(unit): the \(test == .firstDigit ? "first" : "first two") digits of \(c.total) values of \(name) depart from Benford's law: MAD = \(Words.fixed(c.mad, sig: 3))\(bandIsMeaningful ? " (\(band?.nigriniName ?? ""))" : " (at this N the MAD bands mean nothing; χ² decides)"), χ² = \(Words.fixed(c.chiSquare, sig: 3))")))
+                            en: "\(unit): the \(test == .firstDigit ? "first" : "first two") digits of \(c.total) values of \(name) depart from Benford's law: MAD = \(Words.fixed(c.mad, sig: 3))\(bandIsMeaningful ? " (\(band?.nigriniName ?? ""))" : " (at this N the MAD bands mean nothing; χ² decides)"), χ² = \(Words.fixed(c.chiSquare, sig: 3))"))
+                    digitTest.digits = DigitDistribution(test: spec.kind, labels: c.labels, counts: c.counts, expected: c.expected)
+                    tests.append(digitTest)
                 }
             }
             if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "\(spec.kind) on \(name)",

@@ -135,6 +135,9 @@ public struct Finding: Sendable, Equatable {
     /// (county → township → village, then period); `consequenceCount` counts them all.
     public var consequences: [FindingRef] = []
     public var consequenceCount = 0
+    /// For a digit test (last digit, Benford): the digits counted against what the test expects,
+    /// for the charts of the HTML report.
+    public var digits: DigitDistribution?
     /// The order the run found it in (ties in the report's order).
     var sequence = 0
 
@@ -158,4 +161,15 @@ public struct Finding: Sendable, Equatable {
         self.pValue = pValue
         self.message = message
     }
+}
+
+/// Digits counted against their expected shares (a digit test's evidence, drawn by the HTML
+/// report against Benford's curve or the uniform 10 %).
+public struct DigitDistribution: Sendable, Equatable {
+    public var test: String
+    public var labels: [Int]
+    public var counts: [Int]
+    /// Expected proportions per label.
+    public var expected: [Double]
+    public var total: Int { counts.reduce(0, +) }
 }

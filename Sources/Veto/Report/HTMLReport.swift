@@ -10,6 +10,8 @@
 ///   cause elsewhere (hatched cells marked `↳`); then passing units;
 /// - for each unit with stock-and-flow or period-link findings, a chart of the period series
 ///   the findings give: the figure reported against the interval it should lie in;
+/// - for each digit-test finding (last digit, Benford's first and first two digits), the digits
+///   counted as bars against the shares the test expects (Benford's curve, or 10 % each);
 /// - every finding with its evidence (location, figures, expected, reported, likely wrong, typo),
 ///   grouped by unit-period, worst first.
 ///
@@ -26,6 +28,7 @@ public enum HTMLReport {
         h += townshipBars(r, zh: zh)
         h += verdictTable(r, zh: zh)
         h += seriesCharts(r, lang: lang)
+        h += digitCharts(r, lang: lang)
         h += findingsList(r, lang: lang)
         h += "<footer>\(zh ? "由 veto 生成。“否决”（veto）是筛查结果及其证据，不是结论。" : "Written by veto. A veto is a screening result with its evidence, not a judgement.")</footer>\n"
         h += "</body>\n</html>\n"
@@ -145,7 +148,9 @@ public enum HTMLReport {
         ]
         for (units, label, cls) in parts where !units.isEmpty {
             h += "<tbody class=\"\(cls)\">\n<tr class=\"part\"><th colspan=\"\(columns.count + 2)\">\(label)\(zh ? "（\(units.count)）" : " (\(units.count))")</th></tr>\n"
-            for u in units {
+            // Units that pass everywhere are listed up to a page's worth; the rest are counted.
+            let listed = cls == "clean" ? Array(units.prefix(Self.cleanRowsListed)) : units
+            for u in listed {
                 let level = u.unitCode?.level
                 let indent = level == .village ? 2 : level == .township ? 1 : 0
                 h += "<tr class=\"lvl\(indent)\"><td><code>\(esc(u.code))</code></td><td>\(esc(r.unitNames[u.code] ?? ""))</td>"
@@ -160,6 +165,10 @@ public enum HTMLReport {
                     }
                 }
                 h += "</tr>\n"
+            }
+            if listed.count < units.count {
+                let more = units.count - listed.count
+                h += "<tr class=\"more\"><td colspan=\"\(columns.count + 2)\">\(zh ? "另有 \(more) 个单位全部通过，未逐一列出" : "\(more) more units pass everywhere, not listed")</td></tr>\n"
             }
             h += "</tbody>\n"
         }
@@ -239,6 +248,64 @@ public enum HTMLReport {
         h += "</section>\n"
         return h
     }
+
+    /// Bar charts of the digit-test findings: per unit and column, the share of each digit
+    /// counted (bars, coloured by the finding's severity) against the share the test expects
+    /// (a line through blue points: Benford's curve, or 10 % for last digits). At most 24.
+    static func digitCharts(_ r: CheckResult, lang: Language) -> String {
+        let zh = lang == .zh
+        let shown = r.findings.filter { $0.digits != nil }
+        guard !shown.isEmpty else { return "" }
+        var h = "<section id=\"digits\">\n<h2>\(zh ? "数字分布（本福特定律与末位数字）" : "Digit distributions against Benford's law and uniform last digits")</h2>\n"
+        h += "<p class=\"note\">\(zh ? "柱：实际各数字所占比例；蓝线与圆点：检验预期的比例（首位数字按本福特定律，末位数字各约 10%）。" : "Bars: the share of each digit counted; blue line and points: the share the test expects (Benford's law for first digits, about 10% each for last digits).")</p>\n<div class=\"charts\">\n"
+        for f in shown.prefix(24) {
+            guard let d = f.digits, d.total > 0, !d.labels.isEmpty else { continue }
+            let n = d.labels.count
+            let w = n > 20 ? 720 : 360, ht = 220, left = 44, right = 12, top = 34, bottom = 36
+            let plotW = Double(w - left - right), plotH = Double(ht - top - bottom)
+            let shares = d.counts.map { Double($0) / Double(d.total) }
+            let maxShare = max(shares.max() ?? 0, d.expected.max() ?? 0, 0.01) * 1.1
+            func y(_ v: Double) -> Double { Double(top) + plotH * (1 - v / maxShare) }
+            let slot = plotW / Double(n)
+            func x(_ i: Int) -> Double { Double(left) + slot * (Double(i) + 0.5) }
+            let what = d.test == "last-digit" ? (zh ? "末位数字" : "last digit") : d.test == "benford-first" ? (zh ? "首位数字" : "first digit") : (zh ? "前两位数字" : "first two digits")
+            let name = f.unitCode.flatMap { r.unitNames[$0] }.map { " " + $0 } ?? ""
+            let who = f.unitCode.map { $0 + name } ?? (zh ? "全表" : "whole table")
+            let title = "\(who) · \(f.fields.first ?? "") · \(what) (N = \(d.total))"
+            let cls = "f-\(Verdict(f.severity).rawValue)"
+            h += "<figure><svg class=\"chart digits\" role=\"img\" width=\"\(w)\" height=\"\(ht)\" viewBox=\"0 0 \(w) \(ht)\" xmlns=\"http://www.w3.org/2000/svg\" data-test=\"\(esc(d.test))\" data-total=\"\(d.total)\">\n"
+            h += "<title>\(esc(Safety.echo(title, limit: 160)))</title>\n"
+            h += "<text x=\"4\" y=\"16\" class=\"t\">\(esc(Safety.echo(title, limit: n > 20 ? 100 : 52)))</text>\n"
+            h += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            h += "<line x1=\"\(left)\" y1=\"\(ht - bottom)\" x2=\"\(w - right)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            for tick in [0, maxShare / 2, maxShare / 1.1] {
+                h += "<text x=\"\(left - 4)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\" class=\"tick\">\(esc(Words.percent(tick)))</text>\n"
+            }
+            for (i, label) in d.labels.enumerated() {
+                let share = shares[i], bw = max(slot * 0.7, 1)
+                h += "<rect class=\"\(cls)\" x=\"\(fmt(x(i) - bw / 2))\" y=\"\(fmt(y(share)))\" width=\"\(fmt(bw))\" height=\"\(fmt(max(y(0) - y(share), 0)))\" data-digit=\"\(label)\" data-count=\"\(d.counts[i])\" data-expected=\"\(fmt3(d.expected[i]))\"><title>\(label): \(d.counts[i]) (\(Words.percent(share))), \(zh ? "预期" : "expected") \(Words.percent(d.expected[i]))</title></rect>\n"
+                if n <= 20 || label % 10 == 0 {
+                    h += "<text x=\"\(fmt(x(i)))\" y=\"\(ht - bottom + 14)\" text-anchor=\"middle\" class=\"tick\">\(label)</text>\n"
+                }
+            }
+            let points = d.expected.indices.map { "\(fmt(x($0))),\(fmt(y(d.expected[$0])))" }.joined(separator: " ")
+            h += "<polyline class=\"benford\" points=\"\(points)\"/>\n"
+            if n <= 20 {
+                for i in d.expected.indices { h += "<circle class=\"benford-point\" cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(d.expected[i])))\" r=\"3\"/>\n" }
+            }
+            h += "</svg>\n<figcaption>\(esc(f.id)) · \(severityLabel(f.severity, zh: zh))\(f.pValue.map { " · p = " + Words.p($0) } ?? "")</figcaption></figure>\n"
+        }
+        h += "</div>\n"
+        if shown.count > 24 { h += "<p class=\"note\">\(zh ? "另有 \(shown.count - 24) 幅未画出。" : "\(shown.count - 24) more not drawn.")</p>\n" }
+        h += "</section>\n"
+        return h
+    }
+
+    /// How many units that pass everywhere the verdict table lists.
+    static let cleanRowsListed = 60
+
+    /// A share with 4 decimals, for data attributes.
+    static func fmt3(_ d: Double) -> String { d.isFinite ? String((d * 10_000).rounded() / 10_000) : "0" }
 
     static func findingsList(_ r: CheckResult, lang: Language) -> String {
         let zh = lang == .zh
@@ -352,6 +419,7 @@ public enum HTMLReport {
     .f-pass { fill: #66bb6a; } .f-review { fill: #ffca28; } .f-fail { fill: #e53935; } .f-veto { fill: #8e24aa; }
     svg text { font-size: 12px; fill: #222; } svg .t { font-weight: bold; } svg .tick { font-size: 11px; fill: #444; }
     svg .axis { stroke: #888; stroke-width: 1; } svg .expected { fill: #90caf9; stroke: #1565c0; stroke-width: 1; }
+    svg .benford { fill: none; stroke: #1565c0; stroke-width: 2; } svg .benford-point { fill: #1565c0; }
     table.verdicts { border-collapse: collapse; font-size: 12px; }
     table.verdicts th, table.verdicts td { border: 1px solid #bbb; padding: 2px 8px; text-align: left; }
     table.verdicts td.none { color: #aaa; text-align: center; }
