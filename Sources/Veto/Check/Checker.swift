@@ -1009,15 +1009,7 @@ public final class Checker {
                     while next < end, self.held[next] == nil { next += 1 }
                     return next < end && self.held[next].map { Int($0.line) == line } == true
                 }
-                switch sources[input] {
-                case .path(let path):
-                    _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
-                case .bytes(let b):
-                    let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
-                    csv.wantsLine = wants
-                    b.withUnsafeBytes { csv.feed($0) }
-                    _ = csv.finish()
-                }
+                readAgain(input, wants: wants, into: reader)
             }
             // What could not be read again as it was.
             for k in h..<end {
@@ -1028,6 +1020,20 @@ public final class Checker {
             h = end
         }
         held.removeAll()
+    }
+
+    /// Reads an input again into `reader`, parsing only the records that start on the lines
+    /// `wants` names (the CSV layer skims the others); its findings were reported the first time.
+    private func readAgain(_ input: Int, wants: @escaping (Int) -> Bool, into reader: TableReader) {
+        switch sources[input] {
+        case .path(let path):
+            _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
+        case .bytes(let b):
+            let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
+            csv.wantsLine = wants
+            b.withUnsafeBytes { csv.feed($0) }
+            _ = csv.finish()
+        }
     }
 
     private func sourcePath(_ input: Int) -> String {
@@ -1210,15 +1216,7 @@ public final class Checker {
                                                           value: row.cells[c].number))
                 }
             }, onFinding: { _ in })
-            switch source {
-            case .path(let path):
-                _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
-            case .bytes(let b):
-                let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
-                csv.wantsLine = wants
-                b.withUnsafeBytes { csv.feed($0) }
-                _ = csv.finish()
-            }
+            readAgain(input, wants: wants, into: reader)
         }
         for (i, r) in revisions.enumerated() {
             var f = r.finding
