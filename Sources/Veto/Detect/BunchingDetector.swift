@@ -50,6 +50,11 @@ final class BunchingDetector: Detector {
         windows = Array(repeating: [:], count: list.count)
     }
 
+    private static func add(_ k: Int64, _ n: Int64, to s: inout (k: Int64, n: Int64)) {
+        s.k += k
+        s.n += n
+    }
+
     /// ⌈c·n/100⌉ in integers: the smallest count whose rate reaches the threshold.
     static func ceiling(_ c: PercentThreshold, _ n: Int) -> Int {
         let num = Int128(c.numerator) * Int128(n), den = 100 * Int128(c.denominator)
@@ -68,8 +73,7 @@ final class BunchingDetector: Detector {
             if let nc = numerator, let dc = denominator, let th = target.threshold {
                 guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
                 let gp = groupPeriodKey(g, r.period)
-                totals[t][gp, default: (0, 0)].k += k
-                totals[t][gp, default: (0, 0)].n += n
+                Self.add(k, n, to: &totals[t][gp, default: (0, 0)])   // one lookup, in place
                 let pn = groupPeriodKey(r.period, Int32(clamping: n))
                 let star = Self.ceiling(th, Int(n))
                 let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)

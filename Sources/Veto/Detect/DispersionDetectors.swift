@@ -33,13 +33,15 @@ final class DispersionDetector: Detector {
         let key = groupPeriodKey(r.group(spec.group), r.period)
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            var s = stats[k][key] ?? (0, 0, 0, 0)
-            s.k += 1
-            s.sx += x
-            s.sn += n
-            s.sq += Double(x) * Double(x) / Double(n)
-            stats[k][key] = s
+            Self.add(x, n, to: &stats[k][key, default: (0, 0, 0, 0)])   // one lookup, in place
         }
+    }
+
+    private static func add(_ x: Int64, _ n: Int64, to s: inout (k: Int, sx: Int64, sn: Int64, sq: Double)) {
+        s.k += 1
+        s.sx += x
+        s.sn += n
+        s.sq += Double(x) * Double(x) / Double(n)
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
@@ -113,8 +115,10 @@ final class SexRatioDetector: Detector {
 
     func row(_ r: DetectorRow) {
         guard let b = r.int(boys), let g = r.int(girls), b >= 0, g >= 0 else { return }
-        let key = r.group(spec.group)
-        var s = stats[key] ?? (0, 0, 0, 0)
+        Self.add(boys: b, girls: g, to: &stats[r.group(spec.group), default: (0, 0, 0, 0)])   // one lookup, in place
+    }
+
+    private static func add(boys b: Int64, girls g: Int64, to s: inout (b: Int64, n: Int64, x2: Double, k: Int)) {
         s.b += b
         s.n += b + g
         let n = b + g
@@ -124,7 +128,6 @@ final class SexRatioDetector: Detector {
             s.x2 += (Double(b) - e) * (Double(b) - e) / (e * (1 - p))
             s.k += 1
         }
-        stats[key] = s
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {

@@ -52,9 +52,13 @@ final class ZeroDetector: Detector {
         children[g, default: []].insert(r.unit)
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            sums[k][key, default: (0, 0)].e += e
-            sums[k][key, default: (0, 0)].x += x
+            Self.add(e, x, to: &sums[k][key, default: (0, 0)])   // one lookup, in place
         }
+    }
+
+    private static func add(_ e: Int64, _ x: Int64, to s: inout (e: Int64, x: Int64)) {
+        s.e += e
+        s.x += x
     }
 
     /// P(no event) when the count is Poisson(λ·Z), log Z ~ N(−σ²/2, σ²) (so E Z = 1).
