@@ -227,7 +227,8 @@ final class Detectors {
             return ps.map { UnitPeriod(unit: key, period: $0 >= 0 ? periods[Int($0)] : nil) }
         }
         // Findings of single tests.
-        for (i, t) in tests.enumerated() {
+        func severityOf(_ i: Int) -> Severity? {
+            let t = tests[i]
             var severity: Severity
             if t.pValue == nil {
                 severity = t.severity
@@ -236,9 +237,14 @@ final class Detectors {
             } else if q[i] < 0.10 {
                 severity = .info
             } else {
-                continue
+                return nil
             }
             if t.unit < 0 { severity = min(severity, .info) }
+            return severity
+        }
+        let covered = Self.coveredDuplicates(tests, severity: severityOf)
+        for (i, t) in tests.enumerated() {
+            guard let severity = severityOf(i), !covered.contains(i) else { continue }
             let f = finding(t, severity: severity, q: t.pValue == nil ? nil : q[i], file: file(t), context: context)
             out.findings.append((f, severity > .info ? keysOf(t.unit, t.period) : []))
             // A copied row: which of the two is the copy the figures cannot say, so both are named.
@@ -301,6 +307,27 @@ final class Detectors {
             return ev
         }
         return out
+    }
+
+    /// The duplicate-rows tests that say less than another of the same pair of rows: a column
+    /// group's match on fewer figures (the births block alone) where a group with more (the births
+    /// block, population and rolls) matched the same unit, period and sibling at least as strongly.
+    /// Their findings are not listed (the tests still count, in the evidence and the corrections).
+    static func coveredDuplicates(_ tests: [DetectorTest], severity: (Int) -> Severity?) -> Set<Int> {
+        var byPair: [String: [Int]] = [:]
+        for (i, t) in tests.enumerated() where t.kind == "duplicate-rows" && severity(i) != nil {
+            byPair["\(t.family)|\(t.unit)|\(t.period)|\(t.alsoUnit)", default: []].append(i)
+        }
+        var covered: Set<Int> = []
+        for list in byPair.values where list.count > 1 {
+            for i in list {
+                let mine = Set(tests[i].fields), s = severity(i) ?? .info
+                if list.contains(where: { j in j != i && Set(tests[j].fields).isStrictSuperset(of: mine) && (severity(j) ?? .info) >= s }) {
+                    covered.insert(i)
+                }
+            }
+        }
+        return covered
     }
 
     /// How many of the ranked units keep their top tests' messages (`veto scan --top` shows 20 by
