@@ -216,11 +216,8 @@ public enum HTMLReport {
             }
             let name = r.unitNames[s.unit].map { " " + $0 } ?? ""
             let title = "\(s.unit)\(name) · \(s.programme)"
-            h += "<figure><svg class=\"chart\" role=\"img\" width=\"\(w)\" height=\"\(ht)\" viewBox=\"0 0 \(w) \(ht)\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-            h += "<title>\(esc(Safety.echo(title, limit: 120)))</title>\n"
-            h += "<text x=\"4\" y=\"16\" class=\"t\">\(esc(Safety.echo(title, limit: 48)))</text>\n"
-            h += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
-            h += "<line x1=\"\(left)\" y1=\"\(ht - bottom)\" x2=\"\(w - right)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            h += chartHead(width: w, height: ht, left: left, right: right, top: top, bottom: bottom,
+                           title: title, titleLimit: 120, captionLimit: 48, attributes: "class=\"chart\"")
             for tick in [lo + pad, (lo + hi) / 2, hi - pad] {
                 h += "<text x=\"\(left - 4)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\" class=\"tick\">\(esc(number(tick)))</text>\n"
             }
@@ -273,11 +270,9 @@ public enum HTMLReport {
             let who = f.unitCode.map { $0 + name } ?? (zh ? "全表" : "whole table")
             let title = "\(who) · \(f.fields.first ?? "") · \(what) (N = \(d.total))"
             let cls = "f-\(Verdict(f.severity).rawValue)"
-            h += "<figure><svg class=\"chart digits\" role=\"img\" width=\"\(w)\" height=\"\(ht)\" viewBox=\"0 0 \(w) \(ht)\" xmlns=\"http://www.w3.org/2000/svg\" data-test=\"\(esc(d.test))\" data-total=\"\(d.total)\">\n"
-            h += "<title>\(esc(Safety.echo(title, limit: 160)))</title>\n"
-            h += "<text x=\"4\" y=\"16\" class=\"t\">\(esc(Safety.echo(title, limit: n > 20 ? 100 : 52)))</text>\n"
-            h += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
-            h += "<line x1=\"\(left)\" y1=\"\(ht - bottom)\" x2=\"\(w - right)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+            h += chartHead(width: w, height: ht, left: left, right: right, top: top, bottom: bottom,
+                           title: title, titleLimit: 160, captionLimit: n > 20 ? 100 : 52,
+                           attributes: "class=\"chart digits\"", data: " data-test=\"\(esc(d.test))\" data-total=\"\(d.total)\"")
             for tick in [0, maxShare / 2, maxShare / 1.1] {
                 h += "<text x=\"\(left - 4)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\" class=\"tick\">\(esc(Words.percent(tick)))</text>\n"
             }
@@ -298,6 +293,18 @@ public enum HTMLReport {
         h += "</div>\n"
         if shown.count > 24 { h += "<p class=\"note\">\(zh ? "另有 \(shown.count - 24) 幅未画出。" : "\(shown.count - 24) more not drawn.")</p>\n" }
         h += "</section>\n"
+        return h
+    }
+
+    /// A chart's opening: the figure and SVG element, its title (whole, for tooltips and screen
+    /// readers; bounded on the drawing) and its two axes.
+    static func chartHead(width w: Int, height ht: Int, left: Int, right: Int, top: Int, bottom: Int,
+                          title: String, titleLimit: Int, captionLimit: Int, attributes: String, data: String = "") -> String {
+        var h = "<figure><svg \(attributes) role=\"img\" width=\"\(w)\" height=\"\(ht)\" viewBox=\"0 0 \(w) \(ht)\" xmlns=\"http://www.w3.org/2000/svg\"\(data)>\n"
+        h += "<title>\(esc(Safety.echo(title, limit: titleLimit)))</title>\n"
+        h += "<text x=\"4\" y=\"16\" class=\"t\">\(esc(Safety.echo(title, limit: captionLimit)))</text>\n"
+        h += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
+        h += "<line x1=\"\(left)\" y1=\"\(ht - bottom)\" x2=\"\(w - right)\" y2=\"\(ht - bottom)\" class=\"axis\"/>\n"
         return h
     }
 
