@@ -78,7 +78,7 @@ struct FindingSink {
     mutating func noteCount(_ key: Int, value: ExactDecimal?) {
         guard key < notes.count, notes[key] != nil else { return }
         counts[Severity.info.rawValue] += 1
-        notes[key]!.add(value)   // in place: the group is never copied
+        notes[key]?.add(value)   // in place: the group is never copied
     }
 
     /// A note, folded into its rule's group.
@@ -92,8 +92,8 @@ struct FindingSink {
             notes[key] = NoteGroup(first: f)
             noteOrder.append(key)
         }
-        notes[key]!.add(value)
-        if notes[key]!.examples.count < 3 { notes[key]!.examples.append(f) }
+        notes[key]?.add(value)
+        if (notes[key]?.examples.count ?? 3) < 3 { notes[key]?.examples.append(f) }
     }
 
     /// Everything kept, notes folded in (within the cap too: a folded note over the cap is

@@ -207,7 +207,11 @@ struct InFlight<Value> {
             index[key] = i
         }
         ticks[i] = tick
-        body(&values[i]!)
+        // Taken out while it changes (no copy-on-write), put back after.
+        guard var v = values[i] else { return }
+        values[i] = nil
+        body(&v)
+        values[i] = v
     }
 
     /// Finishes everything still in flight, oldest first.
