@@ -93,6 +93,9 @@ public final class CSVReader {
     private var skipping = false
     @exclusivity(unchecked) private var currentFieldDamaged = false
     @exclusivity(unchecked) private var currentFieldOversizeReported = false
+    /// Bytes of the field being read that were dropped from libcsv's buffer over the cap: its
+    /// length is `fieldDropped + entry_pos` wherever the input was split and dropped.
+    @exclusivity(unchecked) private var fieldDropped = 0
     /// The field's bytes are kept (text stays readable) but it is marked damaged: a quote
     /// closed mid-field (`"9"97`), so the bytes are not the figure as written.
     @exclusivity(unchecked) private var currentFieldMalformed = false
@@ -112,6 +115,9 @@ public final class CSVReader {
     /// text on its opening line (from the quote on), kept when the replay starts.
     private var replayFieldIndex = 0
     private var replayOpenText: [UInt8] = []
+    /// The quoted field still open at the end of the line it opened on: where it is, and its
+    /// text on that line from the quote on (just the quote when that part was over the cap).
+    private var openField: (line: Int, index: Int, text: [UInt8])?
     /// Set by `recordEnd` when the record just read is a quoted field that swallowed lines
     /// that look like records; the recovery runs once libcsv has returned.
     private var pendingSwallow = false
@@ -122,6 +128,10 @@ public final class CSVReader {
     /// Bytes of the current line from earlier segments (only when a line crosses a chunk end).
     private var partialLine: [UInt8] = []
     private var partialLineTooLong = false
+    /// The most bytes a record is kept for its replay (the partial line included), the same
+    /// however the input is split: whether an unterminated quote is recovered must not
+    /// depend on where the chunks end.
+    private var replayCap: Int { 2 * options.maxFieldBytes + (1 << 17) }
 
     public init(options: CSVReaderOptions = CSVReaderOptions(),
                 onRecord: @escaping (CSVRecord) -> Void,
@@ -346,8 +356,11 @@ public final class CSVReader {
             }
         }
         compactIssues()
-        if checkFieldSize() { return }   // the unterminated-quote recovery read this line again
+        if checkFieldSize(endsLine: endsLine) { return }   // the unterminated-quote recovery read this line again
         if endsLine {
+            if isInsideQuotedField && fieldStartLine == line {
+                openField = (line, fieldsInRecord, fieldDropped > 0 ? [0x22] : openingLineOfEntry())
+            }
             if replay == nil, isInsideQuotedField {
                 startReplay(p, count)
             }
@@ -366,7 +379,7 @@ public final class CSVReader {
 
     private func keepPartialLine(_ p: UnsafePointer<UInt8>, _ count: Int) {
         guard !partialLineTooLong else { return }
-        if partialLine.count + count > 2 * options.maxFieldBytes {
+        if partialLine.count + count > replayCap {
             partialLineTooLong = true
             partialLine.removeAll()
             return
@@ -421,7 +434,7 @@ public final class CSVReader {
                 onFinding(CSVFinding(.fieldTooLarge, line: line, column: fieldsInRecord + 1,
                                      detail: "libcsv could not grow its buffer (\(String(cString: csv_strerror(status))))",
                                      zh: "libcsv 无法扩大缓冲区（\(String(cString: csv_strerror(status)))）"))
-                parser.pointee.entry_pos = 0
+                dropEntry()
                 continue
             }
             reportOversizeBeforeMark()
@@ -437,7 +450,11 @@ public final class CSVReader {
                 // `"ab"c`: the quote did close the field; what follows is appended unquoted.
                 parser.pointee.pstate = 2
                 parser.pointee.quoted = 0
-                if parser.pointee.entry_pos > 0 { parser.pointee.entry_pos -= 1 }   // 0: dropped over the cap
+                if parser.pointee.entry_pos > 0 {
+                    parser.pointee.entry_pos -= 1
+                } else if fieldDropped > 0 {
+                    fieldDropped -= 1   // the quote went with the bytes dropped over the cap
+                }
             } else {
                 // `ab"c`: take the quote literally (libcsv's lenient reading), then back to strict.
                 csv_set_opts(parser, UInt8(CSV_STRICT_FINI))
@@ -466,10 +483,11 @@ public final class CSVReader {
             currentFieldDamaged = false
             currentFieldMalformed = false
             currentFieldOversizeReported = false
+            fieldDropped = 0
             fieldStartLine = line
             return
         }
-        if len > options.maxFieldBytes && !currentFieldOversizeReported {
+        if len + fieldDropped > options.maxFieldBytes && !currentFieldOversizeReported {
             oversizedWholeField(index)
         }
         if index < options.maxFieldsPerRecord {
@@ -483,6 +501,7 @@ public final class CSVReader {
         currentFieldDamaged = false
         currentFieldMalformed = false
         currentFieldOversizeReported = false
+        fieldDropped = 0
         fieldStartLine = line
     }
 
@@ -548,31 +567,70 @@ public final class CSVReader {
 
     // MARK: Oversized fields and unterminated quotes
 
-    /// Returns true when it recovered from an unterminated quote (the current line was read again).
-    private func checkFieldSize() -> Bool {
-        guard parser.pointee.entry_pos > options.maxFieldBytes else { return false }
-        if isInsideQuotedField, !replayUnavailable, replay != nil, fieldStartLine < line || entryHasLineBreak {
-            // A quoted field that runs past the cap across lines: almost surely a quote never closed.
+    /// At the end of a segment. A quoted field still open across a line and longer than the cap
+    /// is taken for a quote never closed, decided at a line's end only, so that where the input
+    /// was split does not change it (its bytes are all in the replay, itself capped, so memory
+    /// stays bounded meanwhile). Any other field over the cap is reported once and its bytes
+    /// dropped. Returns true when it recovered from an unterminated quote (the current line was
+    /// read again).
+    private func checkFieldSize(endsLine: Bool) -> Bool {
+        guard fieldLength > options.maxFieldBytes else { return false }
+        if isRecoveryCandidate {
+            guard endsLine else { return false }
             recoverUnterminatedQuote(atEOF: false)
             return true
         }
+        reportOversize()
+        dropEntry()
+        return false
+    }
+
+    /// The over-cap report of `checkFieldSize`, before a finding at a mark inside the segment.
+    private func reportOversizeBeforeMark() {
+        guard fieldLength > options.maxFieldBytes, !isRecoveryCandidate else { return }
+        reportOversize()
+        dropEntry()
+    }
+
+    /// What libcsv holds of the field that it takes back when the field ends: a closing quote
+    /// and the spaces after it, or an unquoted field's trailing spaces.
+    private var pendingTail: Int {
+        let p = parser.pointee
+        return min(p.entry_pos, p.pstate == 3 ? p.spaces + 1 : (p.quoted == 0 ? p.spaces : 0))
+    }
+
+    /// The field's length so far, bytes dropped over the cap included: it only grows, and the
+    /// field ends at least this long, wherever the input was split.
+    private var fieldLength: Int { fieldDropped + parser.pointee.entry_pos - pendingTail }
+
+    /// Inside a quoted field that has crossed a line, with the record's bytes kept to read again.
+    /// Just after a quote inside it (libcsv's state 3) the next byte decides whether the field
+    /// ended, so it still counts: a split there must not change the outcome.
+    private var isRecoveryCandidate: Bool {
+        let p = parser.pointee
+        return p.quoted != 0 && (p.pstate == 2 || p.pstate == 3) && !replayUnavailable && replay != nil
+            && (fieldStartLine < line || entryHasLineBreak)
+    }
+
+    private func reportOversize() {
         if !currentFieldOversizeReported {
             currentFieldOversizeReported = true
             onFinding(CSVFinding(.fieldTooLarge, line: fieldStartLine, column: fieldsInRecord + 1,
                                  detail: "a field longer than \(options.maxFieldBytes) bytes; its content is not kept",
-                             zh: "字段长于 \(options.maxFieldBytes) 字节"))
+                                 zh: "字段长于 \(options.maxFieldBytes) 字节"))
         }
         currentFieldDamaged = true
-        parser.pointee.entry_pos = 0   // drop what libcsv buffered: memory stays bounded
-        return false
     }
 
-    /// The over-cap report of `checkFieldSize`, without its unterminated-quote recovery
-    /// (which reads the line again and so waits for the end of the segment).
-    private func reportOversizeBeforeMark() {
-        guard parser.pointee.entry_pos > options.maxFieldBytes else { return }
-        if isInsideQuotedField, !replayUnavailable, replay != nil, fieldStartLine < line || entryHasLineBreak { return }
-        _ = checkFieldSize()
+    /// Drops what libcsv buffered of the field (memory stays bounded), counting it, and marks the
+    /// field damaged. The pending tail stays, so libcsv's taking it back never goes below zero.
+    private func dropEntry() {
+        let keep = pendingTail
+        let pos = parser.pointee.entry_pos
+        if keep > 0, let buf = parser.pointee.entry_buf { memmove(buf, buf + (pos - keep), keep) }
+        fieldDropped += pos - keep
+        parser.pointee.entry_pos = keep
+        currentFieldDamaged = true
     }
 
     private var entryHasLineBreak: Bool {
@@ -585,13 +643,16 @@ public final class CSVReader {
         // The record began on this line (any earlier line break of it would have been quoted
         // and started the replay then); keep the line only if all of it is in hand.
         guard !replayUnavailable else { return }
-        guard !partialLineTooLong && recordStartLine == line else { replayUnavailable = true; return }
+        guard !partialLineTooLong && recordStartLine == line && partialLine.count + count <= replayCap else {
+            replayUnavailable = true
+            return
+        }
         var r = partialLine
         r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
         replay = r
         replayLineStarts = [(line, 0)]
         replayFieldIndex = fieldsInRecord
-        replayOpenText = openingLineOfEntry()
+        replayOpenText = openField?.text ?? openingLineOfEntry()
     }
 
     /// The field being read, from its opening quote to the first line break, as written
@@ -643,7 +704,7 @@ public final class CSVReader {
         replay = nil
         if lineStart { replayLineStarts.append((line, r.count)) }
         r.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
-        if r.count > 2 * options.maxFieldBytes + (1 << 17) {
+        if r.count > replayCap {
             replayUnavailable = true
             replayLineStarts.removeAll()
             return
@@ -696,8 +757,8 @@ public final class CSVReader {
                              zh: "此处开始的引号没有闭合；按普通字符处理，其后各行仍按记录读取"))
         let next = replayLineStarts.first(where: { $0.line == openLine + 1 })?.offset ?? kept.count
         // The rest of the opening line, split on the delimiter as if unquoted.
-        let text = openLine == replayLineStarts.first?.line && fieldsInRecord == replayFieldIndex
-            ? replayOpenText : openingLineOfEntry()
+        let text = openField.flatMap { $0.line == openLine && $0.index == fieldsInRecord ? $0.text : nil }
+            ?? openingLineOfEntry()
         readAgain(openLine: openLine, openText: text, tail: Array(kept[next...]))
         return true
     }
@@ -722,6 +783,8 @@ public final class CSVReader {
     /// Ends the record of `openLine` with `openText` split on the delimiter, then reads `tail`
     /// (the lines after it) again with a fresh parser.
     private func readAgain(openLine: Int, openText: [UInt8], tail: [UInt8]) {
+        fieldDropped = 0
+        openField = nil
         var pieceStart = 0
         for i in 0...openText.count {
             if i == openText.count || openText[i] == delimiter {

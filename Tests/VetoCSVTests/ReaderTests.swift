@@ -206,6 +206,15 @@ func readerCase(_ c: Case) {
         let bytes = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
         assertChunkInvariant(bytes)
     }
+    // Forced options (nothing held back to sniff the delimiter or encoding) and a small field
+    // cap: where the chunks end must not change which unterminated quotes are recovered.
+    var small = CSVReaderOptions(delimiter: 0x2C, encoding: .utf8)
+    small.maxFieldBytes = 8
+    for _ in 0..<300 {
+        let n = Int(rng.next() % 120)
+        let bytes = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        assertChunkInvariant(bytes, options: small)
+    }
 }
 
 
@@ -273,4 +282,19 @@ func readerCase(_ c: Case) {
             #expect(summary.records == full.summary?.records && summary.lines == full.summary?.lines)
         }
     }
+}
+
+/// Found by the csv-reader fuzzer (the declined-lines differential, which feeds in other
+/// chunks): a quote left open on a line longer than twice the field cap was recovered when
+/// the line came in one chunk, but not when it crossed a chunk end (the partial line had a
+/// smaller cap than the replay), so the rows after it were lost or kept by the split alone.
+@Test func unterminatedQuoteOnALongLineIsRecoveredHoweverTheInputIsSplit() {
+    var options = CSVReaderOptions(delimiter: 0x2C, encoding: .utf8)   // nothing held back to sniff
+    options.maxFieldBytes = 64
+    let long = String(repeating: "x", count: 150)
+    let text = "a,b,c,d\n\(long),2,3,\"note\n" + "4,\(String(repeating: "y", count: 80)),6,7\n8,9,10,11\n"
+    let whole = read(text, options: options)
+    #expect(whole.records.map(\.line) == [1, 2, 3, 4], "\(whole)")
+    #expect(whole.findings.map(render).contains("csv-unterminated-quote@2:4"), "\(whole.findings.map(render))")
+    assertChunkInvariant(Array(text.utf8), options: options)
 }
