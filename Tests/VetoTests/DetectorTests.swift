@@ -301,7 +301,13 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     """
     let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: packSchema)
     #expect(errors.isEmpty, "\(errors)")
-    #expect(set.schema.targets.filter { $0.column == "multi_outside_policy_rate" }.count == 1, "the pack's target and the file's are one")
+    // The file's target for the column replaces the pack's (`at_most: 5`).
+    #expect(set.schema.targets.filter { $0.column == "multi_outside_policy_rate" } == [TargetSpec(column: "multi_outside_policy_rate", below: ExactDecimal(integer: 5))])
+    #expect(packSchema.targets == [TargetSpec(column: "multi_outside_policy_rate", atMost: ExactDecimal(integer: 5))])
+    for (bad, why) in [("below: 5\n    at_most: 5", "two bounds"), ("upto: 5", "no bound")] {
+        let (_, errors) = RuleFile.parse("targets:\n  - column: multi_outside_policy_rate\n    \(bad)\nrules: []\n", file: "r.yml", base: packSchema)
+        #expect(errors.contains { $0.message.contains("exactly one of `below:`, `at_most:`") }, "\(why): \(errors)")
+    }
     let hub = Detectors(schema: set.schema)
     #expect(hub.detectors.contains { $0.spec.kind == "threshold-bunching" })
 }

@@ -35,6 +35,14 @@ struct PlantedPair: Sendable {
 
 let plantSeeds: [UInt64] = [1, 2, 3]
 
+/// The seeds a pattern is planted with here: careful target smoothing needs counties where it
+/// has real signal (see `carefulSeeds(_:)`).
+func plantSeeds(_ pattern: Pattern) -> [UInt64] {
+    pattern == .carefulTargetSmoothing ? Array(carefulSeeds(pattern).prefix(plantSeeds.count)) : plantSeeds
+}
+
+let plantRuns: [(Pattern, UInt64)] = Pattern.allCases.flatMap { p in plantSeeds(p).map { (p, $0) } }
+
 /// Pairs are made once per (pattern, seed) and shared by the tests below.
 private let pairCache = Mutex<[String: PlantedPair]>([:])
 
@@ -48,7 +56,7 @@ func plantedPair(_ pattern: Pattern, seed: UInt64) throws -> PlantedPair {
 
 /// The cells that differ from the genuine county are exactly the labelled cells, every label
 /// points at a row of its unit and period, and every case has a `planted` line.
-@Test(arguments: Pattern.allCases, plantSeeds)
+@Test(arguments: plantRuns)
 func patternChangesExactlyWhatItsLabelsSay(_ pattern: Pattern, seed: UInt64) throws {
     let p = try plantedPair(pattern, seed: seed)
     #expect(p.planted.problems.isEmpty, "\(p.planted.problems.prefix(3))")
@@ -70,12 +78,12 @@ func patternChangesExactlyWhatItsLabelsSay(_ pattern: Pattern, seed: UInt64) thr
 @Test(arguments: Pattern.allCases)
 func patternIsPlantedSomewhere(_ pattern: Pattern) throws {
     var cases = 0
-    for seed in plantSeeds { cases += try plantedPair(pattern, seed: seed).cases.count }
+    for seed in plantSeeds(pattern) { cases += try plantedPair(pattern, seed: seed).cases.count }
     #expect(cases >= plantSeeds.count, "\(pattern): \(cases) cases over \(plantSeeds.count) seeds")
 }
 
 /// What each pattern's planted cells must look like, checked against the genuine figures.
-@Test(arguments: Pattern.allCases, plantSeeds)
+@Test(arguments: plantRuns)
 func patternDoesWhatItsNameSays(_ pattern: Pattern, seed: UInt64) throws {
     let p = try plantedPair(pattern, seed: seed)
     for (id, lines) in p.cases {

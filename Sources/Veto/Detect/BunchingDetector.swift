@@ -2,16 +2,19 @@ import VetoStats
 
 /// `threshold-bunching`: rates piling up just on the good side of a configured target
 /// (`targets:`). With the rate's counts (numerator, denominator), per unit-period the count
-/// just passing (the largest k below a `below:` target, the smallest at or above an `above:`
-/// one) is compared with the count just failing: under the group's own binomial rate p̂ in that period a unit
-/// in either cell is at the passing one with probability a/(a + b) (a, b the binomial
+/// just passing (the largest k under a `below:` or `at_most:` target, the smallest over an
+/// `above:` or `at_least:` one; `at_…` count the bound itself as passing) is compared with the
+/// count just failing (the next one): under the group's own binomial rate p̂ in that period a
+/// unit in either cell is at the passing one with probability a/(a + b) (a, b the binomial
 /// probabilities of the two counts), so the number passing is Poisson-binomial; its upper tail
-/// is the test (the exact-threshold test, calibrated for small denominators where Binom(½)
-/// is not). Unit-periods whose just-passing or just-failing count is 0 (a denominator under
-/// 100 / target) are left out: reporting none is implausible-zero's question, and those cells
-/// are most of a township's villages, where they drown the threshold in the base rate. Without
-/// counts, the window test of Gerber & Malhotra on the rate itself: units in
-/// [c − 1, c) against [c, c + 1), Binom(½).
+/// is the test (the exact-threshold test of FORENSICS.md §3, calibrated for small denominators
+/// where Binom(½) is not). A failing side wider than one count (rates up to twice a 5 %
+/// target) was tried on the careful target-smoothing counties: it found fewer (15 of 36
+/// planted townships at p < 0.001, against 17). Unit-periods whose just-passing or
+/// just-failing count is 0 (a denominator under 100 / target) are left out: reporting none is implausible-zero's question, and those cells are
+/// most of a township's villages, where they drown the threshold in the base rate. Without
+/// counts, the window test of Gerber & Malhotra on the rate itself: units in [c − 1, c)
+/// against [c, c + 1), Binom(½).
 ///
 /// Not applicable with fewer than 10 unit-periods in the two cells. Effect gate: at least 1.5
 /// times the expected number passing.
@@ -20,7 +23,7 @@ import VetoStats
 final class BunchingDetector: Detector {
     let spec: DetectorSpec
     let untested = 0
-    private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool)]
+    private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
     private let numerator: Int?
     private let denominator: Int?
     /// Per target and group: (period, denominator) → (passing, failing); per group-period Σk and Σn
@@ -33,16 +36,16 @@ final class BunchingDetector: Detector {
         self.spec = spec
         self.numerator = numerator
         self.denominator = denominator
-        var list: [(Int, String, PercentThreshold?, Double, Bool)] = []
+        var list: [(Int, String, PercentThreshold?, Double, Bool, Bool)] = []
         for t in targets {
-            guard let c = schema.index(of: t.column), let bound = t.below ?? t.above else { continue }
+            guard let c = schema.index(of: t.column), let (bound, under, inclusive) = t.bound else { continue }
             var th: PercentThreshold?
             if bound.exponent >= 0, let n = Int(exactly: bound.mantissa * Self.pow10(Int(bound.exponent))) {
                 th = PercentThreshold(numerator: n, denominator: 1)
             } else if bound.exponent < 0, bound.exponent > -9, let n = Int(exactly: bound.mantissa) {
                 th = PercentThreshold(numerator: n, denominator: Int(Self.pow10(-Int(bound.exponent))))
             }
-            list.append((c, t.column, th, Double(bound.description) ?? 0, t.below != nil))
+            list.append((c, t.column, th, Double(bound.description) ?? 0, under, inclusive))
         }
         self.targets = list
         cells = Array(repeating: [:], count: list.count)
@@ -61,6 +64,21 @@ final class BunchingDetector: Detector {
         return Int((num + den - 1) / den)
     }
 
+    /// ⌊c·n/100⌋ in integers: the largest count whose rate does not pass the threshold.
+    static func floor(_ c: PercentThreshold, _ n: Int) -> Int {
+        Int(Int128(c.numerator) * Int128(n) / (100 * Int128(c.denominator)))
+    }
+
+    /// For a denominator n: the count just passing the target and the one just failing it,
+    /// nil when either is 0 or over n, or the target is not strictly between 0 % and 100 %.
+    static func cells(_ th: PercentThreshold, under: Bool, inclusive: Bool, _ n: Int) -> (pass: Int, fail: Int)? {
+        guard th.numerator > 0, Int128(th.numerator) < 100 * Int128(th.denominator) else { return nil }
+        let pass = under ? (inclusive ? floor(th, n) : ceiling(th, n) - 1) : (inclusive ? ceiling(th, n) : floor(th, n) + 1)
+        let fail = under ? pass + 1 : pass - 1
+        guard pass >= 1, fail >= 1, pass <= n, fail <= n else { return nil }
+        return (pass, fail)
+    }
+
     static func pow10(_ k: Int) -> Int128 {
         var r: Int128 = 1
         for _ in 0..<max(0, k) { r *= 10 }
@@ -75,12 +93,10 @@ final class BunchingDetector: Detector {
                 let gp = groupPeriodKey(g, r.period)
                 Self.add(k, n, to: &totals[t][gp, default: (0, 0)])   // one lookup, in place
                 let pn = groupPeriodKey(r.period, Int32(clamping: n))
-                let star = Self.ceiling(th, Int(n))
-                let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)
-                // A zero on either side is left out: whether a unit-period reports none at all is
+                // A zero just passing is left out: whether a unit-period reports none at all is
                 // implausible-zero's question, and pooling the many small denominators whose "just
                 // passing" count is 0 drowns the threshold in the base rate.
-                guard pass >= 1, fail >= 1, pass <= n, fail <= n else { continue }
+                guard let (pass, fail) = Self.cells(th, under: target.below, inclusive: target.inclusive, Int(n)) else { continue }
                 if k == pass { cells[t][g, default: [:]][pn, default: (0, 0)].pass += 1 }
                 if k == fail { cells[t][g, default: [:]][pn, default: (0, 0)].fail += 1 }
             } else {
@@ -99,8 +115,8 @@ final class BunchingDetector: Detector {
         var notes: [DetectorNote] = []
         for (t, target) in targets.enumerated() {
             var na = NotApplicableTally()
-            let side = target.below ? "below" : "at or above"
-            let sideZh = target.below ? "低于" : "不低于"
+            let side = target.below ? (target.inclusive ? "at most" : "below") : (target.inclusive ? "at least" : "above")
+            let sideZh = target.below ? (target.inclusive ? "不高于" : "低于") : (target.inclusive ? "不低于" : "高于")
             for g in Set(cells[t].keys).union(totals[t].keys.map { splitKey($0).group }).union(windows[t].keys).sorted() where g >= 0 {
                 let unit = context.unitName(g)
                 if numerator != nil, denominator != nil, target.threshold != nil {
@@ -117,9 +133,8 @@ final class BunchingDetector: Detector {
                         let tot = totals[t][groupPeriodKey(g, period)] ?? (0, 0)
                         guard tot.n > 0, tot.k > 0, tot.k < tot.n else { continue }
                         let p = Double(tot.k) / Double(tot.n)
-                        guard let th = target.threshold else { continue }
-                        let star = Self.ceiling(th, Int(n))
-                        let (pass, fail) = target.below ? (star - 1, star) : (star, star - 1)
+                        guard let th = target.threshold,
+                              let (pass, fail) = Self.cells(th, under: target.below, inclusive: target.inclusive, Int(n)) else { continue }
                         let a = Binomial.pmf(pass, trials: Int(n), probability: p), b = Binomial.pmf(fail, trials: Int(n), probability: p)
                         guard a + b > 0 else { continue }
                         probs += Array(repeating: a / (a + b), count: c.pass + c.fail)

@@ -20,6 +20,10 @@ extension Planter {
     static let carefulTargetMinBirths: Int64 = 20
     static let carefulTargetNearBP: Int64 = 1_000
     static let carefulTargetMinMoved = 5
+    /// … and the most the moved village-years' chance of sitting just under the target by
+    /// themselves may be (see ``targetEvidence(_:)``): where it is larger, the pile they make
+    /// is within what the township's own rate gives, and no test could tell it from noise.
+    static let carefulTargetMaxChance = 1e-3
     /// careful-copy-paste and careful-frozen: the least births of the repeated block, the most
     /// its chance of matching another block by chance may be (see ``chanceMatch(_:)``), and
     /// how many years a frozen village repeats its block.
@@ -169,9 +173,36 @@ extension Planter {
         }
     }
 
+    /// The chance, under each year's township rate of outside-policy births (binomial, as
+    /// genuine), that every moved village-year would have been at the most the target allows
+    /// rather than one birth over it: Π a/(a + b), a and b the binomial probabilities of the
+    /// two counts (the exact-threshold test's weights; FORENSICS.md §3).
+    func targetEvidence(_ moved: [RowKey]) -> Double {
+        var logChance = 0.0
+        for k in moved {
+            guard let parent = table.units[k.unit].parent else { continue }
+            var sumK: Int64 = 0, sumN: Int64 = 0
+            for c in table.units[parent].children {
+                let f = table[RowKey(year: k.year, unit: c)]
+                sumK += f[.births_multi_outside_policy]
+                sumN += f[.births]
+            }
+            guard sumN > 0, sumK > 0, sumK < sumN else { continue }
+            let p = Double(sumK) / Double(sumN), n = table[k][.births]
+            let pass = CountyModel.multiRateTargetBP * n / 10_000
+            func logPMF(_ x: Int64) -> Double {
+                lgamma(Double(n + 1)) - lgamma(Double(x + 1)) - lgamma(Double(n - x + 1))
+                    + Double(x) * log(p) + Double(n - x) * log(1 - p)
+            }
+            let a = logPMF(pass), b = logPMF(pass + 1)
+            logChance += a - max(a, b) - log(exp(a - max(a, b)) + exp(b - max(a, b)))
+        }
+        return exp(logChance)
+    }
+
     mutating func carefulTargetSmoothing(_ tw: Int) -> Bool {
         let moved = nearTarget(tw)
-        guard moved.count >= Self.carefulTargetMinMoved else { return false }
+        guard moved.count >= Self.carefulTargetMinMoved, targetEvidence(moved) <= Self.carefulTargetMaxChance else { return false }
         let target = CountyModel.multiRateTargetBP
         return attempt(.carefulTargetSmoothing, targets: townshipRows(tw), planted: [.births_multi_outside_policy]) { t in
             for k in moved {

@@ -83,6 +83,8 @@ public enum RuleFile {
             schema.key = names.compactMap { schema.column($0)?.name }
         }
         if let ts = top["targets"] {
+            // A file's targets for a column replace those its base (the pack) set for it.
+            var replaced: Set<String> = []
             for t in items(ts) {
                 guard let c = t["column"]?.string, let col = schema.column(c) else {
                     err(t, "a target needs a declared `column`")
@@ -96,9 +98,13 @@ public enum RuleFile {
                     }
                     return ExactDecimal(v)
                 }
-                let below = bound("below"), above = bound("above")
-                if below == nil && above == nil { err(t, "a target needs `below:` or `above:` (the good side of the threshold)") }
-                let target = TargetSpec(column: col.name, below: below, above: above)
+                let target = TargetSpec(column: col.name, below: bound("below"), above: bound("above"),
+                                        atMost: bound("at_most"), atLeast: bound("at_least"))
+                let given = [target.below, target.above, target.atMost, target.atLeast].compactMap { $0 }.count
+                if given != 1 {
+                    err(t, "a target needs exactly one of `below:`, `at_most:`, `above:`, `at_least:` (the good side of the threshold; `at_most`/`at_least` count the bound itself as good)")
+                }
+                if replaced.insert(col.name).inserted { schema.targets.removeAll { $0.column == col.name } }
                 if !schema.targets.contains(target) { schema.targets.append(target) }
             }
         }

@@ -110,10 +110,32 @@ public struct ProgrammeSpec: Sendable, Equatable {
 }
 
 /// A detector target (issue 9): a rate column and the side of a threshold that is "good".
+/// A target a rate is held to, for the threshold-bunching detector: the good side is `below`
+/// (strictly) or `at_most` the bound, or `above` (strictly) or `at_least` it.
 public struct TargetSpec: Sendable, Equatable {
     public var column: String
     public var below: ExactDecimal?
     public var above: ExactDecimal?
+    public var atMost: ExactDecimal?
+    public var atLeast: ExactDecimal?
+
+    public init(column: String, below: ExactDecimal? = nil, above: ExactDecimal? = nil,
+                atMost: ExactDecimal? = nil, atLeast: ExactDecimal? = nil) {
+        self.column = column
+        self.below = below
+        self.above = above
+        self.atMost = atMost
+        self.atLeast = atLeast
+    }
+
+    /// The bound, whether the good side is under it, and whether the bound itself is good.
+    public var bound: (value: ExactDecimal, under: Bool, inclusive: Bool)? {
+        if let b = below { return (b, true, false) }
+        if let b = atMost { return (b, true, true) }
+        if let b = above { return (b, false, false) }
+        if let b = atLeast { return (b, false, true) }
+        return nil
+    }
 }
 
 /// The columns a run knows: the pack's and the user's, in declaration order, with a lookup by

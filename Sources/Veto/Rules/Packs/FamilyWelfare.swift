@@ -78,7 +78,7 @@ programmes:
 
 # Where a detector needs a target (threshold bunching): the good side of it.
 targets:
-  - {column: multi_outside_policy_rate, below: 5}
+  - {column: multi_outside_policy_rate, at_most: 5}    # 政策外多孩率控制在5%以内: 5.00 % passes
 
 # Forensic detectors (veto explain forensic.KIND): which columns each tests and which units it
 # pools. group: parent pools a township's villages over every period, county a county's, all
