@@ -230,16 +230,20 @@ public final class CSVReader {
         }
     }
 
+    /// The delimiter from the first physical line (its first 64 KiB), candidates inside quotes
+    /// not counted. It stops at the first line break even inside a quote: what it looks at must
+    /// not depend on how much input had arrived (a quote left open would otherwise count the
+    /// next lines as far as the chunk reached).
     private func sniffDelimiter(_ bytes: [UInt8]) {
         delimiterKnown = true
         // Candidates in order of preference: comma wins ties.
         let candidates: [UInt8] = [0x2C, 0x09, 0x3B, 0x7C]
         var counts = [Int](repeating: 0, count: candidates.count)
         var quoted = false
-        for b in bytes {
+        for b in bytes.prefix(1 << 16) {
+            if b == 0x0A || b == 0x0D { break }
             if b == 0x22 { quoted.toggle(); continue }
             if quoted { continue }
-            if b == 0x0A || b == 0x0D { break }
             if let k = candidates.firstIndex(of: b) { counts[k] += 1 }
         }
         var bestIndex = 0

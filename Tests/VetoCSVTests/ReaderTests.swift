@@ -298,3 +298,13 @@ func readerCase(_ c: Case) {
     #expect(whole.findings.map(render).contains("csv-unterminated-quote@2:4"), "\(whole.findings.map(render))")
     assertChunkInvariant(Array(text.utf8), options: options)
 }
+
+/// Found by the csv-reader fuzzer: a header line that leaves a quote open made the delimiter
+/// sniffer count the next lines too, as far as the first chunk reached, so the delimiter (and
+/// every record) depended on how the input was split. It reads the first physical line alone.
+@Test func theDelimiterIsSniffedFromTheFirstLineHoweverTheInputIsSplit() {
+    let text = "\"h1,h2\na\";b;c;d\n1;2;3;4\n"
+    let whole = read(text)
+    #expect(whole.summary?.delimiter == 0x2C, "\(String(describing: whole.summary))")
+    assertChunkInvariant(Array(text.utf8))
+}
