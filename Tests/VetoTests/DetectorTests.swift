@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Veto
 import VetoStats
@@ -506,4 +507,23 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(dup.count == 2)
     // The subset's own test of the pair is still made and counted.
     #expect(r.detectorTests == 2 * 4_851)   // every pair of 99 villages, by each group
+}
+
+/// The columns' correlation that Brown's method uses is an upper confidence bound: with few
+/// townships it stays well above the point estimate, with many it comes down to it, and with
+/// fewer than 5 it is 1 (the columns count as one).
+@Test func zeroColumnsCorrelationIsAnUpperBoundThatTightensWithGroups() {
+    func maps(_ n: Int) -> ([Int32: Double], [Int32: Double]) {
+        // Residuals that do not move together: +1/−1 patterns orthogonal to each other.
+        var a: [Int32: Double] = [:], b: [Int32: Double] = [:]
+        for i in 0..<n { a[Int32(i)] = i % 2 == 0 ? 1 : -1; b[Int32(i)] = (i / 2) % 2 == 0 ? 1 : -1 }
+        return (a, b)
+    }
+    let (a4, b4) = maps(4), (a8, b8) = maps(8), (a400, b400) = maps(400)
+    #expect(ZeroDetector.correlation(a4, b4) == 1)
+    let few = ZeroDetector.correlation(a8, b8), many = ZeroDetector.correlation(a400, b400)
+    #expect(abs(few - tanh(0.841_621 / 5.0.squareRoot())) < 1e-12, "\(few)")   // r = 0 over 8 groups
+    #expect(many > 0 && many < 0.05, "\(many)")
+    // Columns that move together stay at (nearly) 1.
+    #expect(ZeroDetector.correlation(a8, a8) > 0.999)
 }

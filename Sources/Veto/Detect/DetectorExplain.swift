@@ -3,8 +3,8 @@
 extension Explain {
     public static let detectorFindings: [(id: String, en: String, zh: String)] = [
         ("forensic.implausible-zero",
-         "Zeros where the exposure makes none improbable: a township whose villages report no event in any period while the other townships' rate in the same periods, times its own exposure, expects many. Units' true rates differ, so the chance of none is taken under a log-normal mixture of Poisson rates whose spread is estimated from the townships (a township with a low true rate is not accused). Not applicable below 3 expected events; counts towards veto from 10 expected.",
-         "报告为 0 而按暴露量不太可能为 0：某乡镇所有村在所有期别均无此类事件，而按其他乡镇同期比率乘以其自身暴露量应有多例。各单位真实比率不同，故一例都没有的概率按对数正态混合泊松计算，离散程度由各乡镇数据估计（真实比率低的乡镇不会因此被指认）。预期不足 3 例时不适用；预期 10 例以上才计入否决证据。"),
+         "Zeros where the exposure makes none improbable: a township whose villages report no event in any period while the other townships' rate in the same periods, times its own exposure, expects many. Units' true rates differ, so the chance of none is taken under a log-normal mixture of Poisson rates whose spread is estimated from the other townships, the one under test left out (a township with a low true rate is not accused). Not applicable below 3 expected events; counts towards veto from 10 expected.",
+         "报告为 0 而按暴露量不太可能为 0：某乡镇所有村在所有期别均无此类事件，而按其他乡镇同期比率乘以其自身暴露量应有多例。各单位真实比率不同，故一例都没有的概率按对数正态混合泊松计算，离散程度由其他乡镇的数据估计，不含被检验的乡镇（真实比率低的乡镇不会因此被指认）。预期不足 3 例时不适用；预期 10 例以上才计入否决证据。"),
         ("forensic.underdispersion",
          "Counts across a township's villages, period by period, that follow their exposure more closely than Poisson chance allows (X² = Σ(x − np̂)²/(np̂), lower tail of χ²): invented figures are too smooth, genuine ones usually over-dispersed. Not applicable below 6 degrees of freedom; effect gate X²/df < 0.3.",
          "同一乡镇各村的计数逐期与其暴露量的比例过于一致，超出泊松随机波动允许的范围（X² 的 χ² 下尾）：编造的数字过于平滑，真实数据通常过度离散。自由度不足 6 时不适用；效应门槛 X²/df < 0.3。"),
@@ -15,8 +15,8 @@ extension Explain {
          "The same block of figures under two villages of a township in one period (copied), or under one village in consecutive periods (frozen). The chance of the match comes from the fields' own distributions in the run (how often each figure stays the same, by size; Σp² of its values), not a fixed share; every comparison made counts in the multiplicity correction.",
          "同一期别同一乡镇的两个村报告完全相同的一组数字（复制），或同一村相邻两期完全相同（冻结）。巧合的概率由本次数据中各项数字自身的分布计算（按数值大小统计逐年不变的比例；各取值的 Σp²），而非固定比例；每一次比较都计入多重检验校正。"),
         ("forensic.threshold-bunching",
-         "Rates piling up just on the good side of a target given in `targets:` (e.g. multi_outside_policy_rate below 5): unit-periods just passing against just failing, each weighted by its binomial probabilities at the township's own rate in that period (the exact-threshold test, calibrated for small denominators); without the rate's counts, the window test on [c − 1, c) against [c, c + 1). Not applicable with fewer than 10 unit-periods in the two cells.",
-         "比率堆积在目标（`targets:`，如政策外多孩率低于 5）的达标一侧：恰好达标与恰好未达标的单位-期别之比，按本乡镇当期比率下的二项概率加权（精确阈值检验，适用于小分母）；没有计数时，对比率本身做 [c−1, c) 与 [c, c+1) 的窗口检验。两侧合计不足 10 个时不适用。"),
+         "Rates piling up just on the good side of a target given in `targets:` (e.g. multi_outside_policy_rate at_most 5; below/above are strict, at_most/at_least let the bound pass): unit-periods just passing against just failing, each weighted by its binomial probabilities at the township's own rate in that period (the exact-threshold test, calibrated for small denominators); without the rate's counts, the window test on [c − 1, c) against [c, c + 1). Not applicable with fewer than 10 unit-periods in the two cells.",
+         "比率堆积在目标（`targets:`，如政策外多孩率不高于 5，即 at_most；below/above 不含边界值）的达标一侧：恰好达标与恰好未达标的单位-期别之比，按本乡镇当期比率下的二项概率加权（精确阈值检验，适用于小分母）；没有计数时，对比率本身做 [c−1, c) 与 [c, c+1) 的窗口检验。两侧合计不足 10 个时不适用。"),
         ("forensic.last-digit",
          "Final digits of values of at least 100 against uniform (χ², 9 df): smaller values' last digits are not uniform (Benford's second-digit law, small Poisson counts), so they are left out. Needs 50 values per township and column; money that is count × standard is not tested (its digits are the standard's).",
          "不小于 100 的数值的末位数字是否均匀（χ²，自由度 9）：较小数值的末位本就不均匀，不参与检验。每个乡镇每列至少 50 个数值；人数乘标准得到的金额不检验（其末位取决于标准）。"),
