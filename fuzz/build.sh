@@ -14,8 +14,8 @@ build() {
   echo "building $name" >&2
   swiftc "${flags[@]}" -module-name "Fuzz${name//-/_}" "$@" -o "$out/$name" 2> >(grep -v "Cannot export local symbol" >&2)
 }
-# The rule-file and standards targets need the whole Veto module, which imports VetoCSV and
-# Yams: those two become instrumented static libraries first (Yams from SwiftPM's checkout,
+# The rule-file and standards targets need the whole Veto module, which imports VetoCSV,
+# VetoStats and Yams: those become instrumented static libraries first (Yams from SwiftPM's checkout,
 # so run `swift build` once), and Veto's sources are compiled into the target's module.
 yams=.build/checkouts/Yams/Sources
 libs() {
@@ -33,6 +33,11 @@ libs() {
     swiftc "${flags[@]}" -module-name Yams -emit-library -static -emit-module -emit-module-path "$out/mods/Yams.swiftmodule" \
       -D SWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC -I "$yams/CYaml/include" "$yams"/Yams/*.swift -o "$out/libYams.a" 2> >(grep -v "Cannot export local symbol" >&2)
   fi
+  if [ ! -f "$out/libVetoStats.a" ] || [ -n "$(find Sources/VetoStats -newer "$out/libVetoStats.a")" ]; then
+    echo "building VetoStats" >&2
+    swiftc "${flags[@]}" -module-name VetoStats -emit-library -static -emit-module -emit-module-path "$out/mods/VetoStats.swiftmodule" \
+      Sources/VetoStats/*.swift -o "$out/libVetoStats.a" 2> >(grep -v "Cannot export local symbol" >&2)
+  fi
   if [ ! -f "$out/libVetoCSV.a" ] || [ -n "$(find Sources/VetoCSV -newer "$out/libVetoCSV.a")" ]; then
     echo "building VetoCSV" >&2
     swiftc "${flags[@]}" -module-name VetoCSV -emit-library -static -emit-module -emit-module-path "$out/mods/VetoCSV.swiftmodule" \
@@ -40,7 +45,7 @@ libs() {
   fi
 }
 whole=(-I "$out/mods" -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC $(find Sources/Veto -name "*.swift" | sort)
-       "$out/libVetoCSV.a" "$out/libYams.a" "$out/libCYaml.a")
+       "$out/libVetoCSV.a" "$out/libVetoStats.a" "$out/libYams.a" "$out/libCYaml.a")
 targets=${*:-csv-reader number-parser header-matcher rule-file standards}
 for t in $targets; do
   case $t in

@@ -607,13 +607,14 @@ public final class CSVReader {
     /// field ends at least this long, wherever the input was split.
     private var fieldLength: Int { fieldDropped + parser.pointee.entry_pos - pendingTail }
 
-    /// Inside a quoted field that has crossed a line, with the record's bytes kept to read again.
-    /// Just after a quote inside it (libcsv's state 3) the next byte decides whether the field
-    /// ended, so it still counts: a split there must not change the outcome.
+    /// Inside a quoted field of a record that already spans lines, with the record's bytes kept
+    /// to read again (`replay`). Decided at a line's end, where a field still open has crossed
+    /// the line; before that, whatever the split, nothing is reported or dropped for it (the
+    /// replay's own cap bounds the memory). Just after a quote inside it (libcsv's state 3) the
+    /// next byte decides whether the field ended, so it still counts.
     private var isRecoveryCandidate: Bool {
         let p = parser.pointee
         return p.quoted != 0 && (p.pstate == 2 || p.pstate == 3) && !replayUnavailable && replay != nil
-            && (fieldStartLine < line || entryHasLineBreak)
     }
 
     private func reportOversize() {
@@ -635,12 +636,6 @@ public final class CSVReader {
         fieldDropped += pos - keep
         parser.pointee.entry_pos = keep
         currentFieldDamaged = true
-    }
-
-    private var entryHasLineBreak: Bool {
-        let p = parser.pointee
-        guard let buf = p.entry_buf, p.entry_pos > 0 else { return false }
-        return memchr(buf, 0x0A, p.entry_pos) != nil || memchr(buf, 0x0D, p.entry_pos) != nil
     }
 
     private func startReplay(_ p: UnsafePointer<UInt8>, _ count: Int) {

@@ -308,3 +308,15 @@ func readerCase(_ c: Case) {
     #expect(whole.summary?.delimiter == 0x2C, "\(String(describing: whole.summary))")
     assertChunkInvariant(Array(text.utf8))
 }
+
+/// Found by the csv-reader fuzzer: in a record that already spans lines, a second quoted field
+/// that passed the cap on the line it opened on was reported too large and dropped when a
+/// chunk ended mid-line, but recovered as an unterminated quote when the line came whole.
+@Test func aSecondQuoteOverTheCapInAMultiLineRecordIsReadTheSameHoweverSplit() {
+    var options = CSVReaderOptions(delimiter: 0x2C, encoding: .utf8)
+    options.maxFieldBytes = 16
+    let text = "a,b,c\n1,\"x\ny\",\"" + String(repeating: "z", count: 30) + "\n4,5,6\n7,8,9\n"
+    let whole = read(text, options: options)
+    #expect(whole.records.map(\.line) == [1, 2, 4, 5], "\(whole)")
+    assertChunkInvariant(Array(text.utf8), options: options)
+}
