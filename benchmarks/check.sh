@@ -23,8 +23,8 @@ runs="${BENCH_RUNS:-3}"
 python="${PYTHON:-python3}"
 duck="$root/../shared/bench/duckdb_report_checks.py"
 
-swift build -c release --scratch-path .build-release --product veto >/dev/null
-swift build -c release --scratch-path .build-release --product veto-readbench >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product veto >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product veto-readbench >/dev/null
 veto="$root/.build-release/release/veto"
 readbench="$root/.build-release/release/veto-readbench"
 have_duck=1

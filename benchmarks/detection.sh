@@ -5,7 +5,7 @@
 #   bash benchmarks/detection.sh [N]            # N genuine and N planted counties (default 20)
 #   bash benchmarks/detection.sh --careful [N]  # N genuine counties and N per careful pattern
 #
-# Builds veto in release mode (swift build -c release --scratch-path .build-release) unless
+# Builds veto in release mode (swift build -c release --static-swift-stdlib --scratch-path .build-release) unless
 # VETO_BIN names a binary, generates N genuine counties (--seed SEED) and N counties with
 # every pattern planted at its default count (--seed SEED+1 --inject all), then runs
 # benchmarks/detection_score.py, which checks each county's files in one `veto check` run
@@ -49,7 +49,7 @@ fi
 if [ -n "${VETO_BIN:-}" ]; then
     veto="$VETO_BIN"
 else
-    (cd "$root" && swift build -c release --scratch-path .build-release --product veto >&2)
+    (cd "$root" && swift build -c release --static-swift-stdlib --scratch-path .build-release --product veto >&2)
     veto="$root/.build-release/release/veto"
 fi
 

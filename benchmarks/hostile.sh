@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build-release/release/veto-readbench}
 gb=${2:-10}
-[ -x "$bin" ] || { echo "no $bin: swift build -c release --scratch-path .build-release --product veto-readbench" >&2; exit 1; }
+[ -x "$bin" ] || { echo "no $bin: swift build -c release --static-swift-stdlib --scratch-path .build-release --product veto-readbench" >&2; exit 1; }
 header="年度,区划代码,单位名称,出生人数,出生男,出生女"
 row="2020,623021101000,甲镇,40,21,19"
 measure() {   # name, then a command whose stdout is the input

@@ -88,8 +88,8 @@ elif ! command -v "$swift" >/dev/null 2>&1; then
     veto_status="skipped: '$swift' is not on PATH"
     note "$veto_status"
 else
-    note "building veto-readbench (swift build -c release --scratch-path .build-release)"
-    if ! "$swift" build -c release --scratch-path .build-release --product veto-readbench \
+    note "building veto-readbench (swift build -c release --static-swift-stdlib --scratch-path .build-release)"
+    if ! "$swift" build -c release --static-swift-stdlib --scratch-path .build-release --product veto-readbench \
         >"$tmp/swift-build.log" 2>&1; then
         tail -n 40 "$tmp/swift-build.log" >&2
         veto_status="build failed (log above)"

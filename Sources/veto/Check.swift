@@ -6,6 +6,7 @@ import Glibc
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",   // named, not derived from the type: that costs a runtime type lookup at every start
         abstract: "Check report tables: read every row, apply the rules, give each unit-period a verdict.",
         discussion: """
         Reads CSV report tables (UTF-8, UTF-8 with BOM or GB18030; comma, tab, semicolon or |;

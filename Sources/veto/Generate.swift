@@ -6,6 +6,7 @@ import Glibc
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",   // named, not derived from the type: that costs a runtime type lookup at every start
         abstract: "Write synthetic counties, optionally with planted and labelled fabrication.",
         discussion: """
         Writes one CSV per county and year, OUT/<county code>-<year>.csv (e.g. 620121-2020.csv): the county row, then each township followed by its communities and villages, with every canonical column of the report table. Townships and the county are exact sums of their children; prev = last year's total; funds follow example standards (reward 960 yuan a year, special support 7,200 disabled / 9,120 death a year, sskf 3,000 and ltc reward 500 one-off); each county pays new entrants of yearly programmes either the full year or from the month they joined. The same --seed writes the same bytes.

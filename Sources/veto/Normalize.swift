@@ -7,6 +7,7 @@ import Glibc
 
 struct Normalize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "normalize",   // named, not derived from the type: that costs a runtime type lookup at every start
         abstract: "Write report tables as canonical CSV.",
         discussion: """
         UTF-8, canonical header names, money in yuan as exact decimals, counts as integers,

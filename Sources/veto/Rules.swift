@@ -61,7 +61,7 @@ struct RulesCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Lint.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules: id, severity, tags, what each checks.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the rules: id, severity, tags, what each checks.")
         @OptionGroup var ruleOptions: RuleOptions
         @Option(help: ArgumentHelp("Language: zh or en.", valueName: "zh|en")) var lang: Language?
 
@@ -80,7 +80,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the pack as YAML, or one rule in full.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the pack as YAML, or one rule in full.")
         @OptionGroup var ruleOptions: RuleOptions
         @Argument(help: "A rule id (default: the whole pack).") var id: String?
 
@@ -100,6 +100,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check a rule file: syntax, unknown columns and functions, types; rules that contradict each other or can never fail.",
             discussion: "Exit 0 when the file is valid (warnings are printed), 2 when it has errors.")
         @Argument(help: "The rule file.") var file: String

@@ -6,6 +6,7 @@ import Glibc
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",   // named, not derived from the type: that costs a runtime type lookup at every start
         abstract: "Screen report tables for fabrication: the forensic detectors only, units ranked by combined evidence.",
         discussion: """
         Runs the detectors the rule set declares (the pack's detectors: section, plus a rule
