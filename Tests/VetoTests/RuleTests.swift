@@ -164,3 +164,22 @@ func ruleHoldsFailsAndIsNotChecked(_ c: RuleCase) {
     #expect(blank.rules.allSatisfy { $0.tally.holds == 0 && $0.tally.fails == 0 }, "\(blank.rules.filter { $0.tally.holds > 0 }.map(\.id))")
     #expect(blank.rules.contains { $0.tally.notChecked > 0 })
 }
+
+/// The lexer walks Unicode scalars with ASCII tested by value: names in Chinese and with a
+/// decomposed accent, full-width operators, two-character operators, `%in%`, numbers with
+/// exponents and quoted text all come out as before, with offsets counted in scalars. Full-width
+/// parentheses and operators are punctuation: they were read as part of a name (U+FF08 is above
+/// the CJK start the name rule tested), so `（－2）` never reached their cases.
+@Test func lexerReadsChineseAccentsAndOperatorsByScalar() throws {
+    let text = "出生男 + births_female ≥ 1.5e2 && cafe\u{301}.x <= `other.rev` %in% {\"a\", “b”} （－2）"
+    let tokens = try ExprParser.lex(text)
+    let kinds: [ExprParser.Token] = tokens.map(\.token)
+    #expect(kinds == [
+        .ident("出生男"), .op("+"), .ident("births_female"), .op("≥"), .number(ExactDecimal(integer: 150)),
+        .op("and"), .ident("cafe\u{301}.x"), .op("≤"), .quotedIdent("other.rev"), .ident("in"),
+        .lbrace, .string("a"), .comma, .string("b"), .rbrace, .lparen, .op("-"), .number(ExactDecimal(integer: 2)), .rparen, .end,
+    ], "\(kinds)")
+    #expect(tokens[1].offset == 4 && tokens[6].offset == 31, "\(tokens.map(\.offset))")
+    #expect(tokens.last?.offset == text.unicodeScalars.count)
+    #expect(throws: ExprError.self) { try ExprParser.lex("a ~ b") }
+}

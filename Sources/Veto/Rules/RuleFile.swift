@@ -360,7 +360,7 @@ public enum RuleFile {
         case .singleQuoted, .doubleQuoted: return (line, column + 1 + offset)
         default:
             // Block scalars start on the next line; count lines inside the text.
-            let before = text.prefix(offset)
+            let before = String(String.UnicodeScalarView(text.unicodeScalars.prefix(offset)))   // offsets count scalars
             let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
             return (line + lines.count, (lines.last?.count ?? 0) + column + 2)
         }
