@@ -184,6 +184,37 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect(ZeroDetector.mixtureZero(expected: 30, sigma: 0.8) > 100 * 9.357622968840175e-14)   // e^(−30)
 }
 
+/// Several columns all zero are one event: its chance under the one-factor mixture. One column is
+/// the single mixture; independent columns multiply; fully dependent columns of equal spread are
+/// one column with the summed mean; and an independent two-dimensional quadrature (NumPy,
+/// correlated normals on a 1601² grid) gives the same value in between.
+@Test func jointZeroIsTheChanceThatEveryColumnIsZero() {
+    let one = ZeroDetector.mixtureZero(expected: 24, sigma: 0.93)
+    #expect(ZeroDetector.jointZero(expected: [24], sigma: [0.93], rho: 0.5) == one)
+    let two = ZeroDetector.mixtureZero(expected: 42, sigma: 0.69)
+    let independent = ZeroDetector.jointZero(expected: [24, 42], sigma: [0.93, 0.69], rho: 0)
+    #expect(abs(independent / (one * two) - 1) < 1e-6, "\(independent) \(one * two)")
+    let same = ZeroDetector.jointZero(expected: [10, 15], sigma: [0.8, 0.8], rho: 1)
+    #expect(abs(same / ZeroDetector.mixtureZero(expected: 25, sigma: 0.8) - 1) < 1e-6)
+    // NumPy: 1.7633038748017218e-05 at ρ = 0.71 (Brown's method on the two p-values: 3.5e-4).
+    let between = ZeroDetector.jointZero(expected: [24, 42], sigma: [0.93, 0.69], rho: 0.71)
+    #expect(abs(between / 1.7633038748017218e-05 - 1) < 1e-4, "\(between)")
+    // More alike columns excuse more: the chance grows with ρ.
+    #expect(ZeroDetector.jointZero(expected: [24, 42], sigma: [0.93, 0.69], rho: 0.9) > between)
+}
+
+/// The residuals' correlation, diluted by Poisson noise and taken on the log-normal scale, maps
+/// to a larger correlation of the true log-rates (the conservative side), never above 1.
+@Test func latentCorrelationUndoesPoissonDilution() {
+    let r = ZeroDetector.latentCorrelation(residual: 0.5, sigma: (0.8, 0.8), typical: (5, 5))
+    // v = e^0.64 − 1 = 0.896; dilution 1 + 1/(0.896·5) = 1.223; log(1 + 0.611·0.896)/0.64.
+    let v = exp(0.64) - 1
+    #expect(abs(r - log(1 + 0.5 * (1 + 1 / (v * 5)) * v) / 0.64) < 1e-12, "\(r)")
+    #expect(r > 0.5)
+    #expect(ZeroDetector.latentCorrelation(residual: 0.99, sigma: (0.8, 0.8), typical: (1, 1)) == 1)
+    #expect(ZeroDetector.latentCorrelation(residual: -0.3, sigma: (0.8, 0.8), typical: (5, 5)) == 0)
+}
+
 // MARK: Genuine and too-small data
 
 @Test(arguments: [UInt64(61), 62, 63])
