@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: fuzz/run.sh TARGET SECONDS}
 seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
 shift 2
-bin=fuzz/.build/$target
+# FUZZ_SANITIZE=fuzzer runs the build without AddressSanitizer (fuzz/build.sh), on the same corpus.
+case ${FUZZ_SANITIZE:-fuzzer,address} in fuzzer) bin=fuzz/.build-fuzzer/$target ;; *) bin=fuzz/.build/$target ;; esac
 [ -x "$bin" ] || fuzz/build.sh "$target"
 corpus=fuzz/.build/corpus/$target
 crashes=fuzz/.build/crashes/$target
