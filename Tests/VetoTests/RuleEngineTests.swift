@@ -296,3 +296,108 @@ let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
         #expect(Explain.text(id, rules: set, standards: .examples, lang: .zh) != nil, "no explanation for \(id)")
     }
 }
+
+// MARK: The linear fast path
+
+/// Every rule the fast path takes decides exactly as the tape does wherever it answers, and
+/// declines (leaving the tape to give the reason) on figures it does not take: missing,
+/// unreadable, scaled or huge figures, no previous period. The pack's sums and flows take it.
+@Test func linearFastPathAgreesWithTheTape() throws {
+    let extra = """
+    version: 1
+    columns:
+      - name: a
+        kind: count
+      - name: b
+        kind: count
+      - name: m
+        kind: money
+    rules:
+      - id: t.scaled
+        severity: fail
+        assert: 2 * a - b * 3 + 7 >= prev.a - 1
+        message: {zh: x, en: x}
+      - id: t.tolerant
+        severity: fail
+        tolerance: 2
+        assert: a + b = prev.b
+        message: {zh: x, en: x}
+      - id: t.strict
+        severity: fail
+        tolerance: 1
+        assert: a - b < 4
+        message: {zh: x, en: x}
+      - id: t.greater
+        severity: fail
+        tolerance: 1
+        assert: a > b
+        message: {zh: x, en: x}
+      - id: t.ne
+        severity: fail
+        assert: a != b + 1
+        message: {zh: x, en: x}
+      - id: t.lt
+        severity: fail
+        assert: a - b < 2
+        message: {zh: x, en: x}
+      - id: t.money
+        severity: fail
+        assert: m = a
+        message: {zh: x, en: x}
+    """
+    let base = try Packs.load("family-welfare").schema
+    let (set, errors) = RuleFile.parse(extra, file: "x.yml", base: base)
+    #expect(errors.isEmpty, "\(errors)")
+    var all = try Packs.load("family-welfare")
+    all.rules += set.rules
+    all.schema = set.schema
+    let program = try Program(rules: all)
+    let fast = program.rules.filter { $0.fastAssert != nil || $0.fastWhen != nil }.map(\.rule.id)
+    for id in ["sum.births_sex", "flow.reward", "link.reward", "link.reward_prev", "part.births_illegal", "rate.multi_outside_policy_zero", "t.scaled", "t.tolerant", "t.strict", "t.greater", "t.ne", "t.lt"] {
+        #expect(fast.contains(id), "\(id) not on the fast path: \(fast)")
+    }
+    #expect(!fast.contains("t.money"), "a money column is an interval, not a point")
+    let machine = TapeMachine()
+    let services = FrameServices(standards: StandardsTable(), programmes: [])
+    var rng = SplitMix64(seed: 4_242)
+    let n = program.schema.columns.count
+    func randomCell() -> Cell {
+        switch rng.next() % 10 {
+        case 0: return .absent
+        case 1: return .invalid
+        case 2: return Cell(mantissa: Int64(rng.next() % 50) * 10, exponent: -1, state: .number)
+        case 3: return Cell(mantissa: Int64(rng.next() % 5), exponent: 3, state: .number)
+        case 4: return Cell(mantissa: (1 << 40) + Int64(rng.next() % 3) - 1, exponent: 0, state: .number)
+        case 5: return Cell(mantissa: -Int64(rng.next() % 5), exponent: 0, state: .number)
+        default: return Cell(mantissa: Int64(rng.next() % 8), exponent: 0, state: .number)
+        }
+    }
+    var answered = 0, declined = 0
+    for _ in 0..<4_000 {
+        let cells = (0..<n).map { _ in randomCell() }
+        let prev = program.prevColumns.map { _ in randomCell() }
+        let hasPrev = rng.next() % 4 != 0
+        cells.withUnsafeBufferPointer { cb in
+            prev.withUnsafeBufferPointer { pb in
+                program.flags.withUnsafeBufferPointer { fb in
+                    var frame = Frame(cells: cb.baseAddress!, flags: fb.baseAddress!, services: services)
+                    frame.prevKnown = hasPrev
+                    frame.prev = hasPrev ? pb.baseAddress : nil
+                    for rule in program.rules {
+                        for (test, tape, tolerance) in [(rule.fastWhen, rule.when, Int128(0)), (rule.fastAssert, rule.assert, rule.tolerance)] {
+                            guard let test, let tape else { continue }
+                            let slow = machine.truth(tape, frame, tolerance: tolerance)
+                            if let quick = test.truth(frame, tolerance: tolerance) {
+                                answered += 1
+                                #expect(quick == slow, "\(rule.rule.id): fast \(quick), tape \(String(describing: slow)) on \(cells) prev \(prev)")
+                            } else {
+                                declined += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    #expect(answered > 10_000 && declined > 10_000, "\(answered) answered, \(declined) declined")
+}

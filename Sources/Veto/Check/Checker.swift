@@ -682,6 +682,18 @@ public final class Checker {
         parCount[s] += 1
         for (k, c) in program.childColumns.enumerated() {
             let i = s * n + k
+            // A whole count into a compact count sum: its interval is the point itself and adds
+            // nothing to the half-width, so only the sum moves.
+            let cell = cells[c]
+            if cell.state == .number, cell.exponent == 0, flags[c] & (ColumnFlag.integerExact | ColumnFlag.exact) != 0,
+               centerIndex[k] >= 0, !parentUnknown(s, k), let m = Int32(exactly: cell.mantissa) {
+                let j = s * smallColumns + centerIndex[k]
+                let cur = parSmall[j]
+                if cur != .min, case let (sum, o) = cur.addingReportingOverflow(m), !o, sum != .min {
+                    parSmall[j] = sum
+                    continue
+                }
+            }
             guard !parentUnknown(s, k), cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
                 markParentUnknown(s, k)
                 continue
@@ -946,7 +958,7 @@ public final class Checker {
     static func decide(_ rule: UnsafePointer<CompiledRule>, _ frame: Frame, _ machine: TapeMachine) -> RuleOutcome {
         machine.resetReason()
         if let w = rule.pointee.when {
-            switch machine.truth(w, frame) {
+            switch rule.pointee.fastWhen?.truth(frame, tolerance: 0) ?? machine.truth(w, frame) {
             case false?: return .notApplicable
             case nil: return .notChecked(machine.reason)
             case true?: break
@@ -954,7 +966,7 @@ public final class Checker {
         }
         machine.resetReason()
         if let a = rule.pointee.assert {
-            switch machine.truth(a, frame, tolerance: rule.pointee.tolerance) {
+            switch rule.pointee.fastAssert?.truth(frame, tolerance: rule.pointee.tolerance) ?? machine.truth(a, frame, tolerance: rule.pointee.tolerance) {
             case true?: return .holds
             case false?: return .fails
             case nil: return .notChecked(machine.reason)

@@ -26,6 +26,10 @@ struct CompiledRule: Sendable {
     var tableLevel: Bool
     /// Unit levels the rule applies to, as bits of `UnitCode.Level.rank` (nil: all).
     var levelMask: UInt8?
+    /// The condition and the assertion as linear tests of whole counts, where they are one
+    /// (decided without the tape on rows of plain whole numbers).
+    var fastWhen: LinearTest? = nil
+    var fastAssert: LinearTest? = nil
 }
 
 /// The rule set of a run, compiled once: every rule's tapes, and the state the rules need kept
@@ -43,8 +47,9 @@ public struct Program: Sendable {
     var uniques: [[Int]]
     /// Per schema column: ColumnFlag bits.
     var flags: [UInt8]
-    /// Keeps the tapes' instructions and tables alive.
+    /// Keeps the tapes' instructions and tables, and the linear tests' terms, alive.
     let storages: [TapeStorage]
+    let linearStorages: [LinearTermStorage]
     let tables: TapeTables
 
     public enum CompileError: Error, CustomStringConvertible {
@@ -66,6 +71,7 @@ public struct Program: Sendable {
         uniques = []
         flags = Self.flags(schema)
         storages = []
+        linearStorages = []
         tables = TapeTables()
     }
 
@@ -93,7 +99,8 @@ public struct Program: Sendable {
 
     public init(rules set: RuleSet) throws {
         schema = set.schema
-        flags = Self.flags(schema)
+        let flags = Self.flags(set.schema)
+        self.flags = flags
         var c = Compiler(schema: schema)
         var out: [CompiledRule] = []
         for (i, r) in set.rules.enumerated() {
@@ -118,6 +125,12 @@ public struct Program: Sendable {
                                     needs: needs, tolerance: tol, target: target, columns: columns, tableLevel: tableLevel,
                                     levelMask: r.levels.map { $0.reduce(UInt8(0)) { $0 | 1 << $1.rank } }))
         }
+        var linear: [LinearTermStorage] = []
+        for i in out.indices {
+            out[i].fastWhen = out[i].when.flatMap { LinearTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &linear) }
+            out[i].fastAssert = out[i].assert.flatMap { LinearTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &linear) }
+        }
+        linearStorages = linear
         rules = out
         prevColumns = c.prevColumns
         childColumns = c.childColumns
