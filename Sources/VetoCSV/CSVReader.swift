@@ -87,7 +87,9 @@ public final class CSVReader {
     @exclusivity(unchecked) private var fieldsInRecord = 0
     /// Which records to keep, by the line they start on (nil: all). A declined record is parsed
     /// and counted as any other (lines, records, the record-level findings), but its fields are
-    /// not kept nor looked at and it is not passed on: for an input read again for a few rows.
+    /// not kept nor looked at and it is not passed on: for an input read again for a few rows. A
+    /// declined line of plain fields is not even given to libcsv (see `skimmedWholeLine`). It may
+    /// be asked more than once about a line, and must give the same answer.
     public var wantsLine: ((Int) -> Bool)?
     /// Whether the record being read is declined (decided at its first field).
     private var skipping = false
@@ -317,6 +319,7 @@ public final class CSVReader {
             }
             recordStartLine = line
             fieldStartLine = line
+            if endsLine && atLineStart && skimmedWholeLine(p, count, offset: segmentOffset) { return }
         }
         if replay != nil { appendReplay(p, count, lineStart: atLineStart) }
 
@@ -372,6 +375,30 @@ public final class CSVReader {
         } else if replay == nil {
             keepPartialLine(p, count)
         }
+    }
+
+    /// A whole physical line at a record boundary that `wantsLine` declines, and that libcsv
+    /// could only read as one record of plain fields (no quote, no NUL, no encoding issue, no
+    /// field over the cap): counted as that record without parsing it. Its fields are the
+    /// delimiters plus one, as libcsv would count them; the record goes through `emitRecord`
+    /// like any skimmed record. The re-reads of a check decline most lines of a file, and this
+    /// spares libcsv's byte-by-byte scan of them. False when the line must be parsed.
+    private func skimmedWholeLine(_ p: UnsafePointer<UInt8>, _ count: Int, offset: Int64) -> Bool {
+        guard let wantsLine, delimiterKnown, replay == nil, !replaying, nestedReplay == nil, !pendingSwallow,
+              !(options.hasHeader && recordIndex == 0), count <= options.maxFieldBytes,
+              issueCursor >= issues.count || issues[issueCursor].outputOffset >= offset + Int64(count),
+              memchr(p, 0x22, count) == nil, memchr(p, 0, count) == nil, !wantsLine(line) else { return false }
+        var fields = 1
+        var at = 0
+        while at < count, let d = memchr(p + at, Int32(delimiter), count - at) {
+            fields += 1
+            at = p.distance(to: d.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        fieldsInRecord = fields
+        skipping = true
+        emitRecord(endLine: line)
+        endLine()
+        return true
     }
 
     private func endLine() {

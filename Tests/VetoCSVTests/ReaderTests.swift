@@ -284,6 +284,43 @@ func readerCase(_ c: Case) {
     }
 }
 
+/// Declined lines of plain fields are counted without libcsv (`skimmedWholeLine`): the same
+/// records kept, the same line and record counts, and the same record-level findings (a row
+/// short or long of fields, under every line ending and delimiter) as when libcsv parses them;
+/// lines with a quote, a NUL or a field over the cap still go through libcsv.
+@Test func declinedPlainLinesAreCountedAsLibcsvWouldCountThem() {
+    let rows = ["a,b,c", "1,2", "3,4,5,6", "7,8,9", "\"q\",1", "10,,", "  ", "x\u{0}y,1,2", ",", "11,12,13,14,15"]
+    for ending in ["\n", "\r\n", "\r"] {
+        for delimiter: UInt8 in [0x2C, 0x3B] {
+            let text = rows.map { delimiter == 0x2C ? $0 : String($0.map { $0 == "," ? ";" : $0 }) }.joined(separator: ending) + ending
+            var options = CSVReaderOptions(delimiter: delimiter, encoding: .utf8)
+            options.maxFieldBytes = 8
+            let full = read(text, options: options)
+            func recordLevel(_ fs: [CSVFinding]) -> [String] {
+                fs.filter { [.tooFewFields, .tooManyFields, .tooManyFieldsToKeep].contains($0.problem) }.map(render)
+            }
+            for wanted: Set<Int> in [[], [4], [2, 9], Set(1...11)] {
+                for chunk in [1, 5, 1_000] {
+                    var kept: [ReadResult.Rec] = [], findings: [CSVFinding] = []
+                    let reader = CSVReader(options: options, onRecord: { r in
+                        kept.append(.init(line: r.line, endLine: r.endLine, fields: r.strings, damaged: (0..<r.storedCount).filter { r.isDamaged($0) }))
+                    }, onFinding: { findings.append($0) })
+                    reader.wantsLine = { wanted.contains($0) }
+                    let bytes = Array(text.utf8)
+                    var at = 0
+                    while at < bytes.count { reader.feed(bytes: bytes[at..<min(bytes.count, at + chunk)]); at += chunk }
+                    let summary = reader.finish()
+                    let label = "\(ending.debugDescription) \(delimiter) \(wanted.sorted()) \(chunk)"
+                    #expect(kept == full.records.filter { $0.line == 1 || wanted.contains($0.line) }, "\(label)")
+                    #expect(summary.records == full.summary?.records && summary.lines == full.summary?.lines, "\(label)")
+                    #expect(recordLevel(findings) == recordLevel(full.findings), "\(label): \(findings.map(render)) against \(full.findings.map(render))")
+                }
+            }
+            #expect(recordLevel(full.findings).count >= 4, "\(full.findings.map(render))")
+        }
+    }
+}
+
 /// Found by the csv-reader fuzzer (the declined-lines differential, which feeds in other
 /// chunks): a quote left open on a line longer than twice the field cap was recovered when
 /// the line came in one chunk, but not when it crossed a chunk end (the partial line had a
