@@ -558,3 +558,20 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     // Columns that move together stay at (nearly) 1.
     #expect(ZeroDetector.correlation(a8, a8) > 0.999)
 }
+
+/// Found while reworking the detectors' sums: twenty-four rows of 18-digit counts (within what
+/// the number parser reads) overflowed a detector's Int64 sum and killed the process (SIGILL).
+/// Figures beyond ±2⁴⁰ are not counts the detectors model; their sums saturate.
+@Test func hugeCountsInManyRowsDoNotOverflowTheDetectors() {
+    var csv = "period,unit_code,births,births_male,births_female,births_illegal,births_multi_outside_policy,population\n"
+    let huge = "999999999999999999"
+    for year in 2020...2021 {
+        for v in 1...12 { csv += "\(year),620121101\(200 + v),\(huge),\(huge),\(huge),\(huge),\(huge),\(huge)\n" }
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "huge.csv")
+    let r = c.finish()
+    #expect(r.verdicts.count == 24)
+    #expect(r.findings.filter { $0.kind == .detector && $0.severity >= .review }.isEmpty, "\(r.findings.filter { $0.kind == .detector }.map(\.message.en))")
+    #expect(Detectors.sum(.max - 1, 5) == .max && Detectors.sum(.min + 1, -5) == .min && Detectors.sum(2, 3) == 5)
+}

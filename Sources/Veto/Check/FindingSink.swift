@@ -19,15 +19,36 @@ struct FindingSink {
         var count = 0
         var lo: ExactDecimal?
         var hi: ExactDecimal?
-        var values: [ExactDecimal: Int] = [:]
+        /// How often each value came (the first 64 distinct ones), once `settle()`d.
+        private(set) var values: [ExactDecimal: Int] = [:]
         var examples: [Finding] = []
+        /// The value the last rows gave and how many in a row: rows give the same implied amount
+        /// run after run, and a run costs one comparison per row instead of a hash lookup.
+        private var run: ExactDecimal?
+        private var runLength = 0
+
+        init(first: Finding) { self.first = first }
 
         mutating func add(_ value: ExactDecimal?) {
             count += 1
             guard let v = value else { return }
+            if let r = run, r == v {
+                runLength += 1
+                return
+            }
+            settle()
             lo = lo.map { min($0, v) } ?? v
             hi = hi.map { max($0, v) } ?? v
-            if values[v] != nil || values.count < 64 { values[v, default: 0] += 1 }
+            run = v
+            runLength = 1
+        }
+
+        /// Folds the current run into `values`.
+        mutating func settle() {
+            guard let r = run else { return }
+            if values[r] != nil || values.count < 64 { values[r, default: 0] += runLength }
+            run = nil
+            runLength = 0
         }
     }
     /// Note groups by key (a rule's index, doubled; +1 for its implied-amount note).
@@ -112,8 +133,10 @@ struct FindingSink {
         return out
     }
 
-    static func fold(_ g: NoteGroup) -> Finding {
-        guard g.count > 1 else { return g.first }
+    static func fold(_ group: NoteGroup) -> Finding {
+        guard group.count > 1 else { return group.first }
+        var g = group
+        g.settle()
         var f = g.first
         let common = g.values.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
         let where_ = g.examples.map { "\($0.file):\($0.line.map(String.init) ?? "-")" }.joined(separator: ", ")

@@ -54,8 +54,8 @@ final class BunchingDetector: Detector {
     }
 
     private static func add(_ k: Int64, _ n: Int64, to s: inout (k: Int64, n: Int64)) {
-        s.k += k
-        s.n += n
+        s.k = Detectors.sum(s.k, k)
+        s.n = Detectors.sum(s.n, n)
     }
 
     /// ⌈c·n/100⌉ in integers: the smallest count whose rate reaches the threshold.

@@ -25,8 +25,16 @@ struct DetectorRow {
         }
     }
 
-    /// The cell of column `c` as a whole number, nil when not reported, unreadable or fractional.
-    func int(_ c: Int) -> Int64? { Detectors.integer(cells[c]) }
+    /// The cell of column `c` as a whole number, nil when not reported, unreadable, fractional,
+    /// or beyond ±2⁴⁰ (about 1.1 × 10¹²: no count or amount of a unit the detectors model; the
+    /// rules still check such a figure). The bound keeps every detector's sums far from
+    /// overflow; ``Detectors/sum(_:_:)`` saturates the sums of very many such figures.
+    func int(_ c: Int) -> Int64? {
+        guard let v = Detectors.integer(cells[c]), v.magnitude <= Self.largest else { return nil }
+        return v
+    }
+
+    static let largest: UInt64 = 1 << 40
 }
 
 /// One statistical test a detector ran on one unit (or one unit-period): its p-value, whether

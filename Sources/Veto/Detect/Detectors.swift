@@ -384,6 +384,15 @@ final class Detectors {
         return nil
     }
 
+    /// a + b, held at Int64's bounds rather than trapping: the sums of a group's figures, each
+    /// within ±2⁴⁰ (``DetectorRow/int(_:)``), reach them only past 8 million unit-periods of
+    /// absurd figures, where no statistic means anything and none may crash the run.
+    @inline(__always)
+    static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, o) = a.addingReportingOverflow(b)
+        return o ? (b > 0 ? .max : .min) : r
+    }
+
     /// A cell as a whole number: nil when not reported, unreadable, fractional or too large.
     static func integer(_ c: Cell) -> Int64? {
         guard c.state == .number else { return nil }

@@ -25,6 +25,9 @@ final class DigitDetector: Detector {
     /// Per column: group → slot; per slot the last-digit counts (10), last-two counts (100,
     /// rounding), the Benford tally and a 0.1-decade histogram (Benford tests).
     private var slots: [[Int32: Int]]
+    /// Per column, the group of the last row and its slot (rows come group by group).
+    private var lastGroup: [Int32]
+    private var lastSlot: [Int]
     private var groupsOf: [[Int32]]
     private var lastDigits: [[Int32]]
     private var lastTwo: [[Int32]]
@@ -43,6 +46,8 @@ final class DigitDetector: Detector {
         }
         let n = columns.count
         slots = Array(repeating: [:], count: n)
+        lastGroup = Array(repeating: Int32.min, count: n)
+        lastSlot = Array(repeating: 0, count: n)
         groupsOf = Array(repeating: [], count: n)
         lastDigits = Array(repeating: [], count: n)
         lastTwo = Array(repeating: [], count: n)
@@ -53,7 +58,14 @@ final class DigitDetector: Detector {
     private var isBenford: Bool { test.isBenford }
 
     private func slot(_ k: Int, _ g: Int32) -> Int {
-        if let s = slots[k][g] { return s }
+        if lastGroup[k] == g { return lastSlot[k] }
+        let s = slots[k][g] ?? newSlot(k, g)
+        lastGroup[k] = g
+        lastSlot[k] = s
+        return s
+    }
+
+    private func newSlot(_ k: Int, _ g: Int32) -> Int {
         let s = groupsOf[k].count
         slots[k][g] = s
         groupsOf[k].append(g)

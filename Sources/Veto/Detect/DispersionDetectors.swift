@@ -39,8 +39,8 @@ final class DispersionDetector: Detector {
 
     private static func add(_ x: Int64, _ n: Int64, to s: inout (k: Int, sx: Int64, sn: Int64, sq: Double)) {
         s.k += 1
-        s.sx += x
-        s.sn += n
+        s.sx = Detectors.sum(s.sx, x)
+        s.sn = Detectors.sum(s.sn, n)
         s.sq += Double(x) * Double(x) / Double(n)
     }
 
@@ -119,8 +119,8 @@ final class SexRatioDetector: Detector {
     }
 
     private static func add(boys b: Int64, girls g: Int64, to s: inout (b: Int64, n: Int64, x2: Double, k: Int)) {
-        s.b += b
-        s.n += b + g
+        s.b = Detectors.sum(s.b, b)
+        s.n = Detectors.sum(s.n, b + g)
         let n = b + g
         if n >= 5 {
             let p = SexRatio.maleProbability

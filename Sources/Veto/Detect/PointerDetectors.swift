@@ -21,9 +21,10 @@ final class PeriodOutlierDetector: Detector {
     /// Packed (``KeyPacker/period(_:)``, 0: none): 4 bytes a unit.
     private var lastPeriod: [UInt32] = []
     private var lastValues = NarrowInts()
-    private struct Pair { var unit: Int32; var previous: Int64; var current: Int64; var line: Int32; var input: Int32 }
-    /// Pairs of the group-periods being read, per column (see ``InFlight``): finished when done.
-    private var pairs = InFlight<[[Pair]]>()
+    private struct Pair { var previous: Int64; var current: Int64; var unit: Int32; var line: Int32; var input: Int32; var column: Int32 }
+    /// Pairs of the group-periods being read, every column's in one list in row order (see
+    /// ``InFlight``): finished when done.
+    private var pairs = InFlight<[Pair]>()
     private struct Outlier { var pair: Pair; var period: Int32; var ratio: Double; var median: Double }
     private var outliers: [[Outlier]]
     private var tallies: [NotApplicableTally]
@@ -47,29 +48,30 @@ final class PeriodOutlierDetector: Detector {
         }
         let base = u * n
         let follows = lastPeriod[u] != 0 && lastPeriod[u] == UInt32(KeyPacker.period(p.previous))
-        var any = false
-        for (k, c) in columns.enumerated() {
-            let b = r.int(c) ?? Int64.min
-            if follows && lastValues[base + k] != Int64.min && b != Int64.min { any = true }
-            if !follows { lastValues[base + k] = b }
-        }
-        if any {
-            let key = groupPeriodKey(r.group(spec.group), r.period)
-            pairs.update(key, make: { Array(repeating: [], count: n) }, evict: finishGroups) { lists in
-                for (k, c) in columns.enumerated() {
-                    let b = r.int(c) ?? Int64.min
-                    let a = lastValues[base + k]
-                    guard a != Int64.min, b != Int64.min else { continue }
-                    lists[k].append(Pair(unit: r.unit, previous: a, current: b, line: r.line, input: r.input))
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, n)) { now in
+            var any = false
+            for (k, c) in columns.enumerated() {
+                let b = r.int(c) ?? Int64.min
+                now[k] = b
+                if follows && b != Int64.min && lastValues[base + k] != Int64.min { any = true }
+            }
+            if any {
+                let key = groupPeriodKey(r.group(spec.group), r.period)
+                pairs.update(key, make: { [] }, evict: finishGroups) { list in
+                    for k in 0..<n {
+                        let a = lastValues[base + k], b = now[k]
+                        guard a != Int64.min, b != Int64.min else { continue }
+                        list.append(Pair(previous: a, current: b, unit: r.unit, line: r.line, input: r.input, column: Int32(k)))
+                    }
                 }
             }
+            for k in 0..<n { lastValues[base + k] = now[k] }
         }
-        if follows { for (k, c) in columns.enumerated() { lastValues[base + k] = r.int(c) ?? Int64.min } }
         lastPeriod[u] = UInt32(KeyPacker.period(p))
     }
 
-    private func finishGroups(_ key: UInt64, _ lists: [[Pair]]) {
-        for (k, list) in lists.enumerated() { finishGroup(k, key, list) }
+    private func finishGroups(_ key: UInt64, _ list: [Pair]) {
+        for k in columns.indices { finishGroup(k, key, list.filter { Int($0.column) == k }) }
     }
 
     /// HB on one group-period's pairs; only the outliers past both floors are kept.

@@ -58,8 +58,8 @@ final class ZeroDetector: Detector {
     }
 
     private static func add(_ e: Int64, _ x: Int64, to s: inout (e: Int64, x: Int64)) {
-        s.e += e
-        s.x += x
+        s.e = Detectors.sum(s.e, e)
+        s.x = Detectors.sum(s.x, x)
     }
 
     /// P(no event) when the count is Poisson(λ·Z), log Z ~ N(−σ²/2, σ²) (so E Z = 1).
@@ -107,16 +107,16 @@ final class ZeroDetector: Detector {
             var byGroup: [Int32: [(period: Int32, e: Int64, x: Int64)]] = [:]
             for (key, v) in sums[k].sorted(by: { $0.key < $1.key }) {
                 let (g, p) = splitKey(key)
-                totalE[p, default: 0] += v.e
-                totalX[p, default: 0] += v.x
+                totalE[p] = Detectors.sum(totalE[p] ?? 0, v.e)
+                totalX[p] = Detectors.sum(totalX[p] ?? 0, v.x)
                 byGroup[g, default: []].append((p, v.e, v.x))
             }
             var lambda: [Int32: Double] = [:], observed: [Int32: Int64] = [:], exposureOf: [Int32: Int64] = [:]
             for (g, list) in byGroup {
                 var l = 0.0, o: Int64 = 0, e: Int64 = 0
                 for (p, ge, gx) in list {
-                    o += gx
-                    e += ge
+                    o = Detectors.sum(o, gx)
+                    e = Detectors.sum(e, ge)
                     let oe = (totalE[p] ?? 0) - ge, ox = (totalX[p] ?? 0) - gx
                     if oe > 0 { l += Double(ox) / Double(oe) * Double(ge) }
                 }
