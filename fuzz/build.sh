@@ -54,7 +54,7 @@ libs() {
 }
 whole=(-I "$out/mods" -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC $(find Sources/Veto -name "*.swift" | sort)
        "$out/libVetoCSV.a" "$out/libVetoStats.a" "$out/libYams.a" "$out/libCYaml.a")
-targets=${*:-csv-reader number-parser header-matcher rule-file standards}
+targets=${*:-csv-reader number-parser header-matcher rule-file standards check}
 for t in $targets; do
   case $t in
     csv-reader) build csv-reader fuzz/FuzzCSVReader.swift "${csv[@]}" ;;
@@ -62,6 +62,7 @@ for t in $targets; do
     header-matcher) build header-matcher fuzz/FuzzHeaderMatcher.swift "${veto[@]}" ;;
     rule-file) libs; build rule-file fuzz/FuzzRuleFile.swift "${whole[@]}" ;;
     standards) libs; build standards fuzz/FuzzStandards.swift "${whole[@]}" ;;
-    *) echo "unknown target $t (csv-reader, number-parser, header-matcher, rule-file, standards)" >&2; exit 2 ;;
+    check) libs; build check fuzz/FuzzCheck.swift "${whole[@]}" ;;
+    *) echo "unknown target $t (csv-reader, number-parser, header-matcher, rule-file, standards, check)" >&2; exit 2 ;;
   esac
 done

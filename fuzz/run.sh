@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a given time:  fuzz/run.sh TARGET SECONDS [libFuzzer flags…]
-# TARGET: csv-reader, number-parser, header-matcher, rule-file or standards. Builds it if
+# TARGET: csv-reader, number-parser, header-matcher, rule-file, standards or check (the whole
+# check with the pack's rules and detectors; FUZZ_MAX_LEN=16384 fits a county-year). Builds it if
 # needed, seeds its corpus from fixtures/ (and, for rule-file and standards, the pack and the
 # `veto init` templates; the corpus grows in fuzz/.build/corpus/TARGET, never committed),
 # writes any crash to fuzz/.build/crashes/TARGET/, and prints executions and crashes at the end.
@@ -34,6 +35,8 @@ for f in files:
                     put(bytes([kind]) + cell.strip(b"\r"))
     elif target == "header-matcher":
         put(data.split(b"\n")[0].strip(b"\r").replace(b",", b"\x1f"))
+    elif target == "check":
+        put(data[:16384])
 def swift_raw(path, name):
     # The text of `static let NAME = #"""…"""#` in a Swift file.
     src = open(path, encoding="utf-8").read()

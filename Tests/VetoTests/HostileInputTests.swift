@@ -178,3 +178,34 @@ func allZeroUnitCodeIsNotAUnit(raw: String) {
         #expect(f.actual == "62\\e]52;c;aGk=\\x0730\\x9B21")
     }
 }
+
+/// Found by the whole-check fuzz target (fuzz/FuzzCheck.swift): a mutated county whose figures
+/// and header units made the localisation multiply exact decimals past 128 bits, killing the
+/// process (SIGILL). Exact-decimal arithmetic now rounds away the lowest digits past 38 instead
+/// of trapping; within them it stays exact.
+@Test func localisationOfAbsurdFiguresDoesNotOverflow() {
+    let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    let c = Checker()
+    c.add(path: root + "/Tests/Fixtures/fuzz/check-overflow-1.csv")
+    let r = c.finish()
+    #expect(r.unreadable.isEmpty && !r.findings.isEmpty)
+}
+
+@Test func exactDecimalArithmeticRoundsPast38DigitsInsteadOfTrapping() {
+    let big = ExactDecimal(mantissa: Int128("99999999999999999999999999999999999999")!, exponent: 0)   // 38 nines
+    let tiny = ExactDecimal(mantissa: 1, exponent: -30)
+    // Exact where it fits.
+    #expect(ExactDecimal(mantissa: 123, exponent: -2) * ExactDecimal(mantissa: 4, exponent: 1) == ExactDecimal(mantissa: 492, exponent: -1))
+    #expect(ExactDecimal(mantissa: 5, exponent: 20) + ExactDecimal(mantissa: 1, exponent: -10) == ExactDecimal(mantissa: Int128("5" + String(repeating: "0", count: 30))! + 1, exponent: -10))
+    // Past 38 digits: rounded, no trap.
+    let product = big * big
+    #expect(product > big && product.mantissa.magnitude <= Int128.max.magnitude)
+    let sum = big + big
+    #expect(sum > big)
+    #expect(big + tiny == big)          // the 1e-30 is below the last digit that fits
+    #expect((big - big).isZero)
+    #expect(-ExactDecimal(mantissa: .min, exponent: 0) > .zero)
+    #expect(big.divided(by: tiny, digits: 12) == nil)
+    #expect(tiny.divided(by: big, digits: 2) == ExactDecimal(mantissa: 0, exponent: -2))
+    #expect(ExactDecimal(mantissa: .min, exponent: 0).description.hasPrefix("-170141183"))
+}

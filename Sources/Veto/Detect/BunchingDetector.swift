@@ -40,7 +40,9 @@ final class BunchingDetector: Detector {
         for t in targets {
             guard let c = schema.index(of: t.column), let (bound, under, inclusive) = t.bound else { continue }
             var th: PercentThreshold?
-            if bound.exponent >= 0, let n = Int(exactly: bound.mantissa * Self.pow10(Int(bound.exponent))) {
+            if bound.exponent >= 0, bound.exponent <= 18,
+               case let (v, o) = Int128(bound.mantissa).multipliedReportingOverflow(by: Self.pow10(Int(bound.exponent))), !o,
+               let n = Int(exactly: v) {
                 th = PercentThreshold(numerator: n, denominator: 1)
             } else if bound.exponent < 0, bound.exponent > -9, let n = Int(exactly: bound.mantissa) {
                 th = PercentThreshold(numerator: n, denominator: Int(Self.pow10(-Int(bound.exponent))))

@@ -25,31 +25,74 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return r
     }
 
-    /// Both operands on the smaller exponent.
+    // Arithmetic never traps. Reported figures and the pack's rules stay far inside the 38
+    // digits a 128-bit mantissa holds, and there everything is exact; a hostile file or rule
+    // file can go past them (an 18-digit count times a coefficient with 25 decimals, say), and
+    // there the lowest digits are rounded away (half away from zero) until the result fits:
+    // a run may then say something imprecise about an absurd figure, but it never dies.
+
+    /// m × 10^k, nil when it does not fit.
+    private static func scaled(_ m: Int128, _ k: Int) -> Int128? {
+        if m == 0 || k == 0 { return m }
+        guard k > 0, k <= 38 else { return nil }
+        let (r, o) = m.multipliedReportingOverflow(by: pow10(k))
+        return o ? nil : r
+    }
+
+    /// m / 10^k rounded half away from zero (k ≥ 0).
+    private static func dropping(_ m: Int128, _ k: Int) -> Int128 {
+        guard k > 0 else { return m }
+        guard k <= 38 else { return 0 }
+        let p = pow10(k)
+        var q = m / p
+        if (m % p).magnitude * 2 >= p.magnitude { q += m < 0 ? -1 : 1 }
+        return q
+    }
+
+    /// The same value with `k` fewer digits (exponent up by k), rounded.
+    private func dropping(_ k: Int) -> ExactDecimal {
+        ExactDecimal(mantissa: Self.dropping(mantissa, k), exponent: exponent + k)
+    }
+
+    /// Both operands on one exponent: the smaller, when the other's digits fit there; else the
+    /// smallest at which they fit, the operand with more decimals rounded to it.
     private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
         if a.exponent == b.exponent { return (a.mantissa, b.mantissa, a.exponent) }
-        if a.exponent > b.exponent {
-            return (a.mantissa * pow10(a.exponent - b.exponent), b.mantissa, b.exponent)
-        }
-        return (a.mantissa, b.mantissa * pow10(b.exponent - a.exponent), a.exponent)
+        let swap = a.exponent < b.exponent
+        let (hi, lo) = swap ? (b, a) : (a, b)
+        let d = hi.exponent - lo.exponent
+        var k = 0
+        if hi.mantissa != 0 { while Self.scaled(hi.mantissa, d - k) == nil { k = max(k + 1, d - 38) } }
+        let x = Self.scaled(hi.mantissa, d - k) ?? 0, y = Self.dropping(lo.mantissa, k)
+        return swap ? (y, x, lo.exponent + k) : (x, y, lo.exponent + k)
     }
 
     public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        let (x, y, e) = aligned(a, b)
-        return ExactDecimal(mantissa: x + y, exponent: e)
+        var (a, b) = (a, b)
+        while true {
+            let (x, y, e) = aligned(a, b)
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return ExactDecimal(mantissa: r, exponent: e) }
+            (a, b) = (ExactDecimal(mantissa: x, exponent: e).dropping(1), ExactDecimal(mantissa: y, exponent: e).dropping(1))
+        }
     }
 
     public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        let (x, y, e) = aligned(a, b)
-        return ExactDecimal(mantissa: x - y, exponent: e)
+        a + -b
     }
 
     public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        ExactDecimal(mantissa: a.mantissa * b.mantissa, exponent: a.exponent + b.exponent)
+        var (a, b) = (a, b)
+        while true {
+            let (r, o) = a.mantissa.multipliedReportingOverflow(by: b.mantissa)
+            if !o { return ExactDecimal(mantissa: r, exponent: a.exponent + b.exponent) }
+            if a.mantissa.magnitude >= b.mantissa.magnitude { a = a.dropping(1) } else { b = b.dropping(1) }
+        }
     }
 
     public static prefix func - (a: ExactDecimal) -> ExactDecimal {
-        ExactDecimal(mantissa: -a.mantissa, exponent: a.exponent)
+        let v = a.mantissa == .min ? a.dropping(1) : a
+        return ExactDecimal(mantissa: -v.mantissa, exponent: v.exponent)
     }
 
     public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
@@ -88,7 +131,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         while e < 0 && m % 10 == 0 && m != 0 { m /= 10; e += 1 }
         if m == 0 { return "0" }
         let negative = m < 0
-        var digits = String(negative ? -m : m)
+        var digits = String(m.magnitude)
         if e > 0 {
             digits += String(repeating: "0", count: e)
         } else if e < 0 {
@@ -104,12 +147,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         var v = self
         if let f = fractionDigits, v.exponent < -f {
             // Round half away from zero to f decimals.
-            let drop = -f - v.exponent
-            let p = Self.pow10(drop)
-            var q = v.mantissa / p
-            let r = v.mantissa % p
-            if (r < 0 ? -r : r) * 2 >= p { q += v.mantissa < 0 ? -1 : 1 }
-            v = ExactDecimal(mantissa: q, exponent: -f)
+            v = ExactDecimal(mantissa: Self.dropping(v.mantissa, -f - v.exponent), exponent: -f)
         }
         let plain = v.description
         let negative = plain.hasPrefix("-")
@@ -133,11 +171,21 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         // self / d = (m1 / m2) × 10^(e1 - e2); scale so the result has `digits` decimals.
         let shift = digits + exponent - d.exponent
         var num = mantissa, den = d.mantissa
-        if shift >= 0 { num *= Self.pow10(shift) } else { den *= Self.pow10(-shift) }
-        if den < 0 { num = -num; den = -den }
+        if shift >= 0 {
+            guard let n = Self.scaled(num, shift) else { return nil }
+            num = n
+        } else {
+            // A divisor too large to scale: the quotient is below half a unit of the last digit.
+            guard let m = Self.scaled(den, -shift) else { return ExactDecimal(mantissa: 0, exponent: -digits) }
+            den = m
+        }
+        if den < 0 {
+            guard num != .min, den != .min else { return nil }
+            num = -num
+            den = -den
+        }
         var q = num / den
-        let r = num % den
-        if (r < 0 ? -r : r) * 2 >= den { q += num < 0 ? -1 : 1 }
+        if (num % den).magnitude * 2 >= den.magnitude { q += num < 0 ? -1 : 1 }
         return ExactDecimal(mantissa: q, exponent: -digits)
     }
 }
