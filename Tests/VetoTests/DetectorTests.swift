@@ -540,7 +540,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(r.detectorTests == 2 * 4_851)   // every pair of 99 villages, by each group
 }
 
-/// The columns' correlation that Brown's method uses is an upper confidence bound: with few
+/// The columns' correlation the joint zero test starts from is an upper confidence bound: with few
 /// townships it stays well above the point estimate, with many it comes down to it, and with
 /// fewer than 5 it is 1 (the columns count as one).
 @Test func zeroColumnsCorrelationIsAnUpperBoundThatTightensWithGroups() {

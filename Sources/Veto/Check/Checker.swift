@@ -686,14 +686,7 @@ public final class Checker {
             // nothing to the half-width, so only the sum moves.
             let cell = cells[c]
             if cell.state == .number, cell.exponent == 0, flags[c] & (ColumnFlag.integerExact | ColumnFlag.exact) != 0,
-               centerIndex[k] >= 0, !parentUnknown(s, k), let m = Int32(exactly: cell.mantissa) {
-                let j = s * smallColumns + centerIndex[k]
-                let cur = parSmall[j]
-                if cur != .min, case let (sum, o) = cur.addingReportingOverflow(m), !o, sum != .min {
-                    parSmall[j] = sum
-                    continue
-                }
-            }
+               centerIndex[k] >= 0, !parentUnknown(s, k), addCompact(s, k, cell) { continue }
             guard !parentUnknown(s, k), cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
                 markParentUnknown(s, k)
                 continue

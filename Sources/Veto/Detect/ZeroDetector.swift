@@ -20,7 +20,8 @@ import VetoStats
 /// whose spread is estimated from the other groups by moments (floor σ = 0.31; the group under
 /// test is left out, as its own zeros would widen the spread that excuses them): a group with a
 /// low true rate is not accused for its zeros. Conditional on the mixture factor, the many village
-/// zeros are the Poisson-binomial "every count is zero" tail.
+/// zeros are the Poisson-binomial "every count is zero" tail. A group zero in several columns is
+/// one test: the chance that all of them are zero together (``jointZero(expected:sigma:rho:)``).
 ///
 /// Not applicable where fewer than 3 events are expected (a zero is then unremarkable).
 /// Effect gate: at least 10 expected.
@@ -94,10 +95,9 @@ final class ZeroDetector: Detector {
         let exposureName = exposureName   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
-        // Per group, the columns tested; per column, each group's standardised residual.
-        var tested: [Int32: [DetectorTest]] = [:]
-        // Per group, each tested column's expected count and spread (for the joint chance).
-        var mixture: [Int32: [(column: Int, lambda: Double, sigma: Double)]] = [:]
+        // Per group, the columns tested (with each one's expected count and spread, for the joint
+        // chance); per column, each group's standardised residual.
+        var tested: [Int32: [(test: DetectorTest, column: Int, lambda: Double, sigma: Double)]] = [:]
         var residuals: [[Int32: Double]] = Array(repeating: [:], count: names.count)
         // Per column, the typical expected count of a group (how much Poisson noise dilutes the
         // residuals' correlation).
@@ -150,17 +150,16 @@ final class ZeroDetector: Detector {
                 na.ran()
                 let sigma = spread(without: g)
                 let p = Self.mixtureZero(expected: l, sigma: sigma)
-                mixture[g, default: []].append((k, l, sigma))
                 let kids = children[g]?.count ?? 0
                 let years = byGroup[g]?.count ?? 0
                 let rate = (exposureOf[g] ?? 0) > 0 ? l / Double(exposureOf[g] ?? 1) : 0
                 let unit = context.unitName(g)
-                tested[g, default: []].append(DetectorTest(
+                tested[g, default: []].append((DetectorTest(
                     kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: p, effect: l >= 10,
                     fields: [name, exposureName], expected: Words.count(l), actual: "0",
                     message: Message(
                         zh: "\(unit)：\(kids) \(context.childWord(g, .zh))在 \(years) 个期别中 \(name) 全部报告为 0（\(exposureName) 共 \(exposureOf[g] ?? 0)）；按其他单位同期的比率（约 \(Words.percent(rate))）预期约 \(Words.count(l)) 例；考虑单位间比率差异（σ = \(Words.fixed(sigma, sig: 2))）后，一例都没有的概率为 \(Words.p(p))",
-                        en: "\(unit): \(kids) \(context.childWord(g, .en)) over \(years) periods reported 0 \(name) (\(exposureName) \(exposureOf[g] ?? 0)); about \(Words.count(l)) expected at the other units' rate in the same periods (about \(Words.percent(rate))); the chance of none, allowing for how much units' rates differ (σ = \(Words.fixed(sigma, sig: 2))), is \(Words.p(p))")))
+                        en: "\(unit): \(kids) \(context.childWord(g, .en)) over \(years) periods reported 0 \(name) (\(exposureName) \(exposureOf[g] ?? 0)); about \(Words.count(l)) expected at the other units' rate in the same periods (about \(Words.percent(rate))); the chance of none, allowing for how much units' rates differ (σ = \(Words.fixed(sigma, sig: 2))), is \(Words.p(p))")), k, l, sigma))
             }
             if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "implausible-zero on \(name)",
                                whatZh: "\(name) 的不合理零值检验") { notes.append(n) }
@@ -172,8 +171,9 @@ final class ZeroDetector: Detector {
         // (Brown's method) treats "all zero" as if it were a continuous statistic and gave
         // p-values 20 times too large.
         for g in tested.keys.sorted() {
-            guard let list = tested[g] else { continue }
-            guard list.count >= 2, let params = mixture[g], params.count == list.count else { tests += list; continue }
+            guard let params = tested[g] else { continue }
+            let list = params.map(\.test)
+            guard list.count >= 2 else { tests += list; continue }
             let others = residuals.map { r in r.filter { $0.key != g } }
             var rhos: [Double] = []
             for a in params.indices {
