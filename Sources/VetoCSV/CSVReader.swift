@@ -91,6 +91,10 @@ public final class CSVReader {
     /// declined line of plain fields is not even given to libcsv (see `skimmedWholeLine`). It may
     /// be asked more than once about a line, and must give the same answer.
     public var wantsLine: ((Int) -> Bool)?
+    /// Whether the record-level findings of declined records are wanted (the default). A
+    /// caller that reads an input again, and already has its findings, turns this off: a
+    /// declined line of plain fields is then counted as a record without counting its fields.
+    public var reportsDeclined = true
     /// Whether the record being read is declined (decided at its first field).
     private var skipping = false
     @exclusivity(unchecked) private var currentFieldDamaged = false
@@ -388,6 +392,14 @@ public final class CSVReader {
               !(options.hasHeader && recordIndex == 0), count <= options.maxFieldBytes,
               issueCursor >= issues.count || issues[issueCursor].outputOffset >= offset + Int64(count),
               memchr(p, 0x22, count) == nil, memchr(p, 0, count) == nil, !wantsLine(line) else { return false }
+        if !reportsDeclined {
+            // What `emitRecord` does to a declined record, without the findings nobody reads.
+            recordIndex += 1
+            storage.reset()
+            fieldsInRecord = 0
+            endLine()
+            return true
+        }
         var fields = 1
         var at = 0
         while at < count, let d = memchr(p + at, Int32(delimiter), count - at) {
@@ -879,11 +891,12 @@ public struct CSVReadError: Error, CustomStringConvertible, Sendable {
 extension CSVReader {
     /// Reads a file (or standard input for `-`) in 64 KiB chunks, never the whole file.
     public static func read(path: String, options: CSVReaderOptions = CSVReaderOptions(),
-                            wantsLine: ((Int) -> Bool)? = nil,
+                            wantsLine: ((Int) -> Bool)? = nil, reportsDeclined: Bool = true,
                             onRecord: @escaping (CSVRecord) -> Void,
                             onFinding: @escaping (CSVFinding) -> Void) throws(CSVReadError) -> CSVInputSummary {
         let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
         reader.wantsLine = wantsLine
+        reader.reportsDeclined = reportsDeclined
         try ByteFile.read(path) { reader.feed($0) }
         return reader.finish()
     }

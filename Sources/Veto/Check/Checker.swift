@@ -999,21 +999,26 @@ public final class Checker {
                 h = end
                 continue
             }
-            var next = h
             let changed = identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false
             if !changed {
+                // The held rows' lines and fingerprints, in order, as plain arrays: the CSV layer
+                // asks about every line, and a `Held` is not free to copy.
+                var index: [Int] = [], lines: [Int] = [], prints: [UInt64] = []
+                for k in h..<end {
+                    guard let row = held[k] else { continue }
+                    index.append(k)
+                    lines.append(Int(row.line))
+                    prints.append(row.print)
+                }
+                var next = 0
                 let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
-                    while next < end, self.held[next] == nil { next += 1 }
-                    guard next < end, let want = self.held[next], Int(want.line) == row.line else { return }
-                    guard self.deferredPrint(UnsafePointer(row.cells)) == want.print else { return }
-                    self.resolveHeld(next, cells: UnsafePointer(row.cells))
+                    guard next < lines.count, lines[next] == row.line else { return }
+                    guard self.deferredPrint(UnsafePointer(row.cells)) == prints[next] else { return }
+                    self.resolveHeld(index[next], cells: UnsafePointer(row.cells))
                     next += 1
                 }, onFinding: { _ in })
                 // Only the held rows are parsed again (the others are skimmed by the CSV layer).
-                let wants: (Int) -> Bool = { [unowned self] line in
-                    while next < end, self.held[next] == nil { next += 1 }
-                    return next < end && self.held[next].map { Int($0.line) == line } == true
-                }
+                let wants: (Int) -> Bool = { line in next < lines.count && lines[next] == line }
                 readAgain(input, wants: wants, into: reader)
             }
             // What could not be read again as it was.
@@ -1032,10 +1037,12 @@ public final class Checker {
     private func readAgain(_ input: Int, wants: @escaping (Int) -> Bool, into reader: TableReader) {
         switch sources[input] {
         case .path(let path):
-            _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, onRecord: reader.record, onFinding: { _ in })
+            _ = try? CSVReader.read(path: path, options: options.reader, wantsLine: wants, reportsDeclined: false,
+                                    onRecord: reader.record, onFinding: { _ in })
         case .bytes(let b):
             let csv = CSVReader(options: options.reader, onRecord: reader.record, onFinding: { _ in })
             csv.wantsLine = wants
+            csv.reportsDeclined = false
             b.withUnsafeBytes { csv.feed($0) }
             _ = csv.finish()
         }
@@ -1298,8 +1305,17 @@ public final class Checker {
         machine.resetReason()
         let v = machine.number(tape, frame)
         guard let v else { return nil }
+        if v.lo == v.hi { return Fixed.decimal(v.lo) }
+        // The midpoint to 2 decimals, half away from zero: what `(lo + hi) / 2` to 2 digits gives
+        // on exact decimals, in the units of the tape.
+        let (sum, overflow) = v.lo.addingReportingOverflow(v.hi)
+        if !overflow {
+            let step = 2 * Fixed.pow10[FixedInterval.scale - 2]
+            var (q, r) = sum.quotientAndRemainder(dividingBy: step)
+            if r.magnitude * 2 >= step.magnitude { q += sum < 0 ? -1 : 1 }
+            return ExactDecimal(mantissa: q, exponent: -2)
+        }
         let lo = Fixed.decimal(v.lo), hi = Fixed.decimal(v.hi)
-        if lo == hi { return lo }
         return (lo + hi).divided(by: ExactDecimal(integer: 2), digits: 2) ?? lo
     }
 

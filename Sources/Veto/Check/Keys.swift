@@ -140,9 +140,7 @@ struct KeyPacker: Sendable {
         switch id >> 62 {
         case 0:
             let v = (id >> 15) & 0xFF_FFFF_FFFF
-            var s = String(v)
-            if s.count < 12 { s = String(repeating: "0", count: 12 - s.count) + s }
-            return UnitPeriod(unit: .code(UnitCode(code: s)), period: Self.period(id & 0x7FFF))
+            return UnitPeriod(unit: .code(UnitCode(value: v)), period: Self.period(id & 0x7FFF))
         case 1:
             let i = Int((id >> 15) & 0xFF_FFFF_FFFF)
             return UnitPeriod(unit: .text(i < texts.count ? texts[i] : "?"), period: Self.period(id & 0x7FFF))
@@ -152,6 +150,7 @@ struct KeyPacker: Sendable {
     }
 
     static func codeValue(_ c: UnitCode) -> UInt64 {
+        if c.value != .max { return c.value }
         var v: UInt64 = 0
         for b in c.code.utf8 { v = v &* 10 &+ UInt64(b &- 0x30) }
         return v

@@ -65,6 +65,8 @@ final class Detectors {
     private var files: [String] = []
     // The last row's parent and county, reused while rows come township by township.
     private var lastParentValue: UInt64 = .max, lastParent: Int32 = -1, lastCounty: Int32 = -1
+    /// The index of the period of the last row (rows come grouped by period: one comparison, no hashing).
+    private var lastPeriodIndex: Int32 = -1
 
     var isEmpty: Bool { detectors.isEmpty }
 
@@ -171,10 +173,14 @@ final class Detectors {
         }
         var period: Int32 = -1
         if let p = key.period {
-            if let i = periodIndex[p] { period = i } else {
+            if lastPeriodIndex >= 0, periods[Int(lastPeriodIndex)] == p { period = lastPeriodIndex } else if let i = periodIndex[p] {
+                period = i
+                lastPeriodIndex = i
+            } else {
                 period = Int32(periods.count)
                 periods.append(p)
                 periodIndex[p] = period
+                lastPeriodIndex = period
             }
         }
         if period >= 0 && period < 64 {

@@ -61,8 +61,29 @@ struct JSONWriter {
         raw(String(n))
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private mutating func indent(_ n: Int) {
-        for _ in 0..<n { bytes.append(0x20); bytes.append(0x20) }
+        if 2 * n <= Self.spaces.count {
+            Self.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(2 * n)])) }
+        } else {
+            bytes.append(contentsOf: repeatElement(0x20, count: 2 * n))
+        }
+    }
+
+    /// `"key": value` with a key known to need no escaping (the verdicts' keys, written per
+    /// unit-period).
+    mutating func field(plain key: StaticString, _ s: String?) {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        bytes.append(UInt8(ascii: "\n"))
+        indent(depth)
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(0x20)
+        if let s { Self.quote(s, into: &bytes) } else { raw("null") }
     }
 
     private mutating func item(_ key: String?) {
@@ -104,6 +125,17 @@ struct JSONWriter {
         var s = s
         s.withUTF8 { u in
             out.append(UInt8(ascii: "\""))
+            // The common case: nothing to escape (no control byte, quote, backslash or U+2028/9).
+            var plain = true
+            for c in u where c < 0x20 || c == 0x22 || c == 0x5C || c == 0xE2 {
+                plain = false
+                break
+            }
+            if plain {
+                out.append(contentsOf: u)
+                out.append(UInt8(ascii: "\""))
+                return
+            }
             var i = 0
             var start = 0
             while i < u.count {
@@ -274,10 +306,10 @@ public enum JSONReport {
         for v in r.verdicts {
             w.drain()
             w.beginObject()
-            w.field("unit_code", v.key.unit.code)
-            w.field("period", v.key.period?.description)
+            w.field(plain: "unit_code", v.key.unit.code)
+            w.field(plain: "period", v.key.period?.description)
             if case .line(_, let l) = v.key.unit { w.field("line", l) }
-            w.field("verdict", v.verdict.rawValue)
+            w.field(plain: "verdict", v.verdict.rawValue)
             if !inherited.isEmpty, let causes = inherited[Causes.inheritedKey(v.key.unit.code, v.key.period?.description)] {
                 w.beginArray("inherits_from")
                 for c in causes.prefix(Causes.listLimit) {

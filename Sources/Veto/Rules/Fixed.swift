@@ -81,7 +81,8 @@ enum Fixed {
         let p = a.magnitude.multipliedFullWidth(by: b.magnitude)
         let d = upow10[FixedInterval.scale]
         guard p.high < d else { return nil }
-        let (q, r) = d.dividingFullWidth(p)
+        // A product within 128 bits (every reported figure) divides without the 256-bit path.
+        let (q, r) = p.high == 0 ? p.low.quotientAndRemainder(dividingBy: d) : d.dividingFullWidth(p)
         return signed(q, r != 0, negative: negative, roundUp: roundUp)
     }
 
@@ -103,13 +104,13 @@ enum Fixed {
         // An integer point (a standard of 960, a literal 100): exact and cheap.
         if let k = integerPoint(y) { return times(x, k) }
         if let k = integerPoint(x) { return times(y, k) }
+        // The four corners (no array per call).
         var lo = Int128.max, hi = Int128.min
-        for a in [x.lo, x.hi] {
-            for b in [y.lo, y.hi] {
-                guard let l = mulScaled(a, b, roundUp: false), let h = mulScaled(a, b, roundUp: true) else { return nil }
-                lo = min(lo, l)
-                hi = max(hi, h)
-            }
+        for k in 0..<4 {
+            let a = k < 2 ? x.lo : x.hi, b = k & 1 == 0 ? y.lo : y.hi
+            guard let l = mulScaled(a, b, roundUp: false), let h = mulScaled(a, b, roundUp: true) else { return nil }
+            lo = min(lo, l)
+            hi = max(hi, h)
         }
         return FixedInterval(lo: lo, hi: hi)
     }
@@ -136,7 +137,7 @@ enum Fixed {
         let p = a.magnitude.multipliedFullWidth(by: upow10[FixedInterval.scale])
         let d = b.magnitude
         guard p.high < d else { return nil }
-        let (q, r) = d.dividingFullWidth(p)
+        let (q, r) = p.high == 0 ? p.low.quotientAndRemainder(dividingBy: d) : d.dividingFullWidth(p)
         guard q < UInt128(Int128.max) else { return nil }
         let v = negative ? -Int128(q) : Int128(q)
         if r == 0 { return (v, v) }
@@ -149,8 +150,14 @@ enum Fixed {
             guard let (l, h) = divBoth(x.lo, y.lo) else { return nil }
             return FixedInterval(lo: l, hi: h)
         }
+        if y.isPoint {
+            // One divisor: the bounds are the quotients of x's bounds (in either order).
+            guard let (l1, h1) = divBoth(x.lo, y.lo), let (l2, h2) = divBoth(x.hi, y.lo) else { return nil }
+            return FixedInterval(lo: min(l1, l2), hi: max(h1, h2))
+        }
         var lo = Int128.max, hi = Int128.min
-        for (a, b) in [(x.lo, y.lo), (x.lo, y.hi), (x.hi, y.lo), (x.hi, y.hi)] {
+        for k in 0..<4 {
+            let a = k < 2 ? x.lo : x.hi, b = k & 1 == 0 ? y.lo : y.hi
             guard let (l, h) = divBoth(a, b) else { return nil }
             lo = min(lo, l)
             hi = max(hi, h)

@@ -19,11 +19,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     public static let zero = ExactDecimal(mantissa: 0, exponent: 0)
 
-    private static func pow10(_ k: Int) -> Int128 {
-        var r: Int128 = 1
-        for _ in 0..<k { r *= 10 }
-        return r
-    }
+    /// 10^k for 0 ≤ k ≤ 38 (callers bound k).
+    @inline(__always) private static func pow10(_ k: Int) -> Int128 { Fixed.pow10[k] }
 
     // Arithmetic never traps. Reported figures and the pack's rules stay far inside the 38
     // digits a 128-bit mantissa holds, and there everything is exact; a hostile file or rule

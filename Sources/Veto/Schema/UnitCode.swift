@@ -31,9 +31,21 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Parses `623021`, `623021105`, `623021105203`, full-width digits, surrounding spaces.
     public static func parse(_ raw: String) -> Result<UnitCode, Problem> {
-        // The common case: 12 ASCII digits as written (not all zeros).
-        if raw.utf8.count == 12, raw.utf8.allSatisfy({ $0 &- 0x30 < 10 }) {
-            return raw.utf8.allSatisfy({ $0 == 0x30 }) ? .failure(.allZeros) : .success(UnitCode(code: raw))
+        // The common case: 12 ASCII digits as written (not all zeros), read in one pass.
+        if raw.utf8.count == 12 {
+            var r = raw
+            let fast: UnitCode?? = r.withUTF8 { u in
+                var v: UInt64 = 0, last = -1
+                for i in 0..<u.count {
+                    let d = u[i] &- 0x30
+                    guard d < 10 else { return nil }
+                    v = v &* 10 &+ UInt64(d)
+                    if d != 0 { last = i }
+                }
+                if last < 0 { return .some(nil) }
+                return UnitCode(code: raw, value: v, last: last)
+            }
+            if let fast { return fast.map { .success($0) } ?? .failure(.allZeros) }
         }
         var digits = ""
         var sawOther = false
@@ -61,20 +73,50 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
-    init(code: String) { self.code = code }
+    /// The code as a number (12 digits), read once: keys are packed and levels read from it
+    /// on every row. `UInt64.max` for a code that is not 12 ASCII digits (never from `parse`).
+    let value: UInt64
+    /// The unit's level, read once from its last digit that is not 0.
+    public let level: Level
 
-    public var level: Level {
-        // The last digit that is not 0 decides it (no allocation: this runs for every row).
-        var i = 0, last = -1
+    private init(code: String, value: UInt64, last: Int) {
+        self.code = code
+        self.value = value
+        level = Self.level(last: last)
+    }
+
+    /// The level of a code whose last digit that is not 0 is at index `last`.
+    private static func level(last: Int) -> Level {
+        last < 2 ? .province : last < 4 ? .city : last < 6 ? .county : last < 9 ? .township : .village
+    }
+
+    init(code: String) {
+        self.code = code
+        var v: UInt64 = 0, n = 0, digits = true, i = 0, last = -1
         for b in code.utf8 {
+            if b &- 0x30 >= 10 { digits = false }
+            v = v &* 10 &+ UInt64(b &- 0x30)
             if b != 0x30 { last = i }
             i += 1
+            n += 1
         }
-        if last < 2 { return .province }
-        if last < 4 { return .city }
-        if last < 6 { return .county }
-        if last < 9 { return .township }
-        return .village
+        value = digits && n == 12 ? v : .max
+        level = Self.level(last: last)
+    }
+
+    /// The code of a 12-digit value (below 10¹²).
+    init(value: UInt64) {
+        self.value = value
+        code = String(unsafeUninitializedCapacity: 12) { buf in
+            var v = value
+            for i in (0..<12).reversed() {
+                buf[i] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                v /= 10
+            }
+            return 12
+        }
+        level = value % 1000 != 0 ? .village : value % 1_000_000 != 0 ? .township
+            : value % 100_000_000 != 0 ? .county : value % 10_000_000_000 != 0 ? .city : .province
     }
 
     /// The code of the unit one level up (a village's township, a township's county).
@@ -87,11 +129,17 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         case .township: keep = 6
         case .village: keep = 9
         }
+        if value != .max {
+            let unit = Fixed.upow10[12 - keep]
+            return UnitCode(value: value / UInt64(unit) * UInt64(unit))
+        }
         return UnitCode(code: String(decoding: code.utf8.prefix(keep), as: UTF8.self) + String(repeating: "0", count: 12 - keep))
     }
 
     public var description: String { code }
     public static func < (a: UnitCode, b: UnitCode) -> Bool { a.code < b.code }
+    public static func == (a: UnitCode, b: UnitCode) -> Bool { a.code == b.code }
+    public func hash(into h: inout Hasher) { h.combine(code) }
 }
 
 /// A reporting period: a year, or a half, quarter or month of it.
@@ -135,7 +183,7 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String {
         switch part {
-        case .year: "\(year)"
+        case .year: String(year)
         case .half(let h): "\(year)H\(h)"
         case .quarter(let q): "\(year)Q\(q)"
         case .month(let m): m < 10 ? "\(year)-0\(m)" : "\(year)-\(m)"
