@@ -401,3 +401,22 @@ let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
     }
     #expect(answered > 10_000 && declined > 10_000, "\(answered) answered, \(declined) declined")
 }
+
+/// A row whose previous period comes later waits for it, and is decided when it comes, in any
+/// order of the periods. (Rows used to be resolved under the wrong key: with 2021, 2019, 2020, the
+/// 2021 row was decided when 2019 came, its period links "not checked", and a failing file passed.)
+@Test func periodLinksHoldInEveryOrderOfThePeriods() {
+    let header = "period,unit_code,reward_prev,reward_added,reward_exited,reward_total\n"
+    let rows = ["2019,623021105203,40,5,1,44\n", "2020,623021105203,44,7,1,50\n",
+                "2021,623021105203,51,5,1,55\n"]   // 2021 opens with 51, 2020 closed with 50
+    let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
+    for order in orders {
+        let r = check(header + order.map { rows[$0] }.joined())
+        #expect(tally(r, "link.reward_prev")?.fails == 1, "\(order)")
+        #expect(tally(r, "link.reward_prev")?.holds == 1, "\(order)")
+        #expect(tally(r, "link.reward")?.holds == 1, "\(order)")    // 2020: 50 − 7 + 1 = 44
+        #expect(tally(r, "link.reward")?.fails == 1, "\(order)")    // 2021: 55 − 5 + 1 = 51 ≠ 50
+        #expect(r.verdicts.first { $0.key.period?.year == 2021 }?.verdict == .fail, "\(order)")
+        #expect(r.verdicts.first { $0.key.period?.year == 2020 }?.verdict == .pass, "\(order)")
+    }
+}

@@ -191,6 +191,8 @@ public final class Checker {
     @exclusivity(unchecked) private var lateCells = SmallCells()
     /// Previous unit-period → the first late row waiting for it (Int32.max once resolved).
     @exclusivity(unchecked) private var waitingForPrevious = KeyMap(capacity: 16)
+    /// By packed period (``KeyPacker/period(_:)``): whether a row waits under a key of it.
+    @exclusivity(unchecked) private var periodWaitedFor = [Bool](repeating: false, count: 1 << 15)
     /// Columns the period rules read on their own row (kept for late rows).
     private let lateColumns: [Int]
 
@@ -625,10 +627,11 @@ public final class Checker {
             uniqueCounts[k][h, default: 0] += 1
         }
         evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, uniqueHashes: uniqueHashes)
-        // A row waiting for this period as its previous one can now be decided.
-        if first, !late.isEmpty, let key, let nextID = KeyPacker.withPeriod(id, key.period.map(\.next)),
-           let head = waitingForPrevious[nextID], head != .max {
-            waitingForPrevious[nextID] = .max
+        // The rows waiting for this unit-period as their previous one can now be decided: they
+        // wait under its key (one lookup only for a period some row waits for).
+        if first, !late.isEmpty, let key, key.period != nil, periodWaitedFor[Int(id & 0x7FFF)],
+           let head = waitingForPrevious[id], head != .max {
+            waitingForPrevious[id] = .max
             var k = head
             while k >= 0 {
                 resolveLate(Int(k))
@@ -873,6 +876,8 @@ public final class Checker {
                 late.append(Late(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line), next: next, done: false))
                 for c in lateColumns { lateCells.append(row.cells[c]) }
                 waitingForPrevious[pid] = k
+                // (A period outside the packed range, 0, is never looked up: its rows wait for the end.)
+                if pid & 0x7FFF != 0 { periodWaitedFor[Int(pid & 0x7FFF)] = true }
             }
             currentRecord = nil
             return
