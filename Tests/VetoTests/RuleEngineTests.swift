@@ -420,3 +420,54 @@ let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
         #expect(r.verdicts.first { $0.key.period?.year == 2020 }?.verdict == .pass, "\(order)")
     }
 }
+
+/// The order of the rows changes nothing the rules say: a generated county with planted
+/// inconsistencies (padded rolls and funds, hierarchy breaks, typos), checked as written and with
+/// its rows shuffled (parents after or before their children, periods in any order), gives the
+/// same verdict for every unit-period, the same tallies and the same findings.
+@Test(arguments: [UInt64(3), 8, 21, 34, 55, 89])
+func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
+    let county = try generate(smallConfig(seed: seed, inject: [Injection(pattern: .paddedRoll, amount: .perCounty(2)),
+                                                               Injection(pattern: .paddedFunds, amount: .perCounty(2)),
+                                                               Injection(pattern: .hierarchy, amount: .perCounty(2)),
+                                                               Injection(pattern: .typo, amount: .perCounty(3))]))
+    var header = ""
+    var lines: [String] = []
+    for f in county.files {
+        let text = String(decoding: f.bytes, as: UTF8.self)
+        var rows = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        header = rows.removeFirst()
+        lines += rows
+    }
+    var shuffled = lines
+    var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+    for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        shuffled.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
+    }
+    func run(_ rows: [String]) -> CheckResult {
+        var o = CheckOptions()
+        o.detectors = false
+        let c = Checker(options: o)
+        c.add(bytes: Array((([header] + rows).joined(separator: "\n") + "\n").utf8), name: "county.csv")
+        return c.finish()
+    }
+    let a = run(lines), b = run(shuffled)
+    #expect(a.count(.fail) > 0)
+    func verdicts(_ r: CheckResult) -> [String: Verdict] {
+        var d: [String: Verdict] = [:]
+        for v in r.verdicts { d["\(v.key.unit.code) \(v.key.period?.description ?? "-")"] = v.verdict }
+        return d
+    }
+    let va = verdicts(a), vb = verdicts(b)
+    #expect(va == vb, "\(va.filter { vb[$0.key] != $0.value }) shuffled: \(vb.filter { va[$0.key] != $0.value })")
+    #expect(a.rules.map(\.tally) == b.rules.map(\.tally))
+    func findings(_ r: CheckResult) -> [String] {
+        // (A note folded over many rows names the period of the first it met.)
+        r.findings.filter { $0.kind == .rule && $0.count == nil }
+            .map { "\($0.id) \($0.unitCode ?? "-") \($0.period ?? "-") \($0.severity) \($0.likelyWrong ?? []) \($0.typo.map { "\($0)" } ?? "")" }
+            .sorted()
+    }
+    let fa = findings(a), fb = findings(b)
+    #expect(fa == fb, "as written only: \(fa.filter { !fb.contains($0) }); shuffled only: \(fb.filter { !fa.contains($0) })")
+}

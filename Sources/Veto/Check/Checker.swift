@@ -185,8 +185,15 @@ public final class Checker {
         var line: Int32
         var next: Int32            // the next late row waiting for the same period, or -1
         var done: Bool
+        /// Not finished on arrival (a rule failed): its arrival outcomes are in `lateArrival`.
+        var whole: Bool
     }
+    /// The outcomes decided on arrival of the late rows not finished then (`Late.whole`).
+    private var lateArrival: [Int32: [RuleOutcome?]] = [:]
     @exclusivity(unchecked) private var late: [Late] = []
+    /// Late rows with a failing rule, waiting to be read again whole (`finishLateFailures`).
+    private struct LateFailure { var late: Int32; var outcomes: [RuleOutcome?]; var prevSlot: Int32? }
+    private var lateFailures: [LateFailure] = []
     /// The cells of late rows, `lateColumns.count` per row.
     @exclusivity(unchecked) private var lateCells = SmallCells()
     /// Previous unit-period → the first late row waiting for it (Int32.max once resolved).
@@ -865,15 +872,27 @@ public final class Checker {
         }
         let outcomes = outcomeBuffer
         let hold = waitsChildren || waitsTable
-        // What could be decided now is tallied and reported now.
-        finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
-                  input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
+        // A row of a regular file (or of bytes in memory) can be read again at the end for its cells.
+        let again = canReadAgain(row.input)
+        let latePid: UInt64? = !hold && waitsPrev ? key?.period.flatMap { KeyPacker.withPeriod(id, $0.previous) } : nil
+        // One batch per row, whatever order the rows came in: a held row that is read again is
+        // decided whole at the end, with what it waits for; a late row with a failure now is
+        // finished with its period rules, on the whole row read again. Findings are localised
+        // on every rule of the row, so they cannot depend on which rule was decided first.
+        let wholeLate = latePid != nil && again && outcomes.contains { $0 == .fails }
+        if !(hold && again) && !wholeLate {
+            // What could be decided now is tallied and reported now.
+            finishRow(outcomes: outcomes, cells: UnsafePointer(row.cells), unit: unit, period: key?.period ?? row.period, slot: slot,
+                      input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
+        }
         if !hold {
-            if waitsPrev, let p = key?.period, let pid = KeyPacker.withPeriod(id, p.previous) {
+            if let pid = latePid {
                 let k = Int32(late.count)
                 var next: Int32 = -1
                 if let head = waitingForPrevious[pid], head != .max { next = head }
-                late.append(Late(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line), next: next, done: false))
+                late.append(Late(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line), next: next, done: false,
+                                 whole: wholeLate))
+                if wholeLate { lateArrival[k] = outcomes }
                 for c in lateColumns { lateCells.append(row.cells[c]) }
                 waitingForPrevious[pid] = k
                 // (A period outside the packed range, 0, is never looked up: its rows wait for the end.)
@@ -883,15 +902,13 @@ public final class Checker {
             return
         }
         var list: [Int32] = []
-        for r in outcomes.indices where outcomes[r] == nil && !program.rules[r].tableLevel { list.append(Int32(r)) }
+        for r in outcomes.indices where (outcomes[r] == nil || again) && !program.rules[r].tableLevel { list.append(Int32(r)) }
         let waiting: Int32
         if let w = waitingIndex[list] { waiting = w } else {
             waiting = Int32(waitingSets.count)
             waitingSets.append(list)
             waitingIndex[list] = waiting
         }
-        // A row of a regular file (or of bytes in memory) is read again at the end for its cells.
-        let again = row.input < identities.count && (identities[row.input] != nil || { if case .bytes = sources[row.input] { return true }; return false }())
         // A row with a unit but no readable period keeps its unit in `key` (with no period).
         let heldKey = id != 0 ? id : (unit.map { packer.pack(UnitPeriod(unit: $0, period: nil)) } ?? 0)
         let h = Held(slot: slot ?? -1, key: heldKey, input: Int32(row.input), line: Int32(row.line),
@@ -933,9 +950,114 @@ public final class Checker {
                     }
                 }
             }
+            if entry.whole, let arrival = lateArrival.removeValue(forKey: Int32(k)) {
+                for r in outcomes.indices where outcomes[r] == nil { outcomes[r] = arrival[r] }
+            }
+            // A failing row is localised on its whole row, read again at the end (it keeps only
+            // the cells its period rules read).
+            if entry.whole || (outcomes.contains(where: { $0 == .fails }) && canReadAgain(Int(row.input))) {
+                lateFailures.append(LateFailure(late: Int32(k), outcomes: outcomes, prevSlot: prevSlot))
+                return
+            }
             finishRow(outcomes: outcomes, cells: base, unit: row.unit, period: row.period, slot: row.slot,
-                      input: Int(row.input), line: Int(row.line), prevSlot: prevSlot, parent: nil)
+                      input: Int(row.input), line: Int(row.line), prevSlot: prevSlot, parent: nil, complete: false)
         }
+    }
+
+    /// `outcomes` with the rules it leaves undecided decided on a whole row that waits for nothing
+    /// (children: none; the previous period: `prevSlot`, or none), as on arrival.
+    private func decideRest(_ outcomes: [RuleOutcome?], cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
+                            prevSlot: Int32?) -> [RuleOutcome?] {
+        var out = outcomes
+        var frame = makeFrame(cells: cells, code: unit?.unitCode?.code ?? "", period: period)
+        if let p = prevSlot {
+            frame.prev = previous(p)
+            frame.prevKnown = true
+        }
+        let level = unit?.unitCode?.level
+        program.rules.withUnsafeBufferPointer { rs in
+            guard let rules = rs.baseAddress else { return }
+            for r in 0..<rs.count where out[r] == nil {
+                let rule = rules + r
+                if let level, let mask = rule.pointee.levelMask, mask & (1 << level.rank) == 0 { out[r] = .notApplicable; continue }
+                if rule.pointee.tableLevel || rule.pointee.needs.contains(.table) { continue }
+                if rule.pointee.needs.contains(.children) {
+                    if childlessNotApplicable[r] { out[r] = .notApplicable; continue }
+                    frame.childrenKnown = true
+                    frame.childCount = 0
+                }
+                if rule.pointee.needs.contains(.previous) && period == nil { out[r] = .notApplicable; continue }
+                out[r] = decide(rule, frame)
+            }
+        }
+        return out
+    }
+
+    /// Whether input `i` can be read again for a row's cells: a regular file, or bytes in memory.
+    private func canReadAgain(_ i: Int) -> Bool {
+        guard i < identities.count else { return false }
+        if identities[i] != nil { return true }
+        if case .bytes = sources[i] { return true }
+        return false
+    }
+
+    /// The late rows with a failing rule, finished on their whole rows read again (one pass per
+    /// input); a row that cannot be read again as it was is finished on the cells it kept, and
+    /// said to have changed.
+    private func finishLateFailures() {
+        guard !lateFailures.isEmpty else { return }
+        lateFailures.sort { (late[Int($0.late)].input, late[Int($0.late)].line) < (late[Int($1.late)].input, late[Int($1.late)].line) }
+        var done = [Bool](repeating: false, count: lateFailures.count)
+        func finish(_ j: Int, _ cells: UnsafePointer<Cell>, complete: Bool) {
+            let f = lateFailures[j], entry = late[Int(f.late)]
+            let key = packer.unpack(entry.key)
+            done[j] = true
+            // Localised with every rule of the row: those decided on arrival, decided again on
+            // the whole row (they read no previous period, so they come out as they did).
+            let context = complete ? decideRest(f.outcomes, cells: cells, unit: key.unit, period: key.period, prevSlot: f.prevSlot) : nil
+            finishRow(outcomes: f.outcomes, cells: cells, unit: key.unit, period: key.period, slot: entry.slot >= 0 ? entry.slot : nil,
+                      input: Int(entry.input), line: Int(entry.line), prevSlot: f.prevSlot, parent: nil, complete: complete,
+                      context: context)
+        }
+        var start = 0
+        while start < lateFailures.count {
+            let input = Int(late[Int(lateFailures[start].late)].input)
+            var end = start
+            while end < lateFailures.count, Int(late[Int(lateFailures[end].late)].input) == input { end += 1 }
+            let changed = identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false
+            if !changed {
+                var next = start
+                let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
+                    guard next < end, Int(self.late[Int(self.lateFailures[next].late)].line) == row.line else { return }
+                    let base = Int(self.lateFailures[next].late) * self.lateColumns.count
+                    let same = self.lateColumns.enumerated().allSatisfy { i, c in row.cells[c] == self.lateCells[base + i] }
+                    if same {
+                        self.currentRecord = row.record
+                        self.currentBinding = row.binding
+                        defer { self.currentRecord = nil }
+                        finish(next, UnsafePointer(row.cells), complete: true)
+                    }
+                    next += 1
+                }, onFinding: { _ in })
+                let lines = lateFailures[start..<end].map { Int(late[Int($0.late)].line) }
+                var cursor = 0
+                let wants: (Int) -> Bool = { line in
+                    while cursor < lines.count, lines[cursor] < line { cursor += 1 }
+                    return cursor < lines.count && lines[cursor] == line
+                }
+                readAgain(input, wants: wants, into: reader)
+            }
+            for j in start..<end where !done[j] {
+                let entry = late[Int(lateFailures[j].late)]
+                keep(InputFindings.changedWhileChecked(file: files[input], line: Int(entry.line)), slot: entry.slot >= 0 ? entry.slot : nil)
+                var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
+                let base = Int(lateFailures[j].late) * lateColumns.count
+                for (i, c) in lateColumns.enumerated() { cells[c] = lateCells[base + i] }
+                cells.withUnsafeBufferPointer { b in if let p = b.baseAddress { finish(j, p, complete: false) } }
+            }
+            start = end
+        }
+        lateFailures.removeAll()
     }
 
     private func makeFrame(cells: UnsafePointer<Cell>, code: String, period: Period?) -> Frame {
@@ -1019,6 +1141,10 @@ public final class Checker {
                 let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
                     guard next < lines.count, lines[next] == row.line else { return }
                     guard self.deferredPrint(UnsafePointer(row.cells)) == prints[next] else { return }
+                    // Its text cells too, for the rules that read them (`matches`, `in {…}` on text).
+                    self.currentRecord = row.record
+                    self.currentBinding = row.binding
+                    defer { self.currentRecord = nil }
                     self.resolveHeld(index[next], cells: UnsafePointer(row.cells))
                     next += 1
                 }, onFinding: { _ in })
@@ -1063,8 +1189,9 @@ public final class Checker {
         held[h] = nil
         let unit: UnitKey = row.key != 0 ? packer.unpack(row.key).unit : .line(input: Int(row.input), line: Int(row.line))
         var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
+        // Read again: the whole row (its findings are localised on every figure, as on arrival).
         if let given {
-            for c in deferredColumns { all[c] = given[c] }
+            for c in 0..<schema.columns.count { all[c] = given[c] }
         } else if row.cells >= 0 {
             for (i, c) in deferredColumns.enumerated() { all[c] = heldCells[row.cells + i] }
         }
@@ -1097,15 +1224,20 @@ public final class Checker {
                                 frame.aggregates = ag.baseAddress
                                 program.rules.withUnsafeBufferPointer { rs in
                                     guard let rules = rs.baseAddress else { return }
+                                    let level = unit.unitCode?.level
                                     for k in waitingSets[Int(row.waiting)] {
                                         let r = Int(k)
+                                        if let level, let mask = rs[r].levelMask, mask & (1 << level.rank) == 0 {
+                                            outcomes[r] = .notApplicable
+                                            continue
+                                        }
                                         if rs[r].needs.contains(.previous) && row.period == nil { outcomes[r] = .notApplicable; continue }
                                         outcomes[r] = decide(rules + r, frame)
                                     }
                                 }
                                 finishRow(outcomes: outcomes, cells: cells, unit: unit, period: row.period,
                                           slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
-                                          prevSlot: prevSlot, parent: parent)
+                                          prevSlot: prevSlot, parent: parent, complete: given != nil)
                             }
                         }
                     }
@@ -1139,7 +1271,8 @@ public final class Checker {
     /// Tallies a row's outcomes and emits its findings: violations localised together (which
     /// field is wrong, a typo, whether it inflates), and notes.
     private func finishRow(outcomes: [RuleOutcome?], cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?, slot: Int32?,
-                           input: Int, line: Int, prevSlot: Int32?, parent: Int32?) {
+                           input: Int, line: Int, prevSlot: Int32?, parent: Int32?, complete: Bool = true,
+                           context: [RuleOutcome?]? = nil) {
         var failing: [Int] = []
         outcomes.withUnsafeBufferPointer { os in
             for r in 0..<os.count {
@@ -1165,8 +1298,8 @@ public final class Checker {
         }
         guard !failing.isEmpty else { return }
         let ctx = RowContext(checker: self, cells: cells, unit: unit, period: period, input: input, line: line,
-                             prevSlot: prevSlot, parent: parent)
-        var findings = ctx.violations(failing, outcomes: outcomes)
+                             prevSlot: prevSlot, parent: parent, complete: complete)
+        var findings = ctx.violations(failing, outcomes: context ?? outcomes)
         for f in findings.indices { findings[f].file = files[input] }
         for (k, f) in findings.enumerated() {
             let rule = program.rules[failing[k]]
@@ -1372,6 +1505,7 @@ public final class Checker {
         resolveAllHeld()
         heldCells.release()
         for k in late.indices where !late[k].done { resolveLate(k) }
+        finishLateFailures()
         late.removeAll()
         lateCells.release()
         waitingForPrevious = KeyMap(capacity: 16)

@@ -11,6 +11,10 @@ struct RowContext {
     let line: Int
     let prevSlot: Int32?
     let parent: Int32?
+    /// Whether `cells` holds the whole row. A row decided from the few cells a waiting row keeps
+    /// (read from a pipe, which cannot be read again) is localised on them, but never given `veto`:
+    /// the figures it lacks might explain the inconsistency.
+    var complete = true
 
     var schema: Schema { checker.schema }
     var program: Program { checker.program }
@@ -262,7 +266,7 @@ struct RowContext {
             // Veto only when the evidence is unambiguous: no typo explains it, and every smallest
             // fix lowers a money or beneficiary figure that was reported too high. A tie with a fix
             // that raises another figure (an addition left out) is an honest error as much as a padding.
-            guard rule.rule.inflates, best.typo == nil, ruleVariables.contains(best.fields[0]),
+            guard complete, rule.rule.inflates, best.typo == nil, ruleVariables.contains(best.fields[0]),
                   let c = schema.index(of: best.fields[0]), interval(c) != nil,
                   let range = feasibleRange(c, constraints),
                   solutions.allSatisfy({ lowersInflatedFigure($0, constraints) }) else { continue }
