@@ -463,11 +463,31 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
     #expect(va == vb, "\(va.filter { vb[$0.key] != $0.value }) shuffled: \(vb.filter { va[$0.key] != $0.value })")
     #expect(a.rules.map(\.tally) == b.rules.map(\.tally))
     func findings(_ r: CheckResult) -> [String] {
-        // (A note folded over many rows names the period of the first it met.)
+        // (A note folded over many rows shows the rows on its first lines, which shuffling changes.)
         r.findings.filter { $0.kind == .rule && $0.count == nil }
             .map { "\($0.id) \($0.unitCode ?? "-") \($0.period ?? "-") \($0.severity) \($0.likelyWrong ?? []) \($0.typo.map { "\($0)" } ?? "")" }
             .sorted()
     }
     let fa = findings(a), fb = findings(b)
     #expect(fa == fb, "as written only: \(fa.filter { !fb.contains($0) }); shuffled only: \(fb.filter { !fa.contains($0) })")
+}
+
+/// A folded note shows its first rows by input and line, in whatever order they were decided
+/// (parents are decided after their villages, late rows after their previous period).
+@Test func foldedNoteShowsItsFirstRowsByLine() {
+    var sink = FindingSink(cap: 100, noteKeys: 2)
+    for line in [9, 4, 7, 2, 12, 3] {
+        let at = FindingSink.position(input: 0, line: line)
+        let f = Finding(id: "n", kind: .rule, severity: .info, file: "a.csv", line: line, message: Message(zh: "\(line)", en: "\(line)"))
+        if sink.wantsExample(0, at: at) {
+            sink.note(f, key: 0, value: ExactDecimal(integer: line), at: at)
+        } else {
+            sink.noteCount(0, value: ExactDecimal(integer: line))
+        }
+    }
+    let folded = sink.findings(order: { _, _ in false })
+    #expect(folded.count == 1)
+    #expect(folded.first?.count == 6)
+    #expect(folded.first?.message.en.hasPrefix("6 rows: 2;") == true)
+    #expect(folded.first?.message.en.hasSuffix("e.g. a.csv:2, a.csv:3, a.csv:4") == true, "\(folded.first?.message.en ?? "")")
 }

@@ -1462,7 +1462,8 @@ public final class Checker {
                           input: Int, line: Int, prevSlot: Int32?) {
         let tape: Tape? = program.rules.withUnsafeBufferPointer { $0[r].note }
         guard let tape, let value = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
-        guard sink.wantsExample(2 * r) else {
+        let position = FindingSink.position(input: input, line: line)
+        guard sink.wantsExample(2 * r, at: position) else {
             sink.noteCount(2 * r, value: value)
             return
         }
@@ -1474,14 +1475,15 @@ public final class Checker {
                         column: rule.target.flatMap { ctx.fieldNumber($0) }, unitCode: unit?.code, period: period?.description,
                         fields: rule.columns.map { schema.columns[$0].name }, expected: value.description,
                         message: Message(zh: zh, en: en))
-        sink.note(f, key: 2 * rule.index, value: value)
+        sink.note(f, key: 2 * rule.index, value: value, at: position)
     }
 
     private func emitImplied(_ r: Int, programme p: Int, cells: UnsafePointer<Cell>, unit: UnitKey?, period: Period?,
                              slot: Int32?, input: Int, line: Int, prevSlot: Int32?) {
         let tape: Tape? = program.rules.withUnsafeBufferPointer { $0[r].implied }
         guard let tape, let mid = noteValue(tape, cells: cells, unit: unit, period: period, prevSlot: prevSlot) else { return }
-        guard sink.wantsExample(2 * r + 1) else {
+        let position = FindingSink.position(input: input, line: line)
+        guard sink.wantsExample(2 * r + 1, at: position) else {
             sink.noteCount(2 * r + 1, value: mid)
             return
         }
@@ -1495,7 +1497,7 @@ public final class Checker {
                         fields: rule.columns.map { schema.columns[$0].name }, actual: mid.description,
                         message: Message(zh: "未检查：没有 \(name) 的标准；按报告数推算每人 \(text) 元",
                                          en: "not checked: no standard for \(name); implied \(text) yuan per person"))
-        sink.note(f, key: 2 * rule.index + 1, value: mid)
+        sink.note(f, key: 2 * rule.index + 1, value: mid, at: position)
     }
 
     // MARK: Finish

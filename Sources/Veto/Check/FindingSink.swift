@@ -21,7 +21,10 @@ struct FindingSink {
         var hi: ExactDecimal?
         /// How often each value came (the first 64 distinct ones), once `settle()`d.
         private(set) var values: [ExactDecimal: Int] = [:]
+        /// The rows shown whole: the first three by input and line, whatever order they came in
+        /// (`first` is the first of them).
         var examples: [Finding] = []
+        var positions: [Int64] = []
         /// The value the last rows gave and how many in a row: rows give the same implied amount
         /// run after run, and a run costs one comparison per row instead of a hash lookup.
         private var run: ExactDecimal?
@@ -92,8 +95,15 @@ struct FindingSink {
         dropped[f.id, default: [0, 0, 0, 0]][f.severity.rawValue] += 1
     }
 
-    /// Whether the next note of `key` is one of the few shown whole (then pass it to `note`).
-    func wantsExample(_ key: Int) -> Bool { key >= notes.count || (notes[key]?.examples.count ?? 0) < 3 }
+    /// A row's place among the inputs, for the order of a note's examples.
+    static func position(input: Int, line: Int) -> Int64 { Int64(input) << 40 | Int64(line & 0xFF_FFFF_FFFF) }
+
+    /// Whether the next note of `key`, at `position`, is one of the few shown whole (then pass it
+    /// to `note`): one of the first three rows by position.
+    func wantsExample(_ key: Int, at position: Int64) -> Bool {
+        guard key < notes.count, let g = notes[key] else { return true }
+        return g.examples.count < 3 || position < (g.positions.last ?? .max)
+    }
 
     /// A note's value alone, once its group has its examples.
     mutating func noteCount(_ key: Int, value: ExactDecimal?) {
@@ -103,7 +113,7 @@ struct FindingSink {
     }
 
     /// A note, folded into its rule's group.
-    mutating func note(_ f: Finding, key: Int, value: ExactDecimal?) {
+    mutating func note(_ f: Finding, key: Int, value: ExactDecimal?, at position: Int64) {
         guard key < notes.count else { add(f); return }
         var f = f
         sequence += 1
@@ -114,7 +124,19 @@ struct FindingSink {
             noteOrder.append(key)
         }
         notes[key]?.add(value)
-        if (notes[key]?.examples.count ?? 3) < 3 { notes[key]?.examples.append(f) }
+        guard var g = notes[key] else { return }
+        notes[key] = nil   // changed out of place: the group is not copied
+        let at = g.positions.firstIndex { position < $0 } ?? g.positions.count
+        if at < 3 {
+            g.positions.insert(position, at: at)
+            g.examples.insert(f, at: at)
+            if g.examples.count > 3 {
+                g.positions.removeLast()
+                g.examples.removeLast()
+            }
+            if at == 0 { g.first = f }
+        }
+        notes[key] = g
     }
 
     /// Everything kept, notes folded in (within the cap too: a folded note over the cap is
