@@ -446,3 +446,27 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     m.append(repeating: .min, count: 3)
     #expect(m[0] == .min && m[2] == .min && m.count == 3)
 }
+
+/// The unit-period table finds every key it was given, at its slot, and no other, across its
+/// growth (the tags in its buckets shrink as the table grows).
+@Test func slotMapFindsEveryKeyAtItsSlotAcrossGrowth() {
+    var map = SlotMap(capacity: 16)
+    var keys: [UInt64] = []
+    var x: UInt64 = 0x1234_5678
+    for _ in 0..<300_000 {
+        x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Keys shaped like the checker's: a 12-digit code shifted over a 15-bit period.
+        let k = (x >> 24) % 1_000_000_000_000 << 15 | (x & 0x7FFF)
+        if map[k] != nil { continue }
+        #expect(map.insert(k) == Int32(keys.count))
+        keys.append(k)
+    }
+    var misplaced = 0
+    for (s, k) in keys.enumerated() where map[k] != Int32(s) { misplaced += 1 }
+    #expect(misplaced == 0)
+    #expect(map.count == keys.count)
+    // Keys never inserted (odd periods past any written) are absent.
+    var found = 0
+    for k in keys.prefix(10_000) where map[k ^ (1 << 14)] != nil && !keys.contains(k ^ (1 << 14)) { found += 1 }
+    #expect(found == 0)
+}
