@@ -891,13 +891,16 @@ public struct CSVReadError: Error, CustomStringConvertible, Sendable {
 extension CSVReader {
     /// Reads a file (or standard input for `-`) in 64 KiB chunks, never the whole file.
     public static func read(path: String, options: CSVReaderOptions = CSVReaderOptions(),
-                            wantsLine: ((Int) -> Bool)? = nil, reportsDeclined: Bool = true,
+                            wantsLine: ((Int) -> Bool)? = nil, reportsDeclined: Bool = true, spool: Spool? = nil,
                             onRecord: @escaping (CSVRecord) -> Void,
                             onFinding: @escaping (CSVFinding) -> Void) throws(CSVReadError) -> CSVInputSummary {
         let reader = CSVReader(options: options, onRecord: onRecord, onFinding: onFinding)
         reader.wantsLine = wantsLine
         reader.reportsDeclined = reportsDeclined
-        try ByteFile.read(path) { reader.feed($0) }
+        try ByteFile.read(path) { chunk in
+            spool?.write(chunk)
+            reader.feed(chunk)
+        }
         return reader.finish()
     }
 }

@@ -317,3 +317,22 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     let bad = try Run.veto(["check", "--jobs", "0", "\(dir)/620121-2020.csv"])
     #expect(bad.status == 2)
 }
+
+/// Standard input is copied to a temporary file as it is read (and removed after), so the rows a
+/// check holds back are read again whole, as a file's are: the same verdicts, findings and
+/// localisation whichever way a planted county comes in, with one thread or several.
+@Test func standardInputGivesTheSameReportAsTheFile() throws {
+    let file = "fixtures/generated/seed15-zh-utf8-yuan-lf/620121-2020.csv"
+    let data = try Data(contentsOf: Run.root.appendingPathComponent(file))
+    let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    let before = Set((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("veto-input-") }
+    for jobs in ["1", "2"] {
+        let asFile = try Run.veto(["check", "--no-detectors", "--format", "json", "--jobs", jobs, file])
+        let piped = try Run.veto(["check", "--no-detectors", "--format", "json", "--jobs", jobs, "-"], stdin: data)
+        #expect(asFile.status == piped.status)
+        #expect(asFile.status != 0)
+        #expect(piped.stdout.replacingOccurrences(of: "<stdin>", with: file) == asFile.stdout, "--jobs \(jobs)")
+    }
+    let after = Set((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("veto-input-") }
+    #expect(after.subtracting(before).isEmpty, "the copies of standard input are removed")
+}

@@ -256,6 +256,10 @@ public final class Checker {
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileIdentity(size: Int(st.st_size), seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
     }
+    /// Copies of the inputs that could not be read twice, removed at the end; the inputs being
+    /// copied (their rows are read again from the copy, as a file's).
+    private var spools: [Spool] = []
+    private var spooling: Set<Int> = []
     /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
     private let detectors: Detectors
 
@@ -361,6 +365,7 @@ public final class Checker {
     }
 
     deinit {
+        for s in spools { s.remove() }
         names.release()
         flags.deallocate()
         prevScratch.deallocate()
@@ -414,17 +419,35 @@ public final class Checker {
         let reader = TableReader(schema: schema, file: name, input: index,
                                  onRow: { [unowned self] row in self.row(&row) },
                                  onFinding: { [unowned self] f in self.finding(f) })
+        // An input that cannot be read twice is copied as it is read (see `Spool`).
+        let spool = identities[index] == nil ? Spool() : nil
+        if spool != nil { spooling.insert(index) }
         do {
-            let s = try CSVReader.read(path: path, options: options.reader, onRecord: { [unowned self] r in
+            let s = try CSVReader.read(path: path, options: options.reader, spool: spool, onRecord: { [unowned self] r in
                 reader.record(r)
                 if r.index == 0 { self.bindings[index] = reader.binding }
             }, onFinding: reader.csvFinding)
             flushPending()
             result.inputs.append(Self.summary(s, file: name, rows: reader.rows))
+            adopt(spool, input: index)
         } catch {
             flushPending()
             result.unreadable.append(error)
+            spool?.remove()
         }
+    }
+
+    /// An input's copy, once whole, stands for it when the input is read again.
+    private func adopt(_ spool: Spool?, input: Int) {
+        guard let spool else { return }
+        guard spool.close(), let identity = Self.identity(spool.path) else {
+            // (The rows that counted on it are reported as not read again, with the rules they wait for.)
+            spool.remove()
+            return
+        }
+        sources[input] = .path(spool.path)
+        identities[input] = identity
+        spools.append(spool)
     }
 
     /// Reads and checks inputs, reading on up to `jobs - 1` other threads (each input on one,
@@ -463,6 +486,7 @@ public final class Checker {
         while let batch = reader.pipe.take() {
             // Written by the reader before its first batch was handed over.
             identities[index] = reader.identity
+            if reader.spooling { spooling.insert(index) }
             batch.outcomes.withUnsafeBufferPointer { ob in
                 batch.cells.withUnsafeMutableBufferPointer { cb in
                     guard let base = cb.baseAddress else {
@@ -474,6 +498,8 @@ public final class Checker {
             }
         }
         identities[index] = reader.identity
+        // Written by the reader before it closed the pipe.
+        adopt(reader.spool, input: index)
     }
 
     private func event(_ e: PipeEvent, index: Int, cells: UnsafeMutablePointer<Cell>?, outcomes: UnsafePointer<RuleOutcome?>?) {
@@ -996,7 +1022,7 @@ public final class Checker {
     /// Whether input `i` can be read again for a row's cells: a regular file, or bytes in memory.
     private func canReadAgain(_ i: Int) -> Bool {
         guard i < identities.count else { return false }
-        if identities[i] != nil { return true }
+        if identities[i] != nil || spooling.contains(i) { return true }
         if case .bytes = sources[i] { return true }
         return false
     }
@@ -1538,6 +1564,8 @@ public final class Checker {
             }
         }
         secondPass()
+        for s in spools { s.remove() }
+        spools = []
         let forensic = detectors.finish(files: files)
         for (f, keys) in forensic.findings {
             for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }

@@ -103,6 +103,10 @@ final class InputReader: @unchecked Sendable {
     private var started = false
     /// The file's identity just before it was read (read it once the pipe is drained).
     private(set) var identity: Checker.FileIdentity?
+    /// The copy of an input that cannot be read twice, whole once the pipe is drained (else nil).
+    private(set) var spool: Spool?
+    /// Whether the input is being copied (written before the first batch, never changed after).
+    private(set) var spooling = false
 
     let rules: RowRuleEvaluator?
 
@@ -143,6 +147,10 @@ final class InputReader: @unchecked Sendable {
     private func run() {
         defer { pipe.close() }
         identity = Checker.identity(path)
+        if identity == nil {
+            spool = Spool()
+            spooling = spool != nil
+        }
         let width = max(1, schema.columns.count)
         var batch = PipeBatch()
         func flush(_ force: Bool = false) {
@@ -167,7 +175,7 @@ final class InputReader: @unchecked Sendable {
             batch.events.append(.finding(f))
         })
         do throws(CSVReadError) {
-            let s = try CSVReader.read(path: path, options: options, onRecord: { r in
+            let s = try CSVReader.read(path: path, options: options, spool: spool, onRecord: { r in
                 reader.record(r)
                 if r.index == 0 {
                     batch.events.append(.binding(reader.binding))
@@ -175,8 +183,11 @@ final class InputReader: @unchecked Sendable {
                 }
             }, onFinding: reader.csvFinding)
             batch.events.append(.end(s, rows: reader.rows))
+            if spool?.close() == false { spool = nil }
         } catch {
             batch.events.append(.failed(error))
+            spool?.remove()
+            spool = nil
         }
         flush(true)
     }
