@@ -423,8 +423,9 @@ let packSchema: Schema = (try? Packs.load("family-welfare"))?.schema ?? Schema()
 
 /// The order of the rows changes nothing the rules say: a generated county with planted
 /// inconsistencies (padded rolls and funds, hierarchy breaks, typos), checked as written and with
-/// its rows shuffled (parents after or before their children, periods in any order), gives the
-/// same verdict for every unit-period, the same tallies and the same findings.
+/// its rows shuffled (parents after or before their children, periods in any order), in one input
+/// or split across three, gives the same verdict for every unit-period, the same tallies and the
+/// same findings.
 @Test(arguments: [UInt64(3), 8, 21, 34, 55, 89])
 func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
     let county = try generate(smallConfig(seed: seed, inject: [Injection(pattern: .paddedRoll, amount: .perCounty(2)),
@@ -445,14 +446,19 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         shuffled.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
     }
-    func run(_ rows: [String]) -> CheckResult {
+    // As written, in one input; shuffled, in one input; shuffled, across three inputs.
+    func run(_ rows: [String], parts: Int = 1) -> CheckResult {
         var o = CheckOptions()
         o.detectors = false
         let c = Checker(options: o)
-        c.add(bytes: Array((([header] + rows).joined(separator: "\n") + "\n").utf8), name: "county.csv")
+        let size = (rows.count + parts - 1) / parts
+        for p in 0..<parts {
+            let part = rows[min(rows.count, p * size)..<min(rows.count, (p + 1) * size)]
+            c.add(bytes: Array((([header] + part).joined(separator: "\n") + "\n").utf8), name: "part\(p).csv")
+        }
         return c.finish()
     }
-    let a = run(lines), b = run(shuffled)
+    let a = run(lines), b = run(shuffled), split = run(shuffled, parts: 3)
     #expect(a.count(.fail) > 0)
     func verdicts(_ r: CheckResult) -> [String: Verdict] {
         var d: [String: Verdict] = [:]
@@ -468,8 +474,11 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
             .map { "\($0.id) \($0.unitCode ?? "-") \($0.period ?? "-") \($0.severity) \($0.likelyWrong ?? []) \($0.typo.map { "\($0)" } ?? "")" }
             .sorted()
     }
-    let fa = findings(a), fb = findings(b)
+    let fa = findings(a), fb = findings(b), fs = findings(split)
     #expect(fa == fb, "as written only: \(fa.filter { !fb.contains($0) }); shuffled only: \(fb.filter { !fa.contains($0) })")
+    #expect(verdicts(split) == va)
+    #expect(split.rules.map(\.tally) == a.rules.map(\.tally))
+    #expect(fs == fa, "as written only: \(fa.filter { !fs.contains($0) }); split only: \(fs.filter { !fa.contains($0) })")
 }
 
 /// A folded note shows its first rows by input and line, in whatever order they were decided
