@@ -121,6 +121,7 @@ public final class Checker {
 
     // Parent-period child sums.
     @exclusivity(unchecked) private var parIndex = SlotMap()
+    private var lastParentKey: UInt64 = .max, lastParentSlot = 0
     @exclusivity(unchecked) private var parCount = Chunked<Int32>()
     // A sum of reported figures is a symmetric interval: its centre (the sum of the values) and
     // half-width (the sum of the ±½ units), 24 bytes a column. A child's figure missing, or a sum
@@ -706,7 +707,11 @@ public final class Checker {
         let id = packer.pack(parent)
         let n = program.childColumns.count
         let s: Int
-        if let i = parIndex[id] { s = Int(i) } else {
+        // Villages come township by township: the last row's parent, without a lookup.
+        if id == lastParentKey { s = lastParentSlot } else if let i = parIndex[id] {
+            s = Int(i)
+            (lastParentKey, lastParentSlot) = (id, s)
+        } else {
             s = parCount.count
             parIndex.insert(id)
             parCount.append(0)
@@ -714,6 +719,7 @@ public final class Checker {
             parSmall.append(repeating: 0, count: smallColumns)
             parHalf.append(repeating: 0, count: halfColumns)
             parUnknown.append(repeating: 0, count: unknownWords)
+            (lastParentKey, lastParentSlot) = (id, s)
         }
         parCount[s] += 1
         for (k, c) in program.childColumns.enumerated() {
