@@ -336,3 +336,38 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     let after = Set((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("veto-input-") }
     #expect(after.subtracting(before).isEmpty, "the copies of standard input are removed")
 }
+
+/// When standard input cannot be copied (here: a file size limit of 1 KiB, so the copy's writes
+/// fail), it is read once, and each row held for what came later is a `fail` finding saying its
+/// waiting rules are not checked — never a silent pass — and the partial copy is removed.
+@Test func standardInputThatCannotBeCopiedSaysSo() throws {
+    let file = "fixtures/generated/seed15-zh-utf8-yuan-lf/620121-2020.csv"
+    let data = try Data(contentsOf: Run.root.appendingPathComponent(file))
+    #expect(data.count > 2048)
+    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("veto-nocopy-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    // The limit is on veto alone (its report goes to a pipe); SIGXFSZ ignored, so writes fail instead.
+    p.arguments = ["-c", "( trap '' XFSZ; ulimit -f 1; exec \"$0\" check --no-detectors --format json - ); echo \"exit $?\" >&2",
+                   Run.binary.path]
+    p.currentDirectoryURL = Run.root
+    var env = ProcessInfo.processInfo.environment
+    env["TMPDIR"] = tmp.path
+    p.environment = env
+    let inp = Pipe(), out = Pipe(), err = Pipe()
+    p.standardInput = inp
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    inp.fileHandleForWriting.write(data)
+    try inp.fileHandleForWriting.close()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(stderr.contains("exit 1"), "\(stderr)")
+    #expect(stdout.contains("\"input-not-copied\""))
+    #expect(!stdout.contains("\"input-changed\""))
+    #expect((try FileManager.default.contentsOfDirectory(atPath: tmp.path)).isEmpty, "the partial copy is removed")
+}

@@ -261,6 +261,8 @@ public final class Checker {
     /// copied (their rows are read again from the copy, as a file's).
     private var spools: [Spool] = []
     private var spooling: Set<Int> = []
+    /// Inputs whose copy could not be written whole.
+    private var notCopied: Set<Int> = []
     /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
     private let detectors: Detectors
 
@@ -442,8 +444,9 @@ public final class Checker {
     private func adopt(_ spool: Spool?, input: Int) {
         guard let spool else { return }
         guard spool.close(), let identity = Self.identity(spool.path) else {
-            // (The rows that counted on it are reported as not read again, with the rules they wait for.)
+            // The rows that counted on it are reported as not read again (`notReadAgain`).
             spool.remove()
+            notCopied.insert(input)
             return
         }
         sources[input] = .path(spool.path)
@@ -1025,6 +1028,12 @@ public final class Checker {
         return out
     }
 
+    /// Why a held row of input `i` was not read again: its copy failed, or the file changed.
+    private func notReadAgain(_ i: Int, line: Int) -> Finding {
+        notCopied.contains(i) ? InputFindings.notCopied(file: files[i], line: line)
+            : InputFindings.changedWhileChecked(file: files[i], line: line)
+    }
+
     /// Whether input `i` can be read again for a row's cells: a regular file, or bytes in memory.
     private func canReadAgain(_ i: Int) -> Bool {
         guard i < identities.count else { return false }
@@ -1081,7 +1090,7 @@ public final class Checker {
             }
             for j in start..<end where !done[j] {
                 let entry = late[Int(lateFailures[j].late)]
-                keep(InputFindings.changedWhileChecked(file: files[input], line: Int(entry.line)), slot: entry.slot >= 0 ? entry.slot : nil)
+                keep(notReadAgain(input, line: Int(entry.line)), slot: entry.slot >= 0 ? entry.slot : nil)
                 var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
                 let base = Int(lateFailures[j].late) * lateColumns.count
                 for (i, c) in lateColumns.enumerated() { cells[c] = lateCells[base + i] }
@@ -1187,7 +1196,7 @@ public final class Checker {
             // What could not be read again as it was.
             for k in h..<end {
                 guard let row = held[k] else { continue }
-                keep(InputFindings.changedWhileChecked(file: files[input], line: Int(row.line)), slot: row.slot >= 0 ? row.slot : nil)
+                keep(notReadAgain(input, line: Int(row.line)), slot: row.slot >= 0 ? row.slot : nil)
                 resolveHeld(k, cells: nil)
             }
             h = end

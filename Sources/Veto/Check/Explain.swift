@@ -53,6 +53,8 @@ public enum Explain {
          "period,unit_code,births\n2020,623021105000,4\n2020,623021105000,5\n"),
         ("input-changed", "A file changed while veto checked it: a row whose figures are needed again at the end (a township or county waiting for all its villages) could not be read again as it was. The rules that wait for it are not checked; check the file again once it is no longer being written.",
          "检查过程中文件被改动：需要在最后再次读取的行（等待全部下级的乡镇或县）无法按原样读出，依赖它的规则未检查；请在文件写完后重新检查。", ""),
+        ("input-not-copied", "Standard input (or a pipe) is copied to a temporary file as it is read, so that the rows held for what comes later (a township waiting for its villages, a row waiting for its previous period) can be read again whole; the copy could not be written (no writable $TMPDIR, or a full disk), so the rules those rows wait for are not checked. Check the file itself, or give $TMPDIR room.",
+         "标准输入（或管道）在读取时复制到临时文件，以便最后再次读取等待后续内容的行（等待下级的乡镇、等待上期的行）；复制失败（$TMPDIR 不可写或磁盘已满），这些行依赖后续内容的规则未检查。请直接检查文件，或为 $TMPDIR 留出空间。", ""),
     ]
 
     /// The explanation of `id`, or nil when no rule or finding has that id.

@@ -204,6 +204,14 @@ enum InputFindings {
 
     /// A row whose figures were needed again at the end (a parent waiting for its children) and
     /// could not be read again as they were: the file changed while it was being checked.
+    /// A row of standard input (or a pipe) held for what came later, whose copy could not be
+    /// written (no temporary directory, a full disk): its waiting rules are not checked.
+    static func notCopied(file: String, line: Int) -> Finding {
+        Finding(id: "input-not-copied", kind: .input, severity: .fail, file: file, line: line, fields: [],
+                message: Message(zh: "无法将输入复制到临时文件以便再次读取（临时目录不可写或磁盘已满）：第 \(line) 行依赖后续内容的规则未检查",
+                                 en: "the input could not be copied to a temporary file to read it again (no writable temporary directory, or a full disk): the rules of line \(line) that wait for what came later are not checked"))
+    }
+
     static func changedWhileChecked(file: String, line: Int) -> Finding {
         Finding(id: "input-changed", kind: .input, severity: .fail, file: file, line: line, fields: [],
                 message: Message(zh: "检查过程中文件被改动：第 \(line) 行无法按原样再次读取，依赖它的规则未检查",
