@@ -85,8 +85,11 @@ public struct CheckOptions: Sendable {
 /// links whose previous period was already read); what the rules must remember across rows is
 /// kept compactly: per unit-period its verdict and the columns `prev.` reads, per parent-period
 /// the sums of the columns `sum(children.X)` reads. Rows whose rules need what is still to come
-/// (a parent's children, a previous period not yet read, a group aggregate) are held, as cells,
-/// until it comes or the inputs end.
+/// (a parent's children, a previous period not yet read, a group aggregate) are held until it
+/// comes or the inputs end. Each row's findings come from one batch of its rules, whatever order
+/// the rows came in: a held row is decided whole at the end on its row read again (a file, bytes,
+/// or the copy of standard input), a late row with a failure likewise; only when no copy could be
+/// made is a held row decided on the cells it kept, and then never given `veto`.
 ///
 /// - Complexity: time O(rows × rule instructions); memory O(unit-periods × prev columns +
 ///   parent-periods × child columns + rows held), never O(rows) for row and link rules on
