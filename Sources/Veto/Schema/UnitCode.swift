@@ -92,15 +92,14 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     init(code: String) {
         self.code = code
-        var v: UInt64 = 0, n = 0, digits = true, i = 0, last = -1
+        var v: UInt64 = 0, digits = true, i = 0, last = -1
         for b in code.utf8 {
             if b &- 0x30 >= 10 { digits = false }
             v = v &* 10 &+ UInt64(b &- 0x30)
             if b != 0x30 { last = i }
             i += 1
-            n += 1
         }
-        value = digits && n == 12 ? v : .max
+        value = digits && i == 12 ? v : .max
         level = Self.level(last: last)
     }
 
