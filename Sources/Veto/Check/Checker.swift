@@ -1068,28 +1068,12 @@ public final class Checker {
             let input = Int(late[Int(lateFailures[start].late)].input)
             var end = start
             while end < lateFailures.count, Int(late[Int(lateFailures[end].late)].input) == input { end += 1 }
-            let changed = identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false
-            if !changed {
-                var next = start
-                let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
-                    guard next < end, Int(self.late[Int(self.lateFailures[next].late)].line) == row.line else { return }
-                    let base = Int(self.lateFailures[next].late) * self.lateColumns.count
-                    let same = self.lateColumns.enumerated().allSatisfy { i, c in row.cells[c] == self.lateCells[base + i] }
-                    if same {
-                        self.currentRecord = row.record
-                        self.currentBinding = row.binding
-                        defer { self.currentRecord = nil }
-                        finish(next, UnsafePointer(row.cells), complete: true)
-                    }
-                    next += 1
-                }, onFinding: { _ in })
-                let lines = lateFailures[start..<end].map { Int(late[Int($0.late)].line) }
-                var cursor = 0
-                let wants: (Int) -> Bool = { line in
-                    while cursor < lines.count, lines[cursor] < line { cursor += 1 }
-                    return cursor < lines.count && lines[cursor] == line
-                }
-                readAgain(input, wants: wants, into: reader)
+            let lines = lateFailures[start..<end].map { Int(late[Int($0.late)].line) }
+            readLinesAgain(input, lines: lines) { [unowned self] i, row in
+                let j = start + i
+                let base = Int(self.lateFailures[j].late) * self.lateColumns.count
+                guard self.lateColumns.enumerated().allSatisfy({ k, c in row.cells[c] == self.lateCells[base + k] }) else { return }
+                finish(j, UnsafePointer(row.cells), complete: true)
             }
             for j in start..<end where !done[j] {
                 let entry = late[Int(lateFailures[j].late)]
@@ -1170,31 +1154,18 @@ public final class Checker {
                 h = end
                 continue
             }
-            let changed = identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false
-            if !changed {
-                // The held rows' lines and fingerprints, in order, as plain arrays: the CSV layer
-                // asks about every line, and a `Held` is not free to copy.
-                var index: [Int] = [], lines: [Int] = [], prints: [UInt64] = []
-                for k in h..<end {
-                    guard let row = held[k] else { continue }
-                    index.append(k)
-                    lines.append(Int(row.line))
-                    prints.append(row.print)
-                }
-                var next = 0
-                let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
-                    guard next < lines.count, lines[next] == row.line else { return }
-                    guard self.deferredPrint(UnsafePointer(row.cells)) == prints[next] else { return }
-                    // Its text cells too, for the rules that read them (`matches`, `in {…}` on text).
-                    self.currentRecord = row.record
-                    self.currentBinding = row.binding
-                    defer { self.currentRecord = nil }
-                    self.resolveHeld(index[next], cells: UnsafePointer(row.cells))
-                    next += 1
-                }, onFinding: { _ in })
-                // Only the held rows are parsed again (the others are skimmed by the CSV layer).
-                let wants: (Int) -> Bool = { line in next < lines.count && lines[next] == line }
-                readAgain(input, wants: wants, into: reader)
+            // The held rows' lines and fingerprints, in order, as plain arrays: the CSV layer
+            // asks about every line, and a `Held` is not free to copy.
+            var index: [Int] = [], lines: [Int] = [], prints: [UInt64] = []
+            for k in h..<end {
+                guard let row = held[k] else { continue }
+                index.append(k)
+                lines.append(Int(row.line))
+                prints.append(row.print)
+            }
+            readLinesAgain(input, lines: lines) { [unowned self] i, row in
+                guard self.deferredPrint(UnsafePointer(row.cells)) == prints[i] else { return }
+                self.resolveHeld(index[i], cells: UnsafePointer(row.cells))
             }
             // What could not be read again as it was.
             for k in h..<end {
@@ -1205,6 +1176,28 @@ public final class Checker {
             h = end
         }
         held.removeAll()
+    }
+
+    /// Reads input `input` again for the rows starting on `lines` (ascending), unless it changed
+    /// since it was read: each such row goes to `found` with its index in `lines`, its text
+    /// available to the rules that read it (`matches`, `in {…}` on text). The CSV layer skims
+    /// the other lines. A row that `found` declines (its figures differ) is simply not resolved.
+    private func readLinesAgain(_ input: Int, lines: [Int], found: @escaping (Int, RowView) -> Void) {
+        guard !lines.isEmpty, !(identities[input].map { Self.identity(sourcePath(input)) != $0 } ?? false) else { return }
+        var next = 0
+        func seek(_ line: Int) -> Bool {
+            while next < lines.count, lines[next] < line { next += 1 }
+            return next < lines.count && lines[next] == line
+        }
+        let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
+            guard seek(row.line) else { return }
+            self.currentRecord = row.record
+            self.currentBinding = row.binding
+            defer { self.currentRecord = nil }
+            found(next, row)
+            next += 1
+        }, onFinding: { _ in })
+        readAgain(input, wants: seek, into: reader)
     }
 
     /// Reads an input again into `reader`, parsing only the records that start on the lines

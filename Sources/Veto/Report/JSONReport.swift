@@ -74,10 +74,7 @@ struct JSONWriter {
     /// `"key": value` with a key known to need no escaping (the verdicts' keys, written per
     /// unit-period).
     mutating func field(plain key: StaticString, _ s: String?) {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
-        bytes.append(UInt8(ascii: "\n"))
-        indent(depth)
+        item(nil)
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
