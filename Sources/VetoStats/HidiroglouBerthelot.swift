@@ -154,7 +154,8 @@ public enum HidiroglouBerthelot {
         let ratios = usable.map { $0.2 / $0.1 }
         let rm = q.quantile(sorted: ratios.sorted(), 0.5)
         let centred = ratios.map { r in r < rm ? 1 - rm / r : r / rm - 1 }
-        let effects = zip(usable, centred).map { u, s in s * pow(max(u.1, u.2), parameters.exponent) }
+        // U = 0 (Banff's default) makes the size factor 1: no pow per pair.
+        let effects = parameters.exponent == 0 ? centred : zip(usable, centred).map { u, s in s * pow(max(u.1, u.2), parameters.exponent) }
         let sorted = effects.sorted()
         let e1 = q.quantile(sorted: sorted, 0.25), em = q.quantile(sorted: sorted, 0.5), e3 = q.quantile(sorted: sorted, 0.75)
         let floor = abs(parameters.minimumDistanceMultiplier * em)

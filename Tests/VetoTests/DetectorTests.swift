@@ -255,6 +255,32 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     #expect(pairs.allSatisfy { 12 * (5 * $0.0 + 28 * $0.1) == 291_360 })
 }
 
+/// The solver visits one residue class; the plain scan over every multiple of 10 is the oracle,
+/// on counts and standards of all sizes, fitting, off by a yuan, and not multiples of 120.
+@Test func impliedStandardPairsEqualThePlainScan() {
+    var rng = SplitMix64(seed: 7)
+    var solved = 0
+    for i in 0..<20_000 {
+        let a = Int64(rng.next() % (i % 3 == 0 ? 5 : 400)) + 1
+        let b = Int64(rng.next() % (i % 5 == 0 ? 3 : 600)) + 1
+        let x = 10 * Int64(rng.next() % 500 + 1), y = 10 * Int64(rng.next() % 500 + 1)
+        var funds = 12 * (a * x + b * y)
+        switch i % 4 {
+        case 1: funds += 12 * 10
+        case 2: funds += Int64(rng.next() % 240)
+        case 3: funds = Int64(rng.next() % 50_000_000) + 1
+        default: break
+        }
+        let fast = ImpliedStandardDetector.pairs(funds: funds, a: a, b: b)
+        let scan = ImpliedStandardDetector.pairsByScan(funds: funds, a: a, b: b)
+        #expect(fast.map { [$0.0, $0.1] } == scan.map { [$0.0, $0.1] }, "funds \(funds), a \(a), b \(b)")
+        if !scan.isEmpty { solved += 1 }
+    }
+    #expect(solved > 5_000)
+    #expect(ImpliedStandardDetector.pairs(funds: 0, a: 1, b: 1).isEmpty)
+    #expect(ImpliedStandardDetector.pairs(funds: 120, a: 0, b: 1).isEmpty)
+}
+
 @Test func impliedStandardIsInferredAcrossUnitsAndNamesTheUnitThatPaysMore() throws {
     var csv = "period,unit_code,special_added,special_total_disabled,special_total_death,special_funds\n"
     let counts: [(Int64, Int64)] = [(1, 2), (2, 3), (0, 4), (3, 1), (1, 5), (2, 2), (4, 3), (1, 1)]

@@ -30,6 +30,7 @@ final class BunchingDetector: Detector {
     /// (the rate each period's units are compared at: rates move between periods).
     private var cells: [[Int32: [UInt64: (pass: Int, fail: Int)]]]
     private var totals: [[UInt64: (k: Int64, n: Int64)]]
+    private var lastTotal: [LastEntry<UInt64, (k: Int64, n: Int64)>]
     private var windows: [[Int32: (good: Int, bad: Int)]]
 
     init(spec: DetectorSpec, targets: [TargetSpec], numerator: Int?, denominator: Int?, schema: Schema) {
@@ -52,6 +53,7 @@ final class BunchingDetector: Detector {
         self.targets = list
         cells = Array(repeating: [:], count: list.count)
         totals = Array(repeating: [:], count: list.count)
+        lastTotal = Array(repeating: LastEntry(), count: list.count)
         windows = Array(repeating: [:], count: list.count)
     }
 
@@ -93,7 +95,7 @@ final class BunchingDetector: Detector {
             if let nc = numerator, let dc = denominator, let th = target.threshold {
                 guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
                 let gp = groupPeriodKey(g, r.period)
-                Self.add(k, n, to: &totals[t][gp, default: (0, 0)])   // one lookup, in place
+                lastTotal[t].update(gp, in: &totals[t], default: (0, 0)) { Self.add(k, n, to: &$0) }
                 let pn = groupPeriodKey(r.period, Int32(clamping: n))
                 // A zero just passing is left out: whether a unit-period reports none at all is
                 // implausible-zero's question, and pooling the many small denominators whose "just

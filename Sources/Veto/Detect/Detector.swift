@@ -180,16 +180,22 @@ struct InFlight<Value> {
     private var ticks: [Int] = []
     private var free: [Int] = []
     private var tick = 0
+    /// The last key updated and its place: rows come group by group, so most updates are to the
+    /// key of the row before, found without hashing.
+    private var lastKey: UInt64 = 0, lastIndex = -1
     let capacity: Int
 
     init(capacity: Int = 512) { self.capacity = capacity }
 
     /// The value of `key` to update, created by `make` when absent; finishes the oldest half
-    /// with `evict` when twice the capacity is in flight. One hash lookup per call.
+    /// with `evict` when twice the capacity is in flight. At most one hash lookup per call, none
+    /// when the key is the last call's.
     mutating func update(_ key: UInt64, make: () -> Value, evict: (UInt64, Value) -> Void, _ body: (inout Value) -> Void) {
         tick += 1
         let i: Int
-        if let j = index[key] {
+        if lastIndex >= 0 && lastKey == key {
+            i = lastIndex
+        } else if let j = index[key] {
             i = j
         } else {
             if index.count >= 2 * capacity {
@@ -214,6 +220,7 @@ struct InFlight<Value> {
             }
             index[key] = i
         }
+        (lastKey, lastIndex) = (key, i)
         ticks[i] = tick
         // Taken out while it changes (no copy-on-write), put back after.
         guard var v = values[i] else { return }
@@ -224,6 +231,7 @@ struct InFlight<Value> {
 
     /// Finishes everything still in flight, oldest first.
     mutating func drain(_ evict: (UInt64, Value) -> Void) {
+        lastIndex = -1
         for j in index.values.sorted(by: { ticks[$0] < ticks[$1] }) {
             if let v = values[j] { evict(keys[j], v) }
         }
@@ -272,5 +280,32 @@ struct NarrowInts {
                 wide[i] = newValue
             }
         }
+    }
+}
+
+/// The entry of the key a row updated last, found again without hashing: rows come group by
+/// group, so consecutive rows update the same group-period's entry. A dictionary index stays
+/// valid until the dictionary gains or loses a key, and only ``update(_:in:default:_:)`` inserts
+/// (a dictionary used with one must change only through it while rows are fed).
+///
+/// - Complexity: O(1); one hash lookup when the key changes (two when it is new).
+struct LastEntry<Key: Hashable, Value> {
+    private var key: Key?
+    private var index: Dictionary<Key, Value>.Index?
+
+    @inline(__always)
+    mutating func update(_ key: Key, in dict: inout [Key: Value], default initial: @autoclosure () -> Value,
+                         _ body: (inout Value) -> Void) {
+        if self.key != key || index == nil {
+            if let j = dict.index(forKey: key) {
+                index = j
+            } else {
+                dict[key] = initial()
+                index = dict.index(forKey: key)
+            }
+            self.key = key
+        }
+        guard let i = index else { return }
+        body(&dict.values[i])
     }
 }

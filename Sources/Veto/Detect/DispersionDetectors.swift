@@ -18,6 +18,7 @@ final class DispersionDetector: Detector {
     private let names: [String]
     private let exposureName: String
     private var stats: [[UInt64: (k: Int, sx: Int64, sn: Int64, sq: Double)]]
+    private var lastStat: [LastEntry<UInt64, (k: Int, sx: Int64, sn: Int64, sq: Double)>]
 
     init(spec: DetectorSpec, columns: [Int], exposure: Int, schema: Schema) {
         self.spec = spec
@@ -26,6 +27,7 @@ final class DispersionDetector: Detector {
         names = columns.map { schema.columns[$0].name }
         exposureName = schema.columns[exposure].name
         stats = Array(repeating: [:], count: columns.count)
+        lastStat = Array(repeating: LastEntry(), count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
@@ -33,7 +35,7 @@ final class DispersionDetector: Detector {
         let key = groupPeriodKey(r.group(spec.group), r.period)
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            Self.add(x, n, to: &stats[k][key, default: (0, 0, 0, 0)])   // one lookup, in place
+            lastStat[k].update(key, in: &stats[k], default: (0, 0, 0, 0)) { Self.add(x, n, to: &$0) }
         }
     }
 
@@ -105,6 +107,7 @@ final class SexRatioDetector: Detector {
     private let girls: Int
     private let names: [String]
     private var stats: [Int32: (b: Int64, n: Int64, x2: Double, k: Int)] = [:]
+    private var lastStat = LastEntry<Int32, (b: Int64, n: Int64, x2: Double, k: Int)>()
 
     init(spec: DetectorSpec, boys: Int, girls: Int, schema: Schema) {
         self.spec = spec
@@ -115,7 +118,7 @@ final class SexRatioDetector: Detector {
 
     func row(_ r: DetectorRow) {
         guard let b = r.int(boys), let g = r.int(girls), b >= 0, g >= 0 else { return }
-        Self.add(boys: b, girls: g, to: &stats[r.group(spec.group), default: (0, 0, 0, 0)])   // one lookup, in place
+        lastStat.update(r.group(spec.group), in: &stats, default: (0, 0, 0, 0)) { Self.add(boys: b, girls: g, to: &$0) }
     }
 
     private static func add(boys b: Int64, girls g: Int64, to s: inout (b: Int64, n: Int64, x2: Double, k: Int)) {

@@ -71,7 +71,10 @@ final class PeriodOutlierDetector: Detector {
     }
 
     private func finishGroups(_ key: UInt64, _ list: [Pair]) {
-        for k in columns.indices { finishGroup(k, key, list.filter { Int($0.column) == k }) }
+        // One pass over the group's pairs, column by column in row order.
+        var byColumn = [[Pair]](repeating: [], count: columns.count)
+        for pair in list { byColumn[Int(pair.column)].append(pair) }
+        for k in columns.indices { finishGroup(k, key, byColumn[k]) }
     }
 
     /// HB on one group-period's pairs; only the outliers past both floors are kept.
@@ -155,6 +158,7 @@ final class ImpliedStandardDetector: Detector {
         var misfitsLeft = 0
     }
     private var groups: [Int32: Group] = [:]
+    private var lastGroup = LastEntry<Int32, Group>()
     static let voters = 200, waitingCap = 1_000, listCap = 1_000
 
     init(spec: DetectorSpec, counts: (Int, Int), funds: Int, added: Int?, schema: Schema) {
@@ -170,7 +174,7 @@ final class ImpliedStandardDetector: Detector {
               f > 0, a >= 0, b >= 0, a + b > 0, a <= Int32.max, b <= Int32.max else { return }
         let add = added.flatMap { r.int($0) } ?? 0
         let e = Entry(funds: f, a: Int32(a), b: Int32(b), added: Int32(clamping: add), unit: r.unit, period: r.period, line: r.line, input: r.input)
-        Self.add(e, to: &groups[r.group(spec.group), default: Group()])   // in place
+        lastGroup.update(r.group(spec.group), in: &groups, default: Group()) { Self.add(e, to: &$0) }
     }
 
     private static func add(_ e: Entry, to group: inout Group) {
@@ -210,8 +214,47 @@ final class ImpliedStandardDetector: Detector {
         if group.misfits.count < listCap { group.misfits.append(e) } else { group.misfitsLeft += 1 }
     }
 
-    /// Monthly amounts (x, y), multiples of 10 yuan up to 5,000, with 12·(a·x + b·y) = funds.
+    /// Monthly amounts (x, y), multiples of 10 yuan up to 5,000, with 12·(a·x + b·y) = funds, by
+    /// increasing x. With x = 10s and y = 10t this is a·s + b·t = M (M = funds / 120), a linear
+    /// Diophantine equation: its solutions in s are one residue class modulo b / gcd(a, b), so
+    /// only those are visited (a handful, not the 500 multiples of 10; ``pairsByScan`` is the
+    /// plain scan, kept for the tests).
     static func pairs(funds: Int64, a: Int64, b: Int64) -> [(Int64, Int64)] {
+        guard funds > 0, funds % 120 == 0, a > 0, b > 0 else { return [] }
+        let m = funds / 120
+        let (g, inverse) = Self.gcdInverse(a, b)
+        guard m % g == 0 else { return [] }
+        let a1 = a / g, b1 = b / g, m1 = m / g
+        // s ≡ m1 · a1⁻¹ (mod b1), the smallest such s ≥ 1.
+        var s = Int64((Int128(m1 % b1) * Int128(inverse)) % Int128(b1))
+        if s <= 0 { s += b1 }
+        var out: [(Int64, Int64)] = []
+        while s <= 500 {
+            let rest = m - a * s
+            if rest < b { break }   // t ≥ 1 no longer possible, and t only falls as s grows
+            let t = rest / b        // exact: s is in the class where b divides m − a·s
+            if t <= 500 { out.append((10 * s, 10 * t)) }
+            s += b1
+        }
+        return out
+    }
+
+    /// gcd(a, b) and the inverse of a / gcd modulo b / gcd (in [0, b / gcd); 0 when that is 1).
+    static func gcdInverse(_ a: Int64, _ b: Int64) -> (gcd: Int64, inverse: Int64) {
+        var (r0, r1) = (a, b), (x0, x1): (Int64, Int64) = (1, 0)
+        while r1 != 0 {
+            let q = r0 / r1
+            (r0, r1) = (r1, r0 - q * r1)
+            (x0, x1) = (x1, x0 - q * x1)
+        }
+        let mod = b / r0
+        guard mod > 1 else { return (r0, 0) }
+        let inv = x0 % mod
+        return (r0, inv < 0 ? inv + mod : inv)
+    }
+
+    /// The plain scan over x = 10, 20, …, 5,000: what ``pairs(funds:a:b:)`` must equal.
+    static func pairsByScan(funds: Int64, a: Int64, b: Int64) -> [(Int64, Int64)] {
         guard funds % 12 == 0, a > 0, b > 0 else { return [] }
         let m = funds / 12
         var out: [(Int64, Int64)] = []

@@ -36,7 +36,11 @@ final class ZeroDetector: Detector {
     private let exposureName: String
     /// Per column: (group, period) → (exposure, events).
     private var sums: [[UInt64: (e: Int64, x: Int64)]]
-    private var children: [Int32: Set<Int32>] = [:]
+    private var lastSum: [LastEntry<UInt64, (e: Int64, x: Int64)>]
+    /// Per group, its distinct units (a unit's group is fixed by its code); per unit, whether it
+    /// is counted (1 byte a unit, not a set entry).
+    private var children: [Int32: Int] = [:]
+    private var counted: [Bool] = []
 
     init(spec: DetectorSpec, columns: [Int], exposure: Int, schema: Schema) {
         self.spec = spec
@@ -45,16 +49,22 @@ final class ZeroDetector: Detector {
         names = columns.map { schema.columns[$0].name }
         exposureName = schema.columns[exposure].name
         sums = Array(repeating: [:], count: columns.count)
+        lastSum = Array(repeating: LastEntry(), count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
         guard let e = r.int(exposure), e >= 0 else { return }
         let g = r.group(spec.group)
         let key = groupPeriodKey(g, r.period)
-        children[g, default: []].insert(r.unit)
+        let u = Int(r.unit)
+        if u >= counted.count { counted.append(contentsOf: repeatElement(false, count: u + 1 - counted.count)) }
+        if !counted[u] {
+            counted[u] = true
+            children[g, default: 0] += 1
+        }
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            Self.add(e, x, to: &sums[k][key, default: (0, 0)])   // one lookup, in place
+            lastSum[k].update(key, in: &sums[k], default: (0, 0)) { Self.add(e, x, to: &$0) }
         }
     }
 
@@ -150,7 +160,7 @@ final class ZeroDetector: Detector {
                 na.ran()
                 let sigma = spread(without: g)
                 let p = Self.mixtureZero(expected: l, sigma: sigma)
-                let kids = children[g]?.count ?? 0
+                let kids = children[g] ?? 0
                 let years = byGroup[g]?.count ?? 0
                 let rate = (exposureOf[g] ?? 0) > 0 ? l / Double(exposureOf[g] ?? 1) : 0
                 let unit = context.unitName(g)
