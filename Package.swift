@@ -32,7 +32,7 @@ let package = Package(
                 swiftSettings: uncheckedExclusivity),
         // The command line: arguments, output choice, exit codes.
         .executableTarget(name: "veto", dependencies: [
-            "Veto",
+            "Veto", "VetoCSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The reader alone (records + exact numbers), for benchmarks/.

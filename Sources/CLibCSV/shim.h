@@ -6,3 +6,12 @@
 // space. It asks for every byte, so the answer is a C function: a Swift closure here
 // costs a thunk per byte of input.
 static inline int veto_csv_no_space(unsigned char c) { (void)c; return 0; }
+
+// Large buffers mapped on their own (see VetoCSV's `Memory`): glibc's mallopt, which the
+// Swift Glibc module does not export. A no-op elsewhere.
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline void veto_map_large_buffers(int bytes) { (void)mallopt(M_MMAP_THRESHOLD, bytes); }
+#else
+static inline void veto_map_large_buffers(int bytes) { (void)bytes; }
+#endif

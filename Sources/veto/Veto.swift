@@ -1,5 +1,6 @@
 import ArgumentParser
 import Veto
+import VetoCSV
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +21,7 @@ struct VetoCommand: ParsableCommand {
 
     /// ArgumentParser exits 64 on a usage error; SPEC.md asks for 2.
     static func main() {
+        Memory.keepLargeBuffersApart()
         do {
             var command = try parseAsRoot()
             try command.run()
