@@ -4,8 +4,9 @@ import VetoStats
 /// (`targets:`). With the rate's counts (numerator, denominator), per unit-period the count
 /// just passing (the largest k under a `below:` or `at_most:` target, the smallest over an
 /// `above:` or `at_least:` one; `at_…` count the bound itself as passing) is compared with the
-/// count just failing (the next one): under the group's own binomial rate p̂ in that period a
-/// unit in either cell is at the passing one with probability a/(a + b) (a, b the binomial
+/// count just failing (the next one): under the binomial rate p̂ of the group's other units in that
+/// period (leave-one-out: a unit's own count would pull the rate towards itself) a unit in
+/// either cell is at the passing one with probability a/(a + b) (a, b the binomial
 /// probabilities of the two counts), so the number passing is Poisson-binomial; its upper tail
 /// is the test (the exact-threshold test of FORENSICS.md §3, calibrated for small denominators
 /// where Binom(½) is not). A failing side wider than one count (rates up to twice a 5 %
@@ -135,13 +136,25 @@ final class BunchingDetector: Detector {
                         let (period, n32) = splitKey(pn)
                         let n = Int64(n32)
                         let tot = totals[t][groupPeriodKey(g, period)] ?? (0, 0)
-                        guard tot.n > 0, tot.k > 0, tot.k < tot.n else { continue }
-                        let p = Double(tot.k) / Double(tot.n)
                         guard let th = target.threshold,
                               let (pass, fail) = Self.cells(th, under: target.below, inclusive: target.inclusive, Int(n)) else { continue }
-                        let a = Binomial.pmf(pass, trials: Int(n), probability: p), b = Binomial.pmf(fail, trials: Int(n), probability: p)
-                        guard a + b > 0 else { continue }
-                        probs += Array(repeating: a / (a + b), count: c.pass + c.fail)
+                        // Each unit-period at the group's rate without it (leave-one-out, as for
+                        // implausible-zero): its own count, which is the cell's, would pull the
+                        // rate towards itself. A unit just passing and one just failing differ
+                        // by one in what they leave out.
+                        var counted = 0, chances: [(share: Double, units: Int)] = []
+                        for (own, units) in [(Int64(pass), c.pass), (Int64(fail), c.fail)] where units > 0 {
+                            let k = tot.k - own, rest = tot.n - n
+                            guard rest > 0, k > 0, k < rest else { continue }
+                            let p = Double(k) / Double(rest)
+                            let a = Binomial.pmf(pass, trials: Int(n), probability: p), b = Binomial.pmf(fail, trials: Int(n), probability: p)
+                            guard a + b > 0 else { continue }
+                            chances.append((a / (a + b), units))
+                            counted += units
+                        }
+                        // Both cells or neither: a cell left out alone would bias the count passing.
+                        guard counted == c.pass + c.fail else { continue }
+                        for (share, units) in chances { probs += Array(repeating: share, count: units) }
                         passing += c.pass
                     }
                     guard !probs.isEmpty else { continue }
@@ -153,8 +166,8 @@ final class BunchingDetector: Detector {
                         kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: pv, effect: Double(passing) >= 1.5 * expected,
                         fields: [target.name], expected: Words.count(expected), actual: "\(passing)",
                         message: Message(
-                            zh: "\(unit)：\(probs.count) 个恰在目标（\(target.name) \(sideZh) \(Words.fixed(target.value, sig: 4))）两侧的单位-期别中，\(passing) 个恰好达标，按本单位的比率预期约 \(Words.count(expected)) 个",
-                            en: "\(unit): of \(probs.count) unit-periods just either side of the target (\(target.name) \(side) \(Words.fixed(target.value, sig: 4))), \(passing) just pass it; about \(Words.count(expected)) expected at the unit's own rate")))
+                            zh: "\(unit)：\(probs.count) 个恰在目标（\(target.name) \(sideZh) \(Words.fixed(target.value, sig: 4))）两侧的单位-期别中，\(passing) 个恰好达标，按组内其他单位的比率预期约 \(Words.count(expected)) 个",
+                            en: "\(unit): of \(probs.count) unit-periods just either side of the target (\(target.name) \(side) \(Words.fixed(target.value, sig: 4))), \(passing) just pass it; about \(Words.count(expected)) expected at the rate of the group's other units")))
                 } else {
                     let w = windows[t][g] ?? (0, 0)
                     guard let r = BunchingTest.fromCounts(goodSide: w.good, badSide: w.bad).value, w.good + w.bad >= 10 else {
