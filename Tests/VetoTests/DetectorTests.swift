@@ -160,6 +160,34 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect(all.filter { $0.1 < 0.001 }.map(\.0) == ["620121107000"], "\(all)")
 }
 
+/// Each unit-period is weighed at the rate of its group's other units (leave-one-out): one
+/// township-year against the pack's target (`at_most: 5`), 28 villages of 40 births just passing
+/// (2 outside-policy births, 5.0 %) and 2 just failing (3, 7.5 %). The p-value is the
+/// Poisson-binomial tail with each village's chance of passing at (62 − its own count) /
+/// (1,200 − 40), computed here from the binomial directly.
+@Test func thresholdBunchingWeighsEachUnitAtItsSiblingsRate() throws {
+    var csv = "period,unit_code,births,births_multi_outside_policy\n"
+    for v in 1...30 { csv += "2020,620121101\(200 + v),40,\(v <= 28 ? 2 : 3)\n" }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "one-township.csv")
+    let r = c.finish()
+    let evidence = try #require(r.evidence.first { $0.unitCode == "620121101000" })
+    let family = try #require(evidence.families.first { $0.family == "threshold-bunching" })
+    func tail(_ rate: (Int) -> Double) -> Double {
+        func share(_ own: Int) -> Double {
+            let p = rate(own)
+            let a = Binomial.pmf(2, trials: 40, probability: p), b = Binomial.pmf(3, trials: 40, probability: p)
+            return a / (a + b)
+        }
+        let probs = Array(repeating: share(2), count: 28) + Array(repeating: share(3), count: 2)
+        return PoissonBinomial(probabilities: probs).upperTail(atLeast: 28).probability
+    }
+    let leaveOneOut = tail { Double(62 - $0) / Double(1_200 - 40) }
+    let withItself = tail { _ in 62.0 / 1_200 }
+    #expect(abs(family.pValue - leaveOneOut) <= 1e-9 * leaveOneOut, "\(family.pValue) vs \(leaveOneOut)")
+    #expect(abs(family.pValue - withItself) > 1e-6 * withItself, "the pooled rate gives another p-value, beyond the tolerance above")
+}
+
 /// With small denominators (20 births or fewer, where passing means reporting no outside-policy
 /// birth at all) the test does not apply: zeros are implausible-zero's question.
 @Test func thresholdBunchingLeavesZeroCellsToImplausibleZero() throws {
