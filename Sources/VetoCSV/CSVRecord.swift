@@ -55,6 +55,12 @@ public struct CSVRecord {
     /// a figure the source holds: numeric columns must read it as unreadable.
     public func isDamaged(_ i: Int) -> Bool { !storage.damaged.isEmpty && storage.damaged.contains(i) }
 
+    /// The record's place without its fields, for a consumer that never reads them: no bytes
+    /// copied (every field reads as empty, ``storedCount`` is 0).
+    public func placeOnly() -> CSVRecord {
+        CSVRecord(index: index, line: line, endLine: endLine, fieldCount: fieldCount, storage: RecordStorage.empty)
+    }
+
     /// A copy that outlives the callback.
     public func copy() -> CSVRecord {
         CSVRecord(index: index, line: line, endLine: endLine, fieldCount: fieldCount, storage: storage.copy())
@@ -154,6 +160,9 @@ final class RecordStorage {
         count = 0
         if !damaged.isEmpty { damaged.removeAll() }
     }
+
+    /// No fields; shared, never written.
+    nonisolated(unsafe) static let empty = RecordStorage(byteCapacity: 16, fieldCapacity: 4)
 
     func copy() -> RecordStorage {
         let c = RecordStorage(byteCapacity: max(byteCount, 16), fieldCapacity: max(count, 4))

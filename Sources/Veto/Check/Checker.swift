@@ -268,6 +268,8 @@ public final class Checker {
     private var notCopied: Set<Int> = []
     /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
     private let detectors: Detectors
+    /// While `add(paths:jobs:)` reads with more than one job: the thread the detectors run on.
+    private var detectorFeed: DetectorFeed?
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
@@ -469,7 +471,14 @@ public final class Checker {
         }
         let readers = paths.enumerated().map { k, p in
             InputReader(path: p, name: p == "-" ? "<stdin>" : p, input: files.count + k, schema: schema, options: options.reader,
-                        rules: RowRuleEvaluator(program: program, local: localRules, flags: UnsafePointer(flags), standards: standards))
+                        rules: RowRuleEvaluator(program: program, local: localRules, flags: UnsafePointer(flags), standards: standards),
+                        keepsRecords: program.readsRowText)
+        }
+        // The detectors on their own thread while these inputs are read (fed in row order).
+        if !detectors.isEmpty { detectorFeed = DetectorFeed(detectors, width: schema.columns.count) }
+        defer {
+            detectorFeed?.finish()
+            detectorFeed = nil
         }
         let ahead = jobs - 1
         for r in readers.prefix(ahead) { r.start() }
@@ -652,7 +661,13 @@ public final class Checker {
         } else {
             flushPending(row: row)
         }
-        if first, let key { detectors.row(row, key: key) }
+        if first, let key {
+            if let feed = detectorFeed {
+                feed.add(cells: UnsafePointer(row.cells), key: key, input: row.input, line: row.line)
+            } else {
+                detectors.row(row, key: key)
+            }
+        }
         // A first row adds to its parent's child sums.
         if first, !program.childColumns.isEmpty, let u = unit?.unitCode, let parent = u.parent {
             addToParent(UnitPeriod(unit: .code(parent), period: row.period), row.cells)

@@ -41,14 +41,15 @@ final class PipeBatch: @unchecked Sendable {
     static let size = 512
 }
 
-/// A bounded queue of batches between one reader thread and the checking thread: the reader
-/// waits when `capacity` batches are waiting, so memory stays bounded however fast it reads.
+/// A bounded queue of batches between two threads (a reader and the checking thread, or the
+/// checking thread and the detectors'): the producer waits when `capacity` batches are waiting,
+/// so memory stays bounded however fast it produces.
 ///
 /// - Complexity: memory O(capacity × batch size × row width).
-final class RowPipe: @unchecked Sendable {
+final class RowPipe<Batch>: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var cond = pthread_cond_t()
-    private var queue: [PipeBatch] = []
+    private var queue: [Batch] = []
     private var closed = false
     let capacity: Int
 
@@ -63,7 +64,7 @@ final class RowPipe: @unchecked Sendable {
         pthread_mutex_destroy(&mutex)
     }
 
-    func put(_ b: PipeBatch) {
+    func put(_ b: Batch) {
         pthread_mutex_lock(&mutex)
         while queue.count >= capacity { pthread_cond_wait(&cond, &mutex) }
         queue.append(b)
@@ -79,7 +80,7 @@ final class RowPipe: @unchecked Sendable {
     }
 
     /// The next batch, or nil once the reader closed the pipe and everything was taken.
-    func take() -> PipeBatch? {
+    func take() -> Batch? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while queue.isEmpty && !closed { pthread_cond_wait(&cond, &mutex) }
@@ -98,7 +99,7 @@ final class InputReader: @unchecked Sendable {
     let input: Int
     let schema: Schema
     let options: CSVReaderOptions
-    let pipe = RowPipe()
+    let pipe = RowPipe<PipeBatch>()
     private var thread: pthread_t?
     private var started = false
     /// The file's identity just before it was read (read it once the pipe is drained).
@@ -109,9 +110,14 @@ final class InputReader: @unchecked Sendable {
     private(set) var spooling = false
 
     let rules: RowRuleEvaluator?
+    /// Whether the checking thread reads the rows' text (else a row is handed over with its
+    /// place and figures, its record's bytes not copied).
+    let keepsRecords: Bool
 
-    init(path: String, name: String, input: Int, schema: Schema, options: CSVReaderOptions, rules: RowRuleEvaluator? = nil) {
+    init(path: String, name: String, input: Int, schema: Schema, options: CSVReaderOptions, rules: RowRuleEvaluator? = nil,
+         keepsRecords: Bool = true) {
         self.rules = rules
+        self.keepsRecords = keepsRecords
         self.path = path
         self.name = name
         self.input = input
@@ -167,7 +173,7 @@ final class InputReader: @unchecked Sendable {
                 rules.decide(row, into: &batch.outcomes)
             }
             batch.events.append(.row(PipeRow(line: row.line, endLine: row.endLine, cellsAt: at, outcomesAt: outcomesAt,
-                                             record: row.record.copy(),
+                                             record: self.keepsRecords ? row.record.copy() : row.record.placeOnly(),
                                              unit: row.unit, period: row.period, unitText: row.unitText,
                                              periodText: row.periodText, unitName: row.unitName)))
             flush()
@@ -233,6 +239,80 @@ final class RowRuleEvaluator: @unchecked Sendable {
                 let rule = rules + r
                 if let level, let mask = rule.pointee.levelMask, mask & (1 << level.rank) == 0 { out.append(.notApplicable); continue }
                 out.append(Checker.decide(rule, frame, machine))
+            }
+        }
+    }
+}
+
+/// The forensic detectors on a thread of their own, while inputs are read with `--jobs` above 1:
+/// the checking thread hands each unit-period's first row over (its cells copied, in batches)
+/// and goes on; the detectors see the rows in the same order as when fed directly, so the
+/// report is the same byte for byte. ``finish()`` waits for them.
+///
+/// - Complexity: O(row width) per row to copy; memory O(capacity × batch size × row width).
+final class DetectorFeed: @unchecked Sendable {
+    final class Batch {
+        var cells: [Cell] = []
+        var keys: [UnitPeriod] = []
+        var inputs: [Int32] = []
+        var lines: [Int] = []
+        init() {
+            keys.reserveCapacity(PipeBatch.size)
+        }
+    }
+
+    private let detectors: Detectors
+    private let width: Int
+    private let pipe = RowPipe<Batch>()
+    private var batch = Batch()
+    private var thread: pthread_t?
+
+    /// Starts the thread; nil when none can be started (the caller then feeds the detectors itself).
+    init?(_ detectors: Detectors, width: Int) {
+        self.detectors = detectors
+        self.width = max(1, width)
+        let box = Unmanaged.passRetained(self)
+        var t = pthread_t()
+        let rc = pthread_create(&t, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<DetectorFeed>.fromOpaque(raw).takeRetainedValue().run()
+            return nil
+        }, box.toOpaque())
+        guard rc == 0 else {
+            box.release()
+            return nil
+        }
+        thread = t
+    }
+
+    /// Called on the checking thread for each unit-period's first row.
+    func add(cells: UnsafePointer<Cell>, key: UnitPeriod, input: Int, line: Int) {
+        batch.cells.append(contentsOf: UnsafeBufferPointer(start: cells, count: width))
+        batch.keys.append(key)
+        batch.inputs.append(Int32(input))
+        batch.lines.append(line)
+        if batch.keys.count >= PipeBatch.size {
+            pipe.put(batch)
+            batch = Batch()
+        }
+    }
+
+    /// Hands the last rows over and waits until the detectors have seen every row.
+    func finish() {
+        if !batch.keys.isEmpty { pipe.put(batch) }
+        batch = Batch()
+        pipe.close()
+        if let t = thread { pthread_join(t, nil) }
+        thread = nil
+    }
+
+    private func run() {
+        while let b = pipe.take() {
+            b.cells.withUnsafeBufferPointer { cb in
+                guard let base = cb.baseAddress else { return }
+                for i in b.keys.indices {
+                    detectors.row(cells: base + i * width, key: b.keys[i], input: Int(b.inputs[i]), line: b.lines[i])
+                }
             }
         }
     }

@@ -155,6 +155,11 @@ final class Detectors {
 
     /// The first row of a unit-period.
     func row(_ row: RowView, key: UnitPeriod) {
+        self.row(cells: UnsafePointer(row.cells), key: key, input: row.input, line: row.line)
+    }
+
+    /// The first row of a unit-period, by its cells (``DetectorFeed`` hands rows over this way).
+    func row(cells: UnsafePointer<Cell>, key: UnitPeriod, input: Int, line: Int) {
         guard !detectors.isEmpty else { return }
         let level = key.unit.unitCode?.level
         let unit = intern(key.unit, level: level)
@@ -188,8 +193,8 @@ final class Detectors {
         } else {
             unitLatePeriods[unit, default: []].append(period)
         }
-        let r = DetectorRow(cells: UnsafePointer(row.cells), unit: unit, parent: parent, county: county, period: period,
-                            periodValue: key.period, level: level, input: Int32(row.input), line: Int32(row.line))
+        let r = DetectorRow(cells: cells, unit: unit, parent: parent, county: county, period: period,
+                            periodValue: key.period, level: level, input: Int32(input), line: Int32(line))
         let bit: UInt8 = level.map { UInt8(1 << $0.rank) } ?? 0xFF
         for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
     }

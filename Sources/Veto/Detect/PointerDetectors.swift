@@ -224,7 +224,7 @@ final class ImpliedStandardDetector: Detector {
         let m = funds / 120
         let (g, inverse) = Self.gcdInverse(a, b)
         guard m % g == 0 else { return [] }
-        let a1 = a / g, b1 = b / g, m1 = m / g
+        let b1 = b / g, m1 = m / g
         // s ≡ m1 · a1⁻¹ (mod b1), the smallest such s ≥ 1.
         var s = Int64((Int128(m1 % b1) * Int128(inverse)) % Int128(b1))
         if s <= 0 { s += b1 }

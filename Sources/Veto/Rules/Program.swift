@@ -52,6 +52,21 @@ public struct Program: Sendable {
     let linearStorages: [LinearTermStorage]
     let tables: TapeTables
 
+    /// Whether evaluating the rules may read a row's text beyond its figures: a text test (`in`
+    /// on text, `==` on text, `matches`) or a group or `is_unique` key (which can be a text
+    /// column). Without one, a row's figures are all the checker needs.
+    var readsRowText: Bool {
+        func reads(_ t: Tape?) -> Bool {
+            t?.code.contains { ins in
+                switch ins {
+                case .inText, .textEquals, .matches: true
+                default: false
+                }
+            } ?? false
+        }
+        return !aggregates.isEmpty || !uniques.isEmpty || rules.contains { reads($0.when) || reads($0.assert) || reads($0.note) || reads($0.implied) }
+    }
+
     public enum CompileError: Error, CustomStringConvertible {
         case unsupported(rule: String, what: String)
         public var description: String {
