@@ -199,28 +199,30 @@ final class Detectors {
         for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
     }
 
-    /// Finishes every detector and turns its tests into findings with tiers.
+    /// Finishes every detector (once: their state is freed) and turns its tests into findings with tiers.
     func finish(files: [String]) -> DetectorOutcome {
         var out = DetectorOutcome()
         guard !detectors.isEmpty else { return out }
         let context = DetectorContext(units: units, periods: periods, levels: levels)
         var tests: [DetectorTest] = []
+        // Tests whose p is 1 (a comparison without a match) are not listed but counted.
+        var untestedBy: [String: Int] = [:]
         for d in detectors {
             let (t, n) = d.finish(context)
             tests += t
             out.notes += n
-        }
-        out.notes = notes + out.notes
-        let withP = tests.indices.filter { tests[$0].pValue != nil }
-        // Tests whose p is 1 (a comparison without a match) are not listed but counted.
-        var untestedBy: [String: Int] = [:]
-        for d in detectors where d.untested > 0 {
+            guard d.untested > 0 else { continue }
             if let dup = d as? DuplicateDetector {
                 for (f, n) in dup.untestedByFamily { untestedBy[f, default: 0] += n }
             } else {
                 untestedBy[Self.family(d.spec.kind), default: 0] += d.untested
             }
         }
+        // Their state (per unit, per group) is not needed any more: freed before the findings
+        // and the checker's verdicts are built on top of it. The hub finishes once.
+        detectors.removeAll()
+        out.notes = notes + out.notes
+        let withP = tests.indices.filter { tests[$0].pValue != nil }
         let untested = untestedBy.values.reduce(0, +)
         out.tests = withP.count + untested
         let (bh, by) = Self.adjust(withP.map { tests[$0].pValue ?? 1 }, families: withP.map { tests[$0].family }, untested: untestedBy)
