@@ -268,6 +268,8 @@ public final class Checker {
     private var notCopied: Set<Int> = []
     /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
     private let detectors: Detectors
+    /// The previous period's slot found for the last row (the next row's first guess).
+    private var lastPrevSlot: Int32 = -1
     /// While `add(paths:jobs:)` reads with more than one job: the thread the detectors run on.
     private var detectorFeed: DetectorFeed?
 
@@ -883,7 +885,11 @@ public final class Checker {
         var prevSlot: Int32?
         var prevMayCome = false
         if let key, let p = key.period, let pid = KeyPacker.withPeriod(id, p.previous) {
-            prevSlot = upIndex[pid]
+            // A period lists its units in the order the period before did: the previous period's
+            // slot is most often the one after the last row's (checked against its key).
+            let guess = lastPrevSlot &+ 1
+            if guess > 0, Int(guess) < upIndex.count, upIndex.key(Int(guess)) == pid { prevSlot = guess } else { prevSlot = upIndex[pid] }
+            if let s = prevSlot { lastPrevSlot = s }
             prevMayCome = prevSlot == nil
         }
         for i in outcomeBuffer.indices { outcomeBuffer[i] = nil }

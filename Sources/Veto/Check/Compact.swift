@@ -96,6 +96,10 @@ struct NameStore {
     private var index = SlotMap(capacity: 16)
     private var bytes = Chunked<UInt8>()
     private var ends = Chunked<UInt64>()
+    /// The slot of the unit named by the last `add`: rows list a period's units in the order the
+    /// period before did, so the next unit's slot is most often the one after (checked against
+    /// its key: no hash lookup in a table of every unit, whose buckets miss the cache).
+    private var lastSlot = -1
 
     var count: Int { index.count }
 
@@ -103,8 +107,16 @@ struct NameStore {
 
     /// Keeps `name` for `unit` unless the unit has one.
     mutating func add(_ unit: UInt64, _ name: String) {
-        guard index[unit] == nil else { return }
-        index.insert(unit)
+        let guess = lastSlot + 1
+        if guess < index.count, index.key(guess) == unit {
+            lastSlot = guess
+            return
+        }
+        if let s = index[unit] {
+            lastSlot = Int(s)
+            return
+        }
+        lastSlot = Int(index.insert(unit))
         var n = name
         n.withUTF8 { for b in $0 { bytes.append(b) } }
         ends.append(UInt64(bytes.count))

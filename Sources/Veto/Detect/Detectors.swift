@@ -56,6 +56,10 @@ final class Detectors {
     private var unitIndex: [String: Int32] = [:]
     /// Code units by their 12-digit value (no string hashed per row).
     private var codeIndex: [UInt64: Int32] = [:]
+    /// Each unit's 12-digit value (`.max` for a unit that is not a code), and the unit of the last
+    /// row interned by its code.
+    private var codeValues: [UInt64] = []
+    private var lastUnit: Int32 = -1
     private var periods: [Period?] = []
     private var periodIndex: [Period: Int32] = [:]
     /// The periods each unit was read in (to raise the verdicts of a unit's findings).
@@ -133,15 +137,35 @@ final class Detectors {
         }
     }
 
-    private func intern(_ key: UnitKey, level: UnitCode.Level?) -> Int32 {
+    /// The unit's index, added when new. `rowUnit`: the unit of the row being fed (its guess and
+    /// its place are the next row's first guess; a parent's are not).
+    private func intern(_ key: UnitKey, level: UnitCode.Level?, rowUnit: Bool = false) -> Int32 {
         let value = key.unitCode.map(KeyPacker.codeValue)
-        if let v = value { if let i = codeIndex[v] { return i } } else if let i = unitIndex[key.code] { return i }
+        if let v = value {
+            // Rows list a period's units in the order the period before did: the unit after the
+            // last row's is the first guess (checked against its code), before the hash lookup.
+            let guess = Int(lastUnit) + 1
+            if rowUnit, guess > 0, guess < codeValues.count, codeValues[guess] == v {
+                lastUnit = Int32(guess)
+                return lastUnit
+            }
+            if let i = codeIndex[v] {
+                if rowUnit { lastUnit = i }
+                return i
+            }
+        } else if let i = unitIndex[key.code] { return i }
         let i = Int32(units.count)
         units.append(key.code)
+        codeValues.append(value ?? .max)
         if value == nil { otherKeys[i] = key }
         levels.append(level)
         unitPeriodMask.append(0)
-        if let v = value { codeIndex[v] = i } else { unitIndex[key.code] = i }
+        if let v = value {
+            codeIndex[v] = i
+            if rowUnit { lastUnit = i }
+        } else {
+            unitIndex[key.code] = i
+        }
         return i
     }
 
@@ -162,7 +186,7 @@ final class Detectors {
     func row(cells: UnsafePointer<Cell>, key: UnitPeriod, input: Int, line: Int) {
         guard !detectors.isEmpty else { return }
         let level = key.unit.unitCode?.level
-        let unit = intern(key.unit, level: level)
+        let unit = intern(key.unit, level: level, rowUnit: true)
         var parent: Int32 = -1, county: Int32 = -1
         if let u = key.unit.unitCode, let pv = KeyPacker.parentValue(KeyPacker.codeValue(u)) {
             if pv == lastParentValue && level == .village {
