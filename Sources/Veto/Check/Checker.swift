@@ -268,6 +268,8 @@ public final class Checker {
     private var notCopied: Set<Int> = []
     /// The forensic detectors (Sources/Veto/Detect), fed every unit-period's first row.
     private let detectors: Detectors
+    /// Whether inputs were read with more than one job (the end then uses a second thread too).
+    private var finishesInParallel = false
     /// The previous period's slot found for the last row (the next row's first guess).
     private var lastPrevSlot: Int32 = -1
     /// While `add(paths:jobs:)` reads with more than one job: the thread the detectors run on.
@@ -476,6 +478,7 @@ public final class Checker {
                         rules: RowRuleEvaluator(program: program, local: localRules, flags: UnsafePointer(flags), standards: standards),
                         keepsRecords: program.readsRowText)
         }
+        finishesInParallel = true
         // The detectors on their own thread while these inputs are read (fed in row order).
         if !detectors.isEmpty { detectorFeed = DetectorFeed(detectors, width: schema.columns.count) }
         defer {
@@ -1561,6 +1564,9 @@ public final class Checker {
     // MARK: Finish
 
     public func finish() -> CheckResult {
+        // With more than one job the detectors finish (their tests, corrections and evidence) on
+        // a thread of their own while the held rows are resolved: they share no state.
+        let forensicAhead = finishesInParallel ? DetectorFinish(detectors, files: files) : nil
         // Rows still waiting: their previous periods never came, or they waited for children.
         resolveAllHeld()
         heldCells.release()
@@ -1598,7 +1604,7 @@ public final class Checker {
         secondPass()
         for s in spools { s.remove() }
         spools = []
-        let forensic = detectors.finish(files: files)
+        let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
         for (f, keys) in forensic.findings {
             for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
             sink.add(f)

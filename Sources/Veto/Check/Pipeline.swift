@@ -317,3 +317,38 @@ final class DetectorFeed: @unchecked Sendable {
         }
     }
 }
+
+/// The detectors' end (their tests, corrections and evidence) on a thread of their own while
+/// the caller goes on; ``wait()`` joins it. Run in the caller's thread when no thread starts.
+final class DetectorFinish: @unchecked Sendable {
+    private let detectors: Detectors
+    private let files: [String]
+    private var outcome: DetectorOutcome?
+    private var thread: pthread_t?
+
+    init(_ detectors: Detectors, files: [String]) {
+        self.detectors = detectors
+        self.files = files
+        let box = Unmanaged.passRetained(self)
+        var t = pthread_t()
+        let rc = pthread_create(&t, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<DetectorFinish>.fromOpaque(raw).takeRetainedValue().run()
+            return nil
+        }, box.toOpaque())
+        if rc == 0 { thread = t } else { box.release() }
+    }
+
+    private func run() {
+        outcome = detectors.finish(files: files)
+    }
+
+    /// The outcome, once computed (here, if the thread never started).
+    func wait() -> DetectorOutcome {
+        if let t = thread { pthread_join(t, nil) }
+        thread = nil
+        if let o = outcome { return o }
+        run()
+        return outcome ?? DetectorOutcome()
+    }
+}
