@@ -5,6 +5,27 @@ import Glibc
 import Darwin
 #endif
 
+/// Runs `body` on a new thread (which keeps what `body` captures until it returns); nil when no
+/// thread can be started.
+func startThread(_ body: @escaping () -> Void) -> pthread_t? {
+    final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body))
+    var t = pthread_t()
+    let rc = pthread_create(&t, nil, { raw in
+        guard let raw else { return nil }
+        Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().body()
+        return nil
+    }, box.toOpaque())
+    guard rc == 0 else {
+        box.release()
+        return nil
+    }
+    return t
+}
+
 /// What a reader thread hands the checking thread, in the order it happened: the header's
 /// binding, input findings, rows (copied out of the reader's buffers), and how the input ended.
 enum PipeEvent {
@@ -128,19 +149,10 @@ final class InputReader: @unchecked Sendable {
     func start() {
         guard !started else { return }
         started = true
-        let box = Unmanaged.passRetained(self)
-        var t = pthread_t()
-        let rc = pthread_create(&t, nil, { raw in
-            guard let raw else { return nil }
-            let reader = Unmanaged<InputReader>.fromOpaque(raw).takeRetainedValue()
-            reader.run()
-            return nil
-        }, box.toOpaque())
-        if rc == 0 {
+        if let t = startThread({ self.run() }) {
             thread = t
         } else {
             // No thread: read here, in the caller's (the pipe is unbounded for it then).
-            box.release()
             run()
         }
     }
@@ -271,17 +283,7 @@ final class DetectorFeed: @unchecked Sendable {
     init?(_ detectors: Detectors, width: Int) {
         self.detectors = detectors
         self.width = max(1, width)
-        let box = Unmanaged.passRetained(self)
-        var t = pthread_t()
-        let rc = pthread_create(&t, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<DetectorFeed>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, box.toOpaque())
-        guard rc == 0 else {
-            box.release()
-            return nil
-        }
+        guard let t = startThread({ [self] in run() }) else { return nil }
         thread = t
     }
 
@@ -329,14 +331,7 @@ final class DetectorFinish: @unchecked Sendable {
     init(_ detectors: Detectors, files: [String]) {
         self.detectors = detectors
         self.files = files
-        let box = Unmanaged.passRetained(self)
-        var t = pthread_t()
-        let rc = pthread_create(&t, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<DetectorFinish>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, box.toOpaque())
-        if rc == 0 { thread = t } else { box.release() }
+        thread = startThread({ [self] in run() })
     }
 
     private func run() {
