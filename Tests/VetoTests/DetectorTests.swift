@@ -188,6 +188,21 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect(abs(family.pValue - withItself) > 1e-6 * withItself, "the pooled rate gives another p-value, beyond the tolerance above")
 }
 
+/// Where no other unit of the group reports such an event, there is no rate to weigh a unit at:
+/// the group is "not applicable" with that reason, not left out of the notes.
+@Test func thresholdBunchingSaysWhenNoOtherUnitGivesARate() throws {
+    var csv = "period,unit_code,births,births_multi_outside_policy\n"
+    for year in 2011...2020 {
+        for v in 1...10 { csv += "\(year),620121101\(200 + v),40,\(v == 1 ? 2 : 0)\n" }
+    }
+    let c = Checker()
+    c.add(bytes: Array(csv.utf8), name: "lonely.csv")
+    let r = c.finish()
+    #expect(r.findings.filter { $0.id == "forensic.threshold-bunching" }.isEmpty)
+    #expect(r.detectorNotes.contains { $0.message.en.contains("threshold-bunching on multi_outside_policy_rate: not applicable")
+        && $0.message.en.contains("no rate to weigh") }, "\(r.detectorNotes.map(\.message.en))")
+}
+
 /// With small denominators (20 births or fewer, where passing means reporting no outside-policy
 /// birth at all) the test does not apply: zeros are implausible-zero's question.
 @Test func thresholdBunchingLeavesZeroCellsToImplausibleZero() throws {

@@ -157,7 +157,11 @@ final class BunchingDetector: Detector {
                         for (share, units) in chances { probs += Array(repeating: share, count: units) }
                         passing += c.pass
                     }
-                    guard !probs.isEmpty else { continue }
+                    guard !probs.isEmpty else {
+                        na.skip(en: "no rate to weigh the unit-periods at (the group's other units report no such event, or only such events)",
+                                zh: "无可用比率（组内其他单位均未报告或全部为此类事件）")
+                        continue
+                    }
                     na.ran()
                     let dist = PoissonBinomial(probabilities: probs)
                     let pv = dist.upperTail(atLeast: passing).probability
