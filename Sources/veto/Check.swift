@@ -42,7 +42,7 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "A progress bar on standard error (bytes of total, rows/s, ETA): auto (when it is a terminal), always, never.")
     var progress: ProgressMode = .auto
 
-    @Option(name: .long, help: "Threads: with 2 or more, inputs are read and parsed on other threads (the next ones ahead) while this one checks; the report is the same byte for byte.")
+    @Option(name: .long, help: "Threads: with 2 or more, inputs are read and parsed on other threads (the next ones ahead) while this one checks, and the forensic detectors run on one more; the report is the same byte for byte.")
     var jobs: Int = 1
 
     func validate() throws {
