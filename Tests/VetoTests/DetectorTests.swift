@@ -116,9 +116,7 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
             }
         }
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "zeros.csv")
-    let r = c.finish()
+    let r = check(csv, name: "zeros.csv")
     let hits = r.findings.filter { $0.id == "forensic.implausible-zero" }
     #expect(hits.map(\.unitCode) == ["620121107000"])
     #expect(hits.first?.severity == .review)
@@ -147,9 +145,7 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
             }
         }
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "bunching.csv")
-    let r = c.finish()
+    let r = check(csv, name: "bunching.csv")
     let hits = r.findings.filter { $0.id == "forensic.threshold-bunching" && $0.severity >= .review }
     #expect(hits.map(\.unitCode) == ["620121107000"], "\(r.findings.filter { $0.id == "forensic.threshold-bunching" }.map { "\($0.unitCode ?? "") \($0.pValue ?? 1)" })")
     #expect((hits.first?.pValue ?? 1) < 1e-4)
@@ -168,9 +164,7 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
 @Test func thresholdBunchingWeighsEachUnitAtItsSiblingsRate() throws {
     var csv = "period,unit_code,births,births_multi_outside_policy\n"
     for v in 1...30 { csv += "2020,620121101\(200 + v),40,\(v <= 28 ? 2 : 3)\n" }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "one-township.csv")
-    let r = c.finish()
+    let r = check(csv, name: "one-township.csv")
     let evidence = try #require(r.evidence.first { $0.unitCode == "620121101000" })
     let family = try #require(evidence.families.first { $0.family == "threshold-bunching" })
     func tail(_ rate: (Int) -> Double) -> Double {
@@ -195,9 +189,7 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     for year in 2011...2020 {
         for v in 1...10 { csv += "\(year),620121101\(200 + v),40,\(v == 1 ? 2 : 0)\n" }
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "lonely.csv")
-    let r = c.finish()
+    let r = check(csv, name: "lonely.csv")
     #expect(r.findings.filter { $0.id == "forensic.threshold-bunching" }.isEmpty)
     #expect(r.detectorNotes.contains { $0.message.en.contains("threshold-bunching on multi_outside_policy_rate: not applicable")
         && $0.message.en.contains("no rate to weigh") }, "\(r.detectorNotes.map(\.message.en))")
@@ -212,9 +204,7 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
             for v in 1...10 { csv += "\(year),620121\(100 + t)\(200 + v),15,0\n" }
         }
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "small.csv")
-    let r = c.finish()
+    let r = check(csv, name: "small.csv")
     #expect(r.findings.filter { $0.id == "forensic.threshold-bunching" }.isEmpty)
     #expect(r.detectorNotes.contains { $0.message.en.contains("threshold-bunching on multi_outside_policy_rate: not applicable") }, "\(r.detectorNotes.map(\.message.en))")
 }
@@ -283,9 +273,7 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
 
 @Test func domainCountyRowRaisesNoDetector() {
     let csv = "period,unit_code,births,births_illegal,special_total_disabled,special_total_death,special_funds\n2020,623021000000,142,0,5,28,291360\n"
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "county.csv")
-    let r = c.finish()
+    let r = check(csv, name: "county.csv")
     #expect(r.findings.filter { $0.kind == .detector }.isEmpty)
 }
 
@@ -331,9 +319,7 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
         let funds = 12 * (a * 600 + b * 760) + (i == 5 ? 1_200 : 0)
         csv += "2020,620121101\(201 + i),0,\(a),\(b),\(funds)\n"
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "special.csv")
-    let r = c.finish()
+    let r = check(csv, name: "special.csv")
     let found = r.findings.filter { $0.id == "forensic.implied-standard" }
     #expect(found.contains { $0.expected == "600/760" && $0.severity == .info })
     let over = found.filter { $0.severity == .review }
@@ -362,9 +348,7 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
         }
         csv += "\(year),\(code),\(added),\(a),\(b),\(funds)\n"
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "special.csv")
-    let r = c.finish()
+    let r = check(csv, name: "special.csv")
     let found = r.findings.filter { $0.id == "forensic.implied-standard" }
     let standard = try #require(found.first { $0.expected == "600/760" })
     #expect(standard.message.en.contains("(1495 of 1498 unit-periods without additions fit it exactly)"), "\(standard.message.en)")
@@ -382,9 +366,7 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
         let funds = 12 * (a * 600 + b * 760) + (i % 5 == 4 ? 1_200 : 0)   // 1,200 of 6,000 pay more
         csv += "\(2016 + i % 10),\(code),0,\(a),\(b),\(funds)\n"
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "special.csv")
-    let r = c.finish()
+    let r = check(csv, name: "special.csv")
     let found = r.findings.filter { $0.id == "forensic.implied-standard" }
     #expect(found.filter { $0.severity == .review }.count == 1_000)
     let standard = try #require(found.first { $0.expected == "600/760" })
@@ -637,9 +619,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     for year in 2020...2021 {
         for v in 1...12 { csv += "\(year),620121101\(200 + v),\(huge),\(huge),\(huge),\(huge),\(huge),\(huge)\n" }
     }
-    let c = Checker()
-    c.add(bytes: Array(csv.utf8), name: "huge.csv")
-    let r = c.finish()
+    let r = check(csv, name: "huge.csv")
     #expect(r.verdicts.count == 24)
     #expect(r.findings.filter { $0.kind == .detector && $0.severity >= .review }.isEmpty, "\(r.findings.filter { $0.kind == .detector }.map(\.message.en))")
     #expect(Detectors.sum(.max - 1, 5) == .max && Detectors.sum(.min + 1, -5) == .min && Detectors.sum(2, 3) == 5)
