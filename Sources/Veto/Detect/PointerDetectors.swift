@@ -225,7 +225,7 @@ final class ImpliedStandardDetector: Detector {
         let (g, inverse) = Self.gcdInverse(a, b)
         guard m % g == 0 else { return [] }
         let b1 = b / g, m1 = m / g
-        // s ≡ m1 · a1⁻¹ (mod b1), the smallest such s ≥ 1.
+        // s ≡ (m / g) · (a / g)⁻¹ (mod b / g), the smallest such s ≥ 1.
         var s = Int64((Int128(m1 % b1) * Int128(inverse)) % Int128(b1))
         if s <= 0 { s += b1 }
         var out: [(Int64, Int64)] = []
