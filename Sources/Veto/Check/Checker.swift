@@ -1604,13 +1604,9 @@ public final class Checker {
         secondPass()
         for s in spools { s.remove() }
         spools = []
-        let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
-        for (f, keys) in forensic.findings {
-            for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
-            sink.add(f)
-        }
-        (result.evidence, result.detectorNotes, result.detectorTests) = (forensic.evidence, forensic.notes, forensic.tests)
-        // What only the pass needed is freed before the verdicts are sorted (the peak).
+        // What only the rules' pass needed is freed before the detectors build their tests and
+        // findings on top (the run's peak was there) and before the verdicts are sorted: the
+        // verdicts need only each unit-period's key and worst severity.
         upPrev.release()
         upPrint.release()
         upFirst.release()
@@ -1622,6 +1618,12 @@ public final class Checker {
         parIndex.release()
         parWide = [:]
         parHalfSide = [:]
+        let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
+        for (f, keys) in forensic.findings {
+            for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
+            sink.add(f)
+        }
+        (result.evidence, result.detectorNotes, result.detectorTests) = (forensic.evidence, forensic.notes, forensic.tests)
         // Unit names, kept as they are for the reports (the result owns them now).
         result.unitNames = UnitNames(store: names)
         names = NameStore()
