@@ -30,8 +30,7 @@ final class BunchingDetector: Detector {
     /// Per target and group: (period, denominator) → (passing, failing); per group-period Σk and Σn
     /// (the rate each period's units are compared at: rates move between periods).
     private var cells: [[Int32: [UInt64: (pass: Int, fail: Int)]]]
-    private var totals: [[UInt64: (k: Int64, n: Int64)]]
-    private var lastTotal: [LastEntry<UInt64, (k: Int64, n: Int64)>]
+    private var totals: [GroupPeriodTable<(k: Int64, n: Int64)>]
     private var windows: [[Int32: (good: Int, bad: Int)]]
 
     init(spec: DetectorSpec, targets: [TargetSpec], numerator: Int?, denominator: Int?, schema: Schema) {
@@ -53,8 +52,7 @@ final class BunchingDetector: Detector {
         }
         self.targets = list
         cells = Array(repeating: [:], count: list.count)
-        totals = Array(repeating: [:], count: list.count)
-        lastTotal = Array(repeating: LastEntry(), count: list.count)
+        totals = Array(repeating: GroupPeriodTable((0, 0)), count: list.count)
         windows = Array(repeating: [:], count: list.count)
     }
 
@@ -95,8 +93,7 @@ final class BunchingDetector: Detector {
         for (t, target) in targets.enumerated() {
             if let nc = numerator, let dc = denominator, let th = target.threshold {
                 guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
-                let gp = groupPeriodKey(g, r.period)
-                lastTotal[t].update(gp, in: &totals[t], default: (0, 0)) { Self.add(k, n, to: &$0) }
+                totals[t].update(r.groupPeriod(spec.group)) { Self.add(k, n, to: &$0) }
                 let pn = groupPeriodKey(r.period, Int32(clamping: n))
                 // A zero just passing is left out: whether a unit-period reports none at all is
                 // implausible-zero's question, and pooling the many small denominators whose "just
@@ -119,10 +116,11 @@ final class BunchingDetector: Detector {
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         for (t, target) in targets.enumerated() {
+            let totalOf = Dictionary(uniqueKeysWithValues: totals[t].sorted(keys: context.groupPeriodKeys).map { ($0.key, $0.value) })
             var na = NotApplicableTally()
             let side = target.below ? (target.inclusive ? "at most" : "below") : (target.inclusive ? "at least" : "above")
             let sideZh = target.below ? (target.inclusive ? "不高于" : "低于") : (target.inclusive ? "不低于" : "高于")
-            for g in Set(cells[t].keys).union(totals[t].keys.map { splitKey($0).group }).union(windows[t].keys).sorted() where g >= 0 {
+            for g in Set(cells[t].keys).union(totalOf.keys.map { splitKey($0).group }).union(windows[t].keys).sorted() where g >= 0 {
                 let unit = context.unitName(g)
                 if numerator != nil, denominator != nil, target.threshold != nil {
                     let inCells = (cells[t][g] ?? [:]).values.reduce(0) { $0 + $1.pass + $1.fail }
@@ -135,7 +133,7 @@ final class BunchingDetector: Detector {
                     for (pn, c) in (cells[t][g] ?? [:]).sorted(by: { $0.key < $1.key }) {
                         let (period, n32) = splitKey(pn)
                         let n = Int64(n32)
-                        let tot = totals[t][groupPeriodKey(g, period)] ?? (0, 0)
+                        let tot = totalOf[groupPeriodKey(g, period)] ?? (0, 0)
                         guard let th = target.threshold,
                               let (pass, fail) = Self.cells(th, under: target.below, inclusive: target.inclusive, Int(n)) else { continue }
                         // Each unit-period at the group's rate without it (leave-one-out, as for

@@ -15,6 +15,9 @@ struct DetectorRow {
     var level: UnitCode.Level?
     var input: Int32
     var line: Int32
+    /// The dense index of the row's group-period for each grouping (parent, county, the whole
+    /// table), shared by every detector (``GroupPeriodTable``).
+    var groupPeriods: (parent: Int32, county: Int32, all: Int32)
 
     /// The group this row is pooled in: −1 is the whole table.
     func group(_ g: DetectorSpec.Grouping) -> Int32 {
@@ -22,6 +25,15 @@ struct DetectorRow {
         case .parent: parent
         case .county: county
         case .all: -1
+        }
+    }
+
+    /// The index of (``group(_:)``, period) among the run's group-periods.
+    func groupPeriod(_ g: DetectorSpec.Grouping) -> Int32 {
+        switch g {
+        case .parent: groupPeriods.parent
+        case .county: groupPeriods.county
+        case .all: groupPeriods.all
         }
     }
 
@@ -106,6 +118,8 @@ struct DetectorContext {
     var units: [String]
     var periods: [Period?]
     var levels: [UnitCode.Level?]
+    /// By group-period index (``DetectorRow/groupPeriod(_:)``): its ``groupPeriodKey(_:_:)``.
+    var groupPeriodKeys: [UInt64] = []
     func unitName(_ u: Int32) -> String { u >= 0 && Int(u) < units.count ? units[Int(u)] : "*" }
     func periodName(_ p: Int32) -> String { p >= 0 && Int(p) < periods.count ? periods[Int(p)]?.description ?? "" : "" }
     /// A group's children, in words ("villages", "townships", "units").
@@ -280,6 +294,41 @@ struct NarrowInts {
                 wide[i] = newValue
             }
         }
+    }
+}
+
+/// A detector's values per group-period, in an array by the hub's group-period index
+/// (``DetectorRow/groupPeriod(_:)``): no key and no hash table per detector and column. An entry
+/// exists once a row has updated it.
+///
+/// - Complexity: O(1) per update; memory O(group-periods of the run) values and a byte each.
+struct GroupPeriodTable<Value> {
+    private var values: [Value] = []
+    private var present: [Bool] = []
+    private let initial: Value
+
+    init(_ initial: Value) { self.initial = initial }
+
+    @inline(__always)
+    mutating func update(_ index: Int32, _ body: (inout Value) -> Void) {
+        let i = Int(index)
+        guard i >= 0 else { return }
+        if i >= values.count {
+            let n = i + 1 - values.count
+            values.append(contentsOf: repeatElement(initial, count: n))
+            present.append(contentsOf: repeatElement(false, count: n))
+        }
+        present[i] = true
+        body(&values[i])
+    }
+
+    /// The entries by group-period key (group, then period), the order of a dictionary's entries
+    /// sorted by key.
+    func sorted(keys: [UInt64]) -> [(key: UInt64, value: Value)] {
+        var out: [(key: UInt64, value: Value)] = []
+        for i in values.indices where present[i] && i < keys.count { out.append((keys[i], values[i])) }
+        out.sort { $0.key < $1.key }
+        return out
     }
 }
 

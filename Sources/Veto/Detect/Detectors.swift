@@ -71,6 +71,13 @@ final class Detectors {
     private var lastParentValue: UInt64 = .max, lastParent: Int32 = -1, lastCounty: Int32 = -1
     /// The index of the period of the last row (rows come grouped by period: one comparison, no hashing).
     private var lastPeriodIndex: Int32 = -1
+    /// Group-periods (a parent's, a county's or the whole table's rows of one period) interned to
+    /// dense indices, shared by every detector: their per-group-period state is an array entry
+    /// (``GroupPeriodTable``), not a dictionary entry per detector and column. The last row's three
+    /// are reused while rows come township by township.
+    private var groupPeriods = SlotMap(capacity: 64)
+    private var lastGroupPeriod: (parent: UInt64, parentIndex: Int32, county: UInt64, countyIndex: Int32, all: UInt64, allIndex: Int32) =
+        (.max, -1, .max, -1, .max, -1)
 
     var isEmpty: Bool { detectors.isEmpty }
 
@@ -217,17 +224,27 @@ final class Detectors {
         } else {
             unitLatePeriods[unit, default: []].append(period)
         }
+        var gp = lastGroupPeriod
+        let parentKey = groupPeriodKey(parent, period), countyKey = groupPeriodKey(county, period), allKey = groupPeriodKey(-1, period)
+        if parentKey != gp.parent { (gp.parent, gp.parentIndex) = (parentKey, internGroupPeriod(parentKey)) }
+        if countyKey != gp.county { (gp.county, gp.countyIndex) = (countyKey, internGroupPeriod(countyKey)) }
+        if allKey != gp.all { (gp.all, gp.allIndex) = (allKey, internGroupPeriod(allKey)) }
+        lastGroupPeriod = gp
         let r = DetectorRow(cells: cells, unit: unit, parent: parent, county: county, period: period,
-                            periodValue: key.period, level: level, input: Int32(input), line: Int32(line))
+                            periodValue: key.period, level: level, input: Int32(input), line: Int32(line),
+                            groupPeriods: (gp.parentIndex, gp.countyIndex, gp.allIndex))
         let bit: UInt8 = level.map { UInt8(1 << $0.rank) } ?? 0xFF
         for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
     }
+
+    private func internGroupPeriod(_ key: UInt64) -> Int32 { groupPeriods[key] ?? groupPeriods.insert(key) }
 
     /// Finishes every detector (once: their state is freed) and turns its tests into findings with tiers.
     func finish(files: [String]) -> DetectorOutcome {
         var out = DetectorOutcome()
         guard !detectors.isEmpty else { return out }
-        let context = DetectorContext(units: units, periods: periods, levels: levels)
+        let context = DetectorContext(units: units, periods: periods, levels: levels,
+                                      groupPeriodKeys: (0..<groupPeriods.count).map { groupPeriods.key($0) })
         var tests: [DetectorTest] = []
         // Tests whose p is 1 (a comparison without a match) are not listed but counted.
         var untestedBy: [String: Int] = [:]

@@ -17,8 +17,7 @@ final class DispersionDetector: Detector {
     private let exposure: Int
     private let names: [String]
     private let exposureName: String
-    private var stats: [[UInt64: (k: Int, sx: Int64, sn: Int64, sq: Double)]]
-    private var lastStat: [LastEntry<UInt64, (k: Int, sx: Int64, sn: Int64, sq: Double)>]
+    private var stats: [GroupPeriodTable<(k: Int, sx: Int64, sn: Int64, sq: Double)>]
 
     init(spec: DetectorSpec, columns: [Int], exposure: Int, schema: Schema) {
         self.spec = spec
@@ -26,16 +25,15 @@ final class DispersionDetector: Detector {
         self.exposure = exposure
         names = columns.map { schema.columns[$0].name }
         exposureName = schema.columns[exposure].name
-        stats = Array(repeating: [:], count: columns.count)
-        lastStat = Array(repeating: LastEntry(), count: columns.count)
+        stats = Array(repeating: GroupPeriodTable((0, 0, 0, 0)), count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
         guard let n = r.int(exposure), n > 0 else { return }
-        let key = groupPeriodKey(r.group(spec.group), r.period)
+        let gp = r.groupPeriod(spec.group)
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            lastStat[k].update(key, in: &stats[k], default: (0, 0, 0, 0)) { Self.add(x, n, to: &$0) }
+            stats[k].update(gp) { Self.add(x, n, to: &$0) }
         }
     }
 
@@ -52,7 +50,7 @@ final class DispersionDetector: Detector {
         var notes: [DetectorNote] = []
         for (k, name) in names.enumerated() {
             var byGroup: [Int32: (stat: Double, df: Int, periods: Int, units: Int)] = [:]
-            for (key, s) in stats[k].sorted(by: { $0.key < $1.key }) {
+            for (key, s) in stats[k].sorted(keys: context.groupPeriodKeys) {
                 let g = splitKey(key).group
                 var acc = byGroup[g] ?? (0, 0, 0, 0)
                 if s.k >= 3, s.sx >= 5, s.sn > s.sx {

@@ -35,8 +35,7 @@ final class ZeroDetector: Detector {
     private let names: [String]
     private let exposureName: String
     /// Per column: (group, period) → (exposure, events).
-    private var sums: [[UInt64: (e: Int64, x: Int64)]]
-    private var lastSum: [LastEntry<UInt64, (e: Int64, x: Int64)>]
+    private var sums: [GroupPeriodTable<(e: Int64, x: Int64)>]
     /// Per group, its distinct units (a unit's group is fixed by its code); per unit, whether it
     /// is counted (1 byte a unit, not a set entry).
     private var children: [Int32: Int] = [:]
@@ -48,14 +47,13 @@ final class ZeroDetector: Detector {
         self.exposure = exposure
         names = columns.map { schema.columns[$0].name }
         exposureName = schema.columns[exposure].name
-        sums = Array(repeating: [:], count: columns.count)
-        lastSum = Array(repeating: LastEntry(), count: columns.count)
+        sums = Array(repeating: GroupPeriodTable((0, 0)), count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
         guard let e = r.int(exposure), e >= 0 else { return }
         let g = r.group(spec.group)
-        let key = groupPeriodKey(g, r.period)
+        let gp = r.groupPeriod(spec.group)
         let u = Int(r.unit)
         if u >= counted.count { counted.append(contentsOf: repeatElement(false, count: u + 1 - counted.count)) }
         if !counted[u] {
@@ -64,7 +62,7 @@ final class ZeroDetector: Detector {
         }
         for (k, c) in columns.enumerated() {
             guard let x = r.int(c), x >= 0 else { continue }
-            lastSum[k].update(key, in: &sums[k], default: (0, 0)) { Self.add(e, x, to: &$0) }
+            sums[k].update(gp) { Self.add(e, x, to: &$0) }
         }
     }
 
@@ -115,7 +113,7 @@ final class ZeroDetector: Detector {
         for (k, name) in names.enumerated() {
             var totalE: [Int32: Int64] = [:], totalX: [Int32: Int64] = [:]
             var byGroup: [Int32: [(period: Int32, e: Int64, x: Int64)]] = [:]
-            for (key, v) in sums[k].sorted(by: { $0.key < $1.key }) {
+            for (key, v) in sums[k].sorted(keys: context.groupPeriodKeys) {
                 let (g, p) = splitKey(key)
                 totalE[p] = Detectors.sum(totalE[p] ?? 0, v.e)
                 totalX[p] = Detectors.sum(totalX[p] ?? 0, v.x)
