@@ -104,8 +104,11 @@ struct SlotMap {
         tagBits = Self.tagBits(16)
     }
 
+    /// The key's high half folded into its low half first: a product's bits 20 and up, where
+    /// buckets come from, depend only on the key's bits below them, and keys that differ only
+    /// above bit 32 (a group-period key is group << 32 | period) would all share a bucket.
     @inline(__always)
-    private static func hash(_ k: UInt64) -> UInt64 { k &* 0x9E37_79B9_7F4A_7C15 }
+    private static func hash(_ k: UInt64) -> UInt64 { (k ^ k >> 32) &* 0x9E37_79B9_7F4A_7C15 }
 
     @inline(__always)
     private func bucket(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h >> 20) & mask }

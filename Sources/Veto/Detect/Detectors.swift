@@ -49,16 +49,15 @@ struct DetectorOutcome {
 final class Detectors {
     private(set) var detectors: [any Detector] = []
     private var notes: [DetectorNote] = []
-    private var units: [String] = []
-    /// The keys of units that are not codes (a code unit's key is rebuilt from its code).
+    /// Units by key, a unit's index its slot: a 12-digit code by its value (no string hashed per
+    /// row, and its name rebuilt from it at the end, not kept); any other unit by `1 << 63 | index`,
+    /// found by its name in `otherIndex`.
+    private var unitKeys = SlotMap(capacity: 1024)
+    /// The keys of units that are not 12-digit codes, and their indices by name.
     private var otherKeys: [Int32: UnitKey] = [:]
+    private var otherIndex: [String: Int32] = [:]
     private var levels: [UnitCode.Level?] = []
-    private var unitIndex: [String: Int32] = [:]
-    /// Code units by their 12-digit value (no string hashed per row).
-    private var codeIndex: [UInt64: Int32] = [:]
-    /// Each unit's 12-digit value (`.max` for a unit that is not a code), and the unit of the last
-    /// row interned by its code.
-    private var codeValues: [UInt64] = []
+    /// The unit of the last row interned by its code.
     private var lastUnit: Int32 = -1
     private var periods: [Period?] = []
     private var periodIndex: [Period: Int32] = [:]
@@ -147,33 +146,35 @@ final class Detectors {
     /// The unit's index, added when new. `rowUnit`: the unit of the row being fed (its guess and
     /// its place are the next row's first guess; a parent's are not).
     private func intern(_ key: UnitKey, level: UnitCode.Level?, rowUnit: Bool = false) -> Int32 {
-        let value = key.unitCode.map(KeyPacker.codeValue)
+        let value = key.unitCode.flatMap { $0.value != .max ? $0.value : nil }
         if let v = value {
             // Rows list a period's units in the order the period before did: the unit after the
             // last row's is the first guess (checked against its code), before the hash lookup.
             let guess = Int(lastUnit) + 1
-            if rowUnit, guess > 0, guess < codeValues.count, codeValues[guess] == v {
+            if rowUnit, guess > 0, guess < unitKeys.count, unitKeys.key(guess) == v {
                 lastUnit = Int32(guess)
                 return lastUnit
             }
-            if let i = codeIndex[v] {
+            if let i = unitKeys[v] {
                 if rowUnit { lastUnit = i }
                 return i
             }
-        } else if let i = unitIndex[key.code] { return i }
-        let i = Int32(units.count)
-        units.append(key.code)
-        codeValues.append(value ?? .max)
-        if value == nil { otherKeys[i] = key }
+        } else if let i = otherIndex[key.code] { return i }
+        let i = Int32(unitKeys.count)
+        unitKeys.insert(value ?? (1 << 63 | UInt64(i)))
+        if value == nil {
+            otherKeys[i] = key
+            otherIndex[key.code] = i
+        }
         levels.append(level)
         unitPeriodMask.append(0)
-        if let v = value {
-            codeIndex[v] = i
-            if rowUnit { lastUnit = i }
-        } else {
-            unitIndex[key.code] = i
-        }
+        if value != nil && rowUnit { lastUnit = i }
         return i
+    }
+
+    /// A unit's name: its code, or the key it was read under.
+    private func unitName(_ i: Int) -> String {
+        otherKeys[Int32(i)]?.code ?? UnitCode(value: unitKeys.key(i)).code
     }
 
     private func intern(_ code: UnitCode) -> Int32 { intern(.code(code), level: code.level) }
@@ -243,6 +244,7 @@ final class Detectors {
     func finish(files: [String]) -> DetectorOutcome {
         var out = DetectorOutcome()
         guard !detectors.isEmpty else { return out }
+        let units = (0..<unitKeys.count).map(unitName)
         let context = DetectorContext(units: units, periods: periods, levels: levels,
                                       groupPeriodKeys: (0..<groupPeriods.count).map { groupPeriods.key($0) })
         var tests: [DetectorTest] = []
