@@ -517,6 +517,8 @@ public final class Checker {
                     for e in batch.events { event(e, index: index, cells: base, outcomes: ob.baseAddress) }
                 }
             }
+            batch.reset()
+            reader.spares.give(batch)
         }
         identities[index] = reader.identity
         // Written by the reader before it closed the pipe.

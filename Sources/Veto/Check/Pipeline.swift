@@ -60,6 +60,45 @@ final class PipeBatch: @unchecked Sendable {
         events.reserveCapacity(PipeBatch.size)
     }
     static let size = 512
+
+    /// Empties the batch for reuse, its buffers kept.
+    func reset() {
+        events.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
+        outcomes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Batches handed back by the consumer once read, for the producer to fill again: a batch's
+/// buffers (a quarter of a megabyte of cells) are allocated once, not once per 512 rows (each a
+/// fresh mapping and its page faults, buffers that large being mapped on their own).
+///
+/// - Complexity: O(1) per call; memory at most `limit` batches.
+final class SparePool<Batch: AnyObject>: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var spares: [Batch] = []
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// A spare batch, or nil when none was handed back yet.
+    func take() -> Batch? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return spares.popLast()
+    }
+
+    /// Hands an emptied batch back (dropped when `limit` are already spare).
+    func give(_ b: Batch) {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if spares.count < limit { spares.append(b) }
+    }
 }
 
 /// A bounded queue of batches between two threads (a reader and the checking thread, or the
@@ -121,6 +160,8 @@ final class InputReader: @unchecked Sendable {
     let schema: Schema
     let options: CSVReaderOptions
     let pipe = RowPipe<PipeBatch>()
+    /// Batches the checking thread has read, emptied, for this reader to fill again.
+    let spares = SparePool<PipeBatch>(limit: 10)
     private var thread: pthread_t?
     private var started = false
     /// The file's identity just before it was read (read it once the pipe is drained).
@@ -174,7 +215,7 @@ final class InputReader: @unchecked Sendable {
         func flush(_ force: Bool = false) {
             guard force || batch.events.count >= PipeBatch.size else { return }
             if !batch.events.isEmpty { pipe.put(batch) }
-            batch = PipeBatch()
+            batch = spares.take() ?? PipeBatch()
         }
         let reader = TableReader(schema: schema, file: name, input: input, onRow: { row in
             let at = batch.cells.count
@@ -271,11 +312,19 @@ final class DetectorFeed: @unchecked Sendable {
         init() {
             keys.reserveCapacity(PipeBatch.size)
         }
+
+        func reset() {
+            cells.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
+            inputs.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+        }
     }
 
     private let detectors: Detectors
     private let width: Int
     private let pipe = RowPipe<Batch>()
+    private let spares = SparePool<Batch>(limit: 10)
     private var batch = Batch()
     private var thread: pthread_t?
 
@@ -295,7 +344,7 @@ final class DetectorFeed: @unchecked Sendable {
         batch.lines.append(line)
         if batch.keys.count >= PipeBatch.size {
             pipe.put(batch)
-            batch = Batch()
+            batch = spares.take() ?? Batch()
         }
     }
 
@@ -316,6 +365,8 @@ final class DetectorFeed: @unchecked Sendable {
                     detectors.row(cells: base + i * width, key: b.keys[i], input: Int(b.inputs[i]), line: b.lines[i])
                 }
             }
+            b.reset()
+            spares.give(b)
         }
     }
 }
