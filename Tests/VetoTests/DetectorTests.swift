@@ -624,3 +624,24 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(r.findings.filter { $0.kind == .detector && $0.severity >= .review }.isEmpty, "\(r.findings.filter { $0.kind == .detector }.map(\.message.en))")
     #expect(Detectors.sum(.max - 1, 5) == .max && Detectors.sum(.min + 1, -5) == .min && Detectors.sum(2, 3) == 5)
 }
+
+/// The detectors' per-group-period table lists only the entries rows updated, by key, as the
+/// dictionary it replaced did when sorted; and the unit-period index keeps keys that differ only
+/// above bit 32 (group-period keys) apart.
+@Test func groupPeriodTableListsWhatWasUpdatedInKeyOrder() {
+    var t = GroupPeriodTable<(n: Int, sum: Int64)>((0, 0))
+    // Indices 0…4 stand for keys given out of order; index 2 is never updated, -1 is ignored.
+    let keys: [UInt64] = [groupPeriodKey(7, 1), groupPeriodKey(3, 2), groupPeriodKey(5, 0), groupPeriodKey(3, 1), groupPeriodKey(-1, 0)]
+    for (i, x) in [(0, 10), (3, 4), (0, 5), (4, 1), (1, 2), (-1, 99)] {
+        t.update(Int32(i)) { $0.n += 1; $0.sum += Int64(x) }
+    }
+    let got = t.sorted(keys: keys)
+    #expect(got.map(\.key) == [groupPeriodKey(3, 1), groupPeriodKey(3, 2), groupPeriodKey(7, 1), groupPeriodKey(-1, 0)])
+    #expect(got.map(\.value.n) == [1, 1, 2, 1])
+    #expect(got.map(\.value.sum) == [4, 2, 15, 1])
+
+    var map = SlotMap(capacity: 16)
+    for g in Int32(0)..<2_000 { map.insert(groupPeriodKey(g, 2020)) }
+    #expect((Int32(0)..<2_000).allSatisfy { map[groupPeriodKey($0, 2020)] == $0 })
+    #expect(map[groupPeriodKey(2_000, 2020)] == nil)
+}
