@@ -382,18 +382,26 @@ public final class Checker {
         flags.deallocate()
         prevScratch.deallocate()
         upWorst.release()
-        upFirst.release()
-        upPrint.release()
+        upIndex.release()
+        releasePassState()
+        lateCells.release()
+        heldCells.release()
+    }
+
+    /// Frees what only the pass over the rows needs (previous-period cells, fingerprints, first
+    /// lines, parent sums); the verdicts' keys and severities stay.
+    private func releasePassState() {
         upPrev.release()
-        parCount.release()
+        upPrint.release()
+        upFirst.release()
         parCenter.release()
         parSmall.release()
         parHalf.release()
         parUnknown.release()
-        upIndex.release()
+        parCount.release()
         parIndex.release()
-        lateCells.release()
-        heldCells.release()
+        parWide = [:]
+        parHalfSide = [:]
     }
 
     /// Where a unit-period's first row was read: input << 40 | line.
@@ -1609,17 +1617,7 @@ public final class Checker {
         // What only the rules' pass needed is freed before the detectors build their tests and
         // findings on top (the run's peak was there) and before the verdicts are sorted: the
         // verdicts need only each unit-period's key and worst severity.
-        upPrev.release()
-        upPrint.release()
-        upFirst.release()
-        parCenter.release()
-        parSmall.release()
-        parHalf.release()
-        parUnknown.release()
-        parCount.release()
-        parIndex.release()
-        parWide = [:]
-        parHalfSide = [:]
+        releasePassState()
         let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
         for (f, keys) in forensic.findings {
             for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
