@@ -83,6 +83,63 @@ struct JSONWriter {
         if let s { Self.quote(s, into: &bytes) } else { raw("null") }
     }
 
+    /// One verdict of a coded unit, `{"unit_code": …, "period": …, "verdict": …}`, byte for byte
+    /// as `beginObject`, three `field(plain:_:)` and `endObject` write it, without a `String` per
+    /// unit-period: the 12 digits of `code`, and `period` and `verdict` as given (plain text,
+    /// nothing to escape; nil period: `null`).
+    mutating func codedVerdict(code: UInt64, period: [UInt8]?, verdict: [UInt8]) {
+        item(nil)
+        let d = depth + 1
+        // Written into a buffer on the stack, then appended once.
+        // Three keys (`,` `\n` indent `"` ≤ 9 `": `), 12 digits, values quoted, `{` `\n` indent `}`.
+        let most = 3 * (2 * d + 15) + 14 + (period?.count ?? 2) + 2 + verdict.count + 2 + 3 + 2 * depth
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: most) { buf in
+            guard let base = buf.baseAddress else { return }
+            var n = 0
+            func put(_ b: UInt8) { base[n] = b; n += 1 }
+            func put(_ s: StaticString) {
+                s.withUTF8Buffer { u in
+                    for b in u { base[n] = b; n += 1 }
+                }
+            }
+            func put(_ a: [UInt8]) { for b in a { base[n] = b; n += 1 } }
+            func key(_ k: StaticString, first: Bool) {
+                if !first { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "\n"))
+                for _ in 0..<(2 * d) { put(0x20) }
+                put(UInt8(ascii: "\""))
+                put(k)
+                put("\": ")
+            }
+            put(UInt8(ascii: "{"))
+            key("unit_code", first: true)
+            put(UInt8(ascii: "\""))
+            var v = code
+            for i in (0..<12).reversed() {
+                base[n + i] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                v /= 10
+            }
+            n += 12
+            put(UInt8(ascii: "\""))
+            key("period", first: false)
+            if let period {
+                put(UInt8(ascii: "\""))
+                put(period)
+                put(UInt8(ascii: "\""))
+            } else {
+                put("null")
+            }
+            key("verdict", first: false)
+            put(UInt8(ascii: "\""))
+            put(verdict)
+            put(UInt8(ascii: "\""))
+            put(UInt8(ascii: "\n"))
+            for _ in 0..<(2 * depth) { put(0x20) }
+            put(UInt8(ascii: "}"))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
+        }
+    }
+
     private mutating func item(_ key: String?) {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
@@ -300,7 +357,27 @@ public enum JSONReport {
         w.endObject()
         let inherited = Causes.inherited(r.findings)
         w.beginArray("verdicts")
-        for v in r.verdicts {
+        // The common case written from the packed keys: a coded unit whose verdict inherits
+        // nothing (a `pass` never does: it has no finding above `info`).
+        let list = r.verdicts
+        var periodText: [UInt64: [UInt8]?] = [:]
+        let verdictText: [[UInt8]] = (0...UInt8(Severity.allCases.map(\.rawValue).max() ?? 0)).map { w in
+            Array((w == 0 ? Verdict.pass : Verdict(Severity(rawValue: Int(w)))).rawValue.utf8)
+        }
+        for i in list.indices {
+            let key = list.keys[i], worst = list.worst[i]
+            if key >> 62 == 0, inherited.isEmpty || worst == 0, Int(worst) < verdictText.count {
+                w.drain()
+                let p = key & 0x7FFF
+                let text: [UInt8]?
+                if let t = periodText[p] { text = t } else {
+                    text = KeyPacker.period(p).map { Array($0.description.utf8) }
+                    periodText[p] = .some(text)
+                }
+                w.codedVerdict(code: (key >> 15) & 0xFF_FFFF_FFFF, period: text, verdict: verdictText[Int(worst)])
+                continue
+            }
+            let v = list[i]
             w.drain()
             w.beginObject()
             w.field(plain: "unit_code", v.key.unit.code)
