@@ -138,6 +138,10 @@ public final class Checker {
     @exclusivity(unchecked) private var parSmall = Chunked<Int32>()    // slot × count columns
     /// Per child column: its index among the counts (≥ 0) or, as -1 - i, among the others.
     private let centerIndex: [Int]
+    /// Per child column: the schema column, and its index among the compact count sums where a
+    /// whole figure goes straight into one (-1: the general path).
+    private let childColumnList: [Int]
+    private let childCountIndex: [Int]
     private let smallColumns: Int
     private let bigColumns: Int
     @exclusivity(unchecked) private var parHalf = Chunked<Int64>()     // slot × halfColumns
@@ -329,6 +333,12 @@ public final class Checker {
             if program.flags[c] & ColumnFlag.integerExact != 0 { ci.append(ns); ns += 1 } else { ci.append(-1 - nb); nb += 1 }
         }
         centerIndex = ci
+        childColumnList = program.childColumns
+        var counts: [Int] = []
+        for (c, d) in zip(program.childColumns, ci) {
+            counts.append(d >= 0 && program.flags[c] & (ColumnFlag.integerExact | ColumnFlag.exact) != 0 ? d : -1)
+        }
+        childCountIndex = counts
         smallColumns = ns
         bigColumns = nb
         unknownWords = (program.childColumns.count + 63) / 64
@@ -758,34 +768,53 @@ public final class Checker {
             (lastParentKey, lastParentSlot) = (id, s)
         }
         parCount[s] += 1
-        for (k, c) in program.childColumns.enumerated() {
-            let i = s * n + k
-            // A whole count into a compact count sum: its interval is the point itself and adds
-            // nothing to the half-width, so only the sum moves.
-            let cell = cells[c]
-            if cell.state == .number, cell.exponent == 0, flags[c] & (ColumnFlag.integerExact | ColumnFlag.exact) != 0,
-               centerIndex[k] >= 0, !parentUnknown(s, k), addCompact(s, k, cell) { continue }
-            guard !parentUnknown(s, k), cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
-                markParentUnknown(s, k)
-                continue
-            }
-            let h = (v.hi - v.lo) / 2
-            guard h <= Int128(Int64.max), case let (half, o) = parentHalf(s, k).addingReportingOverflow(Int64(h)), !o else {
-                markParentUnknown(s, k)
-                continue
-            }
-            // The centre is the figure itself: a count in whole units, anything else in millionths,
-            // while it is a whole number of them and fits; else exactly, in the side map.
-            if !addCompact(s, k, cells[c]) {
-                guard let wide = Fixed.add(parentCenter(s, k), v.lo + h) else {
-                    markParentUnknown(s, k)
-                    continue
+        let unknownBase = s * unknownWords, smallBase = s * smallColumns
+        childColumnList.withUnsafeBufferPointer { columns in
+            childCountIndex.withUnsafeBufferPointer { counts in
+                for k in 0..<n {
+                    let c = columns[k], d = counts[k]
+                    // A whole count into a compact count sum: its interval is the point itself and
+                    // adds nothing to the half-width, so only the sum moves.
+                    let cell = cells[c]
+                    if d >= 0, cell.state == .number, cell.exponent == 0,
+                       parUnknown[unknownBase + k >> 6] & (1 << UInt64(k & 63)) == 0, let m = Int32(exactly: cell.mantissa) {
+                        let j = smallBase + d
+                        let cur = parSmall[j]
+                        if cur != .min, case let (sum, o) = cur.addingReportingOverflow(m), !o, sum != .min {
+                            parSmall[j] = sum
+                            continue
+                        }
+                    }
+                    addToParentSlowly(s, k, c, cells)
                 }
-                setWide(s, k)
-                parWide[i] = wide
             }
-            if h != 0 || halfIndex[k] >= 0 { setParentHalf(s, k, half) }
         }
+    }
+
+    /// `addToParent` for one figure off the compact count path: an interval's centre and
+    /// half-width, a wide sum, or the sum marked unknown.
+    private func addToParentSlowly(_ s: Int, _ k: Int, _ c: Int, _ cells: UnsafeMutablePointer<Cell>) {
+        let i = s * program.childColumns.count + k
+        guard !parentUnknown(s, k), cells[c].state == .number, let v = cellInterval(cells[c], flags: flags[c]) else {
+            markParentUnknown(s, k)
+            return
+        }
+        let h = (v.hi - v.lo) / 2
+        guard h <= Int128(Int64.max), case let (half, o) = parentHalf(s, k).addingReportingOverflow(Int64(h)), !o else {
+            markParentUnknown(s, k)
+            return
+        }
+        // The centre is the figure itself: a count in whole units, anything else in millionths,
+        // while it is a whole number of them and fits; else exactly, in the side map.
+        if !addCompact(s, k, cells[c]) {
+            guard let wide = Fixed.add(parentCenter(s, k), v.lo + h) else {
+                markParentUnknown(s, k)
+                return
+            }
+            setWide(s, k)
+            parWide[i] = wide
+        }
+        if h != 0 || halfIndex[k] >= 0 { setParentHalf(s, k, half) }
     }
 
     @inline(__always) private func parentUnknown(_ s: Int, _ k: Int) -> Bool {
@@ -1140,7 +1169,8 @@ public final class Checker {
     static func decide(_ rule: UnsafePointer<CompiledRule>, _ frame: Frame, _ machine: TapeMachine) -> RuleOutcome {
         machine.resetReason()
         if let w = rule.pointee.when {
-            switch rule.pointee.fastWhen?.truth(frame, tolerance: 0) ?? machine.truth(w, frame) {
+            switch rule.pointee.fastWhen?.truth(frame, tolerance: 0) ?? rule.pointee.wideWhen?.truth(frame, tolerance: 0)
+                ?? machine.truth(w, frame) {
             case false?: return .notApplicable
             case nil: return .notChecked(machine.reason)
             case true?: break
@@ -1148,7 +1178,9 @@ public final class Checker {
         }
         machine.resetReason()
         if let a = rule.pointee.assert {
-            switch rule.pointee.fastAssert?.truth(frame, tolerance: rule.pointee.tolerance) ?? machine.truth(a, frame, tolerance: rule.pointee.tolerance) {
+            let t = rule.pointee.tolerance
+            switch rule.pointee.fastAssert?.truth(frame, tolerance: t) ?? rule.pointee.wideAssert?.truth(frame, tolerance: t)
+                ?? machine.truth(a, frame, tolerance: t) {
             case true?: return .holds
             case false?: return .fails
             case nil: return .notChecked(machine.reason)

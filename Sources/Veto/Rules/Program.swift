@@ -30,6 +30,9 @@ struct CompiledRule: Sendable {
     /// (decided without the tape on rows of plain whole numbers).
     var fastWhen: LinearTest? = nil
     var fastAssert: LinearTest? = nil
+    /// Where they are not: as comparisons of exact intervals (money, standards, `is_missing`).
+    var wideWhen: WideTest? = nil
+    var wideAssert: WideTest? = nil
 }
 
 /// The rule set of a run, compiled once: every rule's tapes, and the state the rules need kept
@@ -50,6 +53,7 @@ public struct Program: Sendable {
     /// Keeps the tapes' instructions and tables, and the linear tests' terms, alive.
     let storages: [TapeStorage]
     let linearStorages: [LinearTermStorage]
+    let wideStorages: [WideTestStorage]
     let tables: TapeTables
 
     /// Whether evaluating the rules may read a row's text beyond its figures: a text test (`in`
@@ -87,6 +91,7 @@ public struct Program: Sendable {
         flags = Self.flags(schema)
         storages = []
         linearStorages = []
+        wideStorages = []
         tables = TapeTables()
     }
 
@@ -141,11 +146,19 @@ public struct Program: Sendable {
                                     levelMask: r.levels.map { $0.reduce(UInt8(0)) { $0 | 1 << $1.rank } }))
         }
         var linear: [LinearTermStorage] = []
+        var wide: [WideTestStorage] = []
         for i in out.indices {
             out[i].fastWhen = out[i].when.flatMap { LinearTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &linear) }
             out[i].fastAssert = out[i].assert.flatMap { LinearTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &linear) }
+            if out[i].fastWhen == nil {
+                out[i].wideWhen = out[i].when.flatMap { WideTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &wide) }
+            }
+            if out[i].fastAssert == nil {
+                out[i].wideAssert = out[i].assert.flatMap { WideTest.from($0, flags: flags, prevColumns: c.prevColumns, storages: &wide) }
+            }
         }
         linearStorages = linear
+        wideStorages = wide
         rules = out
         prevColumns = c.prevColumns
         childColumns = c.childColumns

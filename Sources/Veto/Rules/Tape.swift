@@ -71,6 +71,8 @@ final class FrameServices {
     var standards = StandardsTable()
     var programmes: [String] = []
     private var cache: [ExactDecimal??] = []
+    /// The standards in units of 10⁻¹² (nil inside: none, or not representable).
+    private var scaledCache: [Int128??] = []
     /// Whether a standard depends on the unit's region (else only on the period, and the cache
     /// lives as long as the period does).
     private var regional = false
@@ -80,6 +82,7 @@ final class FrameServices {
         self.standards = standards
         self.programmes = programmes
         cache = Array(repeating: nil, count: programmes.count)
+        scaledCache = cache.map { _ in nil }
         regional = standards.standards.contains { !$0.region.isEmpty }
     }
 
@@ -87,6 +90,7 @@ final class FrameServices {
         self.code = code
         if regional || period != self.period {
             for i in cache.indices where cache[i] != nil { cache[i] = nil }
+            for i in scaledCache.indices where scaledCache[i] != nil { scaledCache[i] = nil }
         }
         self.period = period
     }
@@ -98,6 +102,15 @@ final class FrameServices {
         let s = standards.lookup(programmes[p], period: period, code: code)?.amount(for: period)
         cache[p] = .some(s)
         return s
+    }
+
+    /// `standard(p)` in units of 10⁻¹²; nil: no standard, or one finer than 10⁻¹².
+    func scaledStandard(_ p: Int) -> Int128? {
+        guard p < scaledCache.count else { return nil }
+        if let cached = scaledCache[p] { return cached }
+        let v = standard(p).flatMap { Fixed.scaled($0) }
+        scaledCache[p] = .some(v)
+        return v
     }
 }
 
