@@ -1657,8 +1657,7 @@ public final class Checker {
         }
         (result.evidence, result.detectorNotes, result.detectorTests) = (forensic.evidence, forensic.notes, forensic.tests)
         // Unit names, kept as they are for the reports (the result owns them now).
-        result.unitNames = UnitNames(store: names)
-        names = NameStore()
+        result.unitNames = UnitNames(store: names.take())
         // Input, line, column (the whole-line ones last), the most severe first, then the order
         // they were found in.
         var inputOf: [String: Int] = [:]

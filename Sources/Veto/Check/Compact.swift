@@ -4,7 +4,7 @@
 /// grows).
 ///
 /// - Complexity: O(1) append and subscript; memory O(count) plus at most one block.
-struct Chunked<Element: BitwiseCopyable> {
+struct Chunked<Element: BitwiseCopyable>: ~Copyable {
     private static var shift: Int { 16 }
     private static var blockSize: Int { 1 << shift }
     private var blocks: [UnsafeMutablePointer<Element>] = []
@@ -12,11 +12,16 @@ struct Chunked<Element: BitwiseCopyable> {
 
     init() {}
 
-    /// Frees the blocks. A `Chunked` is owned by one checker and freed by it (not copied).
+    /// Frees the blocks now, before the `Chunked` itself goes (a checker's state freed early).
     mutating func release() {
         for b in blocks { b.deallocate() }
         blocks = []
         count = 0
+    }
+
+    /// A `Chunked` cannot be copied, so its blocks go with it.
+    deinit {
+        for b in blocks { b.deallocate() }
     }
 
     /// Bytes reserved.
@@ -49,7 +54,7 @@ struct Chunked<Element: BitwiseCopyable> {
 /// packed word points at it, so nothing is ever rounded or lost.
 ///
 /// - Complexity: O(1) pack and unpack; memory 8 bytes a cell, plus 16 for each that does not fit.
-struct PackedCells {
+struct PackedCells: ~Copyable {
     private var words = Chunked<UInt64>()
     private var wide: [Cell] = []
     private static let wideExponent: UInt64 = 63
@@ -92,7 +97,7 @@ struct PackedCells {
 /// `[String: String]`'s.
 ///
 /// - Complexity: O(1) expected per add; memory O(units + name bytes).
-struct NameStore {
+struct NameStore: ~Copyable {
     private var index = SlotMap(capacity: 16)
     private var bytes = Chunked<UInt8>()
     private var ends = Chunked<UInt64>()
@@ -150,6 +155,13 @@ struct NameStore {
         bytes.release()
         ends.release()
     }
+
+    /// This store, handed on whole; an empty one left in its place.
+    mutating func take() -> NameStore {
+        let whole = self
+        self = NameStore()
+        return whole
+    }
 }
 
 /// A reported cell in 4 bytes, for the previous-period figures kept per unit-period (counts,
@@ -159,7 +171,7 @@ struct NameStore {
 ///
 /// - Complexity: O(1) pack and unpack; memory 4 bytes a cell, plus 16 for each that does not fit
 ///   (past 2²⁹ − 1 of those, kept by position in a dictionary).
-struct SmallCells {
+struct SmallCells: ~Copyable {
     private var words = Chunked<UInt32>()
     private var wide: [Cell] = []
 
@@ -211,8 +223,7 @@ struct SmallCells {
 public struct UnitNames: Sendable, ExpressibleByDictionaryLiteral {
     final class Table: @unchecked Sendable {
         var store: NameStore
-        init(_ store: NameStore) { self.store = store }
-        deinit { store.release() }
+        init(_ store: consuming NameStore) { self.store = store }
     }
     private var table: Table?
     private var extra: [String: String] = [:]
@@ -221,7 +232,7 @@ public struct UnitNames: Sendable, ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, String)...) {
         for (k, v) in elements { extra[k] = v }
     }
-    init(store: NameStore) { table = Table(store) }
+    init(store: consuming NameStore) { table = Table(store) }
 
     public subscript(code: String) -> String? {
         get {

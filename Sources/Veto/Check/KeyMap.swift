@@ -71,7 +71,7 @@ struct KeyMap {
 /// for the bucket instead of one per probe.
 ///
 /// - Complexity: O(1) expected per lookup and insert; memory O(entries).
-struct SlotMap {
+struct SlotMap: ~Copyable {
     private var buckets: [Int32]     // -1: empty; else slot << tagBits | tag
     private var mask: Int
     /// 31 minus the bits a slot can need (a slot is below the bucket count).
