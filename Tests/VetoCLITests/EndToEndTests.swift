@@ -376,3 +376,16 @@ func malformedInputBecomesLocatedFindings(_ c: CorpusCase) throws {
     #expect(!stdout.contains("\"input-changed\""))
     #expect((try FileManager.default.contentsOfDirectory(atPath: tmp.path)).isEmpty, "the partial copy is removed")
 }
+
+/// Standard input with no temporary directory to copy it to is read once: a unit-period seen
+/// again is then told a duplicate or a revision by the fingerprint of its first row, kept only
+/// for such inputs (its first row cannot be read again to list what changed).
+@Test func repeatsOnStandardInputWithoutACopyAreToldByFingerprint() throws {
+    let csv = "年度,区划代码,出生人数,奖励扶助资金\n2020,623021105000,40,53.376万\n2020,623021105000,40.0,533760\n" +
+              "2020,623021105000,38,533760\n"
+    let r = try Run.veto(["check", "--no-detectors", "--format", "json", "-"], stdin: Data(csv.utf8),
+                         environment: ["TMPDIR": "/nonexistent-veto-\(UUID().uuidString)"])
+    #expect(r.status == 1, "\(r.stderr)")
+    let ids = r.stdout.components(separatedBy: "\"id\": \"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+    #expect(ids.filter { $0.hasPrefix("row-") || $0.hasPrefix("input-") } == ["row-duplicate", "row-revised"], "\(ids)")
+}

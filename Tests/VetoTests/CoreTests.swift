@@ -519,3 +519,49 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(one.findings.map(\.id) == two.findings.map(\.id))
     #expect(one.verdicts.map(\.verdict) == two.verdicts.map(\.verdict))
 }
+
+/// A unit-period seen again is told a duplicate or a revision on the two rows read again at the
+/// end, figure by figure (no fingerprint is kept for a file's rows): the same values spelled
+/// otherwise are a duplicate (`review`), another figure a revision (`fail`) naming it — the same
+/// from a file and from bytes. If the file changed before it could be read again, the two rows
+/// cannot be compared: `input-changed` (`fail`), never a guess either way.
+@Test func repeatsAreToldApartOnTheRowsReadAgain() throws {
+    let csv = "年度,区划代码,出生人数,奖励扶助资金\n" +
+              "2020,623021105000,40,53.376万\n" +   // first
+              "2020,623021105000,40.0,533760\n" +   // the same values: a duplicate
+              "2020,623021105000,38,533760\n" +     // births changed: a revision
+              "2019,623021105000,7,1000\n"
+    var o = CheckOptions()
+    o.rules = RuleSet(rules: [], schema: packSchema)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("veto-repeats-\(getpid()).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(csv.utf8).write(to: url)
+
+    let fromFile = Checker(options: o)
+    fromFile.add(path: url.path)
+    let a = fromFile.finish()
+    let fromBytes = Checker(options: o)
+    fromBytes.add(bytes: Array(csv.utf8), name: url.path)
+    let b = fromBytes.finish()
+    for r in [a, b] {
+        let repeats = r.findings.filter { $0.id.hasPrefix("row-") }
+        #expect(repeats.map(\.id) == ["row-duplicate", "row-revised"])
+        #expect(repeats.map(\.line) == [3, 4])
+        #expect(repeats.map(\.severity) == [.review, .fail])
+        #expect(repeats.map(\.period) == ["2020", "2020"])
+        #expect(repeats.last?.fields == ["births"])
+        #expect(repeats.last?.expected == "40")
+        #expect(repeats.last?.actual == "38")
+        #expect(r.verdicts.map(\.verdict) == [.pass, .fail], "2019 passes, 2020 is revised")
+    }
+    #expect(a.findings.map(\.message) == b.findings.map(\.message))
+
+    // The file is rewritten (another size) between reading and the end.
+    let changing = Checker(options: o)
+    changing.add(path: url.path)
+    try Data((csv + "2018,623021105000,1,1\n").utf8).write(to: url)
+    let c = changing.finish()
+    #expect(!c.findings.contains { $0.id == "row-duplicate" || $0.id == "row-revised" })
+    #expect(c.findings.filter { $0.id == "input-changed" }.map(\.line) == [2, 2], "both repeats wait for line 2")
+    #expect(c.verdicts.last?.verdict == .fail)
+}

@@ -117,7 +117,14 @@ public final class Checker {
     /// The first slot of each input: inputs are read one after the other, so a slot's first row
     /// is in the last input that started at or before it.
     private var inputFirstSlot: [Int] = []
-    @exclusivity(unchecked) private var upPrint = Chunked<UInt64>()     // fingerprint of the first row's figures
+    /// The fingerprint of a first row's figures, only for first rows that cannot be read again
+    /// (standard input that could not be copied): a unit-period seen again is told a duplicate
+    /// from a revision by it on arrival. Every other repeat is compared figure by figure on the
+    /// two rows read again at the end (``Repeat``), so a table of millions keeps no fingerprints
+    /// (slots whose first row can be read again hold 0 here, and only below the last that cannot).
+    @exclusivity(unchecked) private var upPrint = Chunked<UInt64>()
+    /// Per input, once its first row came: whether its first rows keep a fingerprint.
+    private var keepsPrints: [Bool?] = []
     @exclusivity(unchecked) private var upPrev = SmallCells()           // slot × prevColumns.count, 4 bytes a cell
     /// The previous period's cells of the row being evaluated, unpacked for the tapes.
     private let prevScratch: UnsafeMutablePointer<Cell>
@@ -247,9 +254,22 @@ public final class Checker {
     /// Failing `X = sum(children.X)` findings, kept aside until a second pass over the inputs has
     /// looked for one child whose single typo balances the sum (bounded by such failures).
     private var hierarchyFailures: [(finding: Finding, slot: Int32?, parent: UnitPeriod, column: Int, reported: ReportedNumber)] = []
-    /// Revised rows (the same unit-period again with other figures), completed by the second pass
-    /// with the figures that changed (bounded by such rows).
-    private var revisions: [(finding: Finding, slot: Int32, input: Int, first: UInt64, cells: [Cell])] = []
+    /// A unit-period's row seen again, told a duplicate or a revision (the same unit-period with
+    /// other figures) by the second pass, which reads the first row again — and this one, unless
+    /// its cells are kept (it cannot be read again) — and lists the figures that changed.
+    /// `revised`: told on arrival by the fingerprint of a first row that cannot be read again.
+    private struct Repeat {
+        var slot: Int32
+        var input: Int32
+        var line: Int
+        var first: UInt64
+        var period: Period?     // as reported (a period outside the packed range packs as none)
+        var revised: Bool
+        var cells: [Cell]?
+    }
+    /// Bounded by the rows that repeat a unit-period: about 64 bytes each (plus the cells of those that
+    /// cannot be read again).
+    private var repeats: [Repeat] = []
     /// Where each input can be read again: a path, or the bytes given to `add(bytes:)`.
     private var sources: [Source] = []
     enum Source { case path(String), bytes([UInt8]) }
@@ -651,20 +671,23 @@ public final class Checker {
         var id: UInt64 = 0
         if let key {
             id = packer.pack(key)
-            let print = fingerprint(row.cells)
             if let s = upIndex[id] {
                 slot = s
                 let firstAt = firstRow(s)
-                let file = files[Int(firstAt >> 40)], line = Int(firstAt & 0xFF_FFFF_FFFF)
                 flushPending(row: row, key: key, slot: s)
-                if upPrint[Int(s)] == print {
-                    keep(InputFindings.duplicate(unit: key.unit.code, period: key.period?.description, line: row.line,
-                                                 first: (file, line), file: files[row.input]), slot: s)
+                let cells = canReadAgain(row.input) ? nil : Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))
+                if keepsPrints(Int(firstAt >> 40)) {
+                    if upPrint[Int(s)] == fingerprint(row.cells) {
+                        let file = files[Int(firstAt >> 40)], line = Int(firstAt & 0xFF_FFFF_FFFF)
+                        keep(InputFindings.duplicate(unit: key.unit.code, period: key.period?.description, line: row.line,
+                                                     first: (file, line), file: files[row.input]), slot: s)
+                    } else {
+                        repeats.append(Repeat(slot: s, input: Int32(row.input), line: row.line, first: firstAt, period: key.period, revised: true,
+                                              cells: cells ?? Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))))
+                    }
                 } else {
-                    let f = InputFindings.revision(unit: key.unit.code, period: key.period?.description, line: row.line,
-                                                   first: (file, line), file: files[row.input])
-                    upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue))
-                    revisions.append((f, s, row.input, firstAt, Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))))
+                    repeats.append(Repeat(slot: s, input: Int32(row.input), line: row.line, first: firstAt, period: key.period,
+                                          revised: false, cells: cells))
                 }
             } else {
                 let s = Int32(upWorst.count)
@@ -676,7 +699,10 @@ public final class Checker {
                     upFirst.append(.max)
                     upFirstFar[s] = row.line
                 }
-                upPrint.append(print)
+                if keepsPrints(row.input) {
+                    while upPrint.count < Int(s) { upPrint.append(0) }
+                    upPrint.append(fingerprint(row.cells))
+                }
                 for c in program.prevColumns { upPrev.append(row.cells[c]) }
                 flushPending(row: row, key: key, slot: s)
             }
@@ -718,6 +744,31 @@ public final class Checker {
                 k = late[Int(k)].next
             }
         }
+    }
+
+    /// Whether input `i`'s first rows keep a fingerprint: decided at its first row, when whether
+    /// it can be read again is known (a regular file, bytes in memory, or a copy being made).
+    private func keepsPrints(_ i: Int) -> Bool {
+        while keepsPrints.count <= i { keepsPrints.append(nil) }
+        if let k = keepsPrints[i] { return k }
+        let k = !canReadAgain(i)
+        keepsPrints[i] = k
+        return k
+    }
+
+    /// Whether two rows have the same figures where a fingerprint looks (``fingerprint(_:)``):
+    /// the same state and value in every printed column, whatever their spelling.
+    private func samePrinted(_ a: [Cell], _ b: [Cell]) -> Bool {
+        func normal(_ cell: Cell) -> (Int64, Int64) {
+            var m = cell.mantissa, e = Int64(cell.exponent)
+            if cell.state == .number && m != 0 {
+                while m % 10 == 0 { m /= 10; e += 1 }
+            } else {
+                e = 0
+            }
+            return (m, e)
+        }
+        return printed.allSatisfy { c in a[c].state == b[c].state && normal(a[c]) == normal(b[c]) }
     }
 
     private func fingerprint(_ cells: UnsafeMutablePointer<Cell>) -> UInt64 {
@@ -1429,10 +1480,16 @@ public final class Checker {
     /// balances the sum exactly: the parent is not wrong, that child is. Standard input cannot be
     /// read twice: there the parent's finding stands as it is.
     private func secondPass() {
-        guard !hierarchyFailures.isEmpty || !revisions.isEmpty else { return }
-        var firstRows: [UInt64: [Int]] = [:]
-        for (i, r) in revisions.enumerated() { firstRows[r.first, default: []].append(i) }
-        var firstCells: [Int: [Cell]] = [:]
+        guard !hierarchyFailures.isEmpty || !repeats.isEmpty else { return }
+        // The rows of each repeat to read again: its unit-period's first row, and itself unless
+        // its cells were kept. An input that changed since it was read is not read for them.
+        var repeatRows: [UInt64: [(repeat: Int, first: Bool)]] = [:]
+        for (i, r) in repeats.enumerated() {
+            repeatRows[r.first, default: []].append((i, true))
+            if r.cells == nil { repeatRows[UInt64(r.input) << 40 | UInt64(r.line), default: []].append((i, false)) }
+        }
+        var firstCells: [Int: [Cell]] = [:], ownCells: [Int: [Cell]] = [:]
+        let unchanged = sources.indices.map { i in !(identities[i].map { Self.identity(sourcePath(i)) != $0 } ?? false) }
         var wanted: [UInt64: [Int]] = [:]
         for (i, h) in hierarchyFailures.enumerated() { wanted[packer.pack(h.parent), default: []].append(i) }
         struct Child { var code: String; var input: Int; var line: Int; var field: Int?; var value: ReportedNumber? }
@@ -1440,7 +1497,7 @@ public final class Checker {
         // The lines to read again, per input: the revised first rows, and the first rows of the
         // failing parents' children (found from the unit-periods kept, without reading).
         var lines = [Set<Int>](repeating: [], count: sources.count)
-        for key in firstRows.keys where Int(key >> 40) < lines.count { lines[Int(key >> 40)].insert(Int(key & 0xFF_FFFF_FFFF)) }
+        for key in repeatRows.keys where Int(key >> 40) < lines.count { lines[Int(key >> 40)].insert(Int(key & 0xFF_FFFF_FFFF)) }
         if !wanted.isEmpty {
             for s in 0..<upIndex.count {
                 guard let pk = KeyPacker.parentKey(upIndex.key(s)), wanted[pk] != nil else { continue }
@@ -1454,8 +1511,11 @@ public final class Checker {
             let mine = lines[input]
             let wants: (Int) -> Bool = { mine.contains($0) }
             let reader = TableReader(schema: schema, file: files[input], input: input, onRow: { [unowned self] row in
-                if let list = firstRows[UInt64(input) << 40 | UInt64(row.line)] {
-                    for i in list { firstCells[i] = Array(UnsafeBufferPointer(start: row.cells, count: self.schema.columns.count)) }
+                if unchanged[input], let list = repeatRows[UInt64(input) << 40 | UInt64(row.line)] {
+                    let cells = Array(UnsafeBufferPointer(start: row.cells, count: self.schema.columns.count))
+                    for (i, first) in list {
+                        if first { firstCells[i] = cells } else { ownCells[i] = cells }
+                    }
                 }
                 guard let u = row.unit, let p = u.parent else { return }
                 var pk = self.packer
@@ -1471,13 +1531,28 @@ public final class Checker {
             }, onFinding: { _ in })
             readAgain(input, wants: wants, into: reader)
         }
-        for (i, r) in revisions.enumerated() {
-            var f = r.finding
+        for (i, r) in repeats.enumerated() {
+            let key = packer.unpack(upIndex.key(Int(r.slot)))
+            let firstFile = files[Int(r.first >> 40)], firstLine = Int(r.first & 0xFF_FFFF_FFFF)
+            let (unit, period, file) = (key.unit.code, r.period?.description, files[Int(r.input)])
+            var f = InputFindings.revision(unit: unit, period: period, line: r.line, first: (firstFile, firstLine), file: file)
             defer { keep(f, slot: r.slot) }
-            guard let was = firstCells[i] else { continue }
+            guard let was = firstCells[i], let now = r.cells ?? ownCells[i] else {
+                // Told a revision on arrival, it stays one (which figures changed is not known);
+                // otherwise the two rows cannot be compared: said so, as for any row whose rules
+                // waited for a row that could not be read again.
+                if !r.revised {
+                    f = firstCells[i] == nil ? notReadAgain(Int(r.first >> 40), line: firstLine) : notReadAgain(Int(r.input), line: r.line)
+                }
+                continue
+            }
+            if samePrinted(was, now) {
+                f = InputFindings.duplicate(unit: unit, period: period, line: r.line, first: (firstFile, firstLine), file: file)
+                continue
+            }
             var changes: [(String, String, String)] = []
             for (c, spec) in schema.columns.enumerated() where spec.isNumeric {
-                let x = was[c], y = r.cells[c]
+                let x = was[c], y = now[c]
                 switch (x.number, y.number) {
                 case (let a?, let b?) where !a.hasSameValue(as: b):
                     changes.append((spec.name, ExactDecimal(a).description, ExactDecimal(b).description))
@@ -1494,11 +1569,11 @@ public final class Checker {
             f.fields = changes.map(\.0)
             f.expected = changes[0].1
             f.actual = changes[0].2
-            f.column = schema.index(of: changes[0].0).flatMap { c in binding(r.input)?.fieldOf[c].map { $0 + 1 } }
+            f.column = schema.index(of: changes[0].0).flatMap { c in binding(Int(r.input))?.fieldOf[c].map { $0 + 1 } }
             f.message = Message(zh: f.message.zh.replacingAll("：二者不可能都真实", with: "：\(list)"),
                                 en: f.message.en.replacingAll(": both cannot be true", with: ": \(list)"))
         }
-        revisions.removeAll()
+        repeats.removeAll()
         for (i, h) in hierarchyFailures.enumerated() {
             var parentFinding = h.finding
             defer { keep(parentFinding, slot: h.slot) }
