@@ -335,6 +335,8 @@ public enum JSONReport {
                 w.endArray()
             }
             w.endObject()
+            // Findings stream too: a province's can be tens of megabytes of JSON.
+            w.drain()
         }
         w.endArray()
         w.field("findings_dropped", r.droppedFindings)
