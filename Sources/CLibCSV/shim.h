@@ -12,6 +12,8 @@ static inline int veto_csv_no_space(unsigned char c) { (void)c; return 0; }
 #if defined(__GLIBC__)
 #include <malloc.h>
 static inline void veto_map_large_buffers(int bytes) { (void)mallopt(M_MMAP_THRESHOLD, bytes); }
+static inline void veto_return_free_memory(void) { (void)malloc_trim(0); }
 #else
 static inline void veto_map_large_buffers(int bytes) { (void)bytes; }
+static inline void veto_return_free_memory(void) {}
 #endif

@@ -11,4 +11,13 @@ public enum Memory {
     public static func keepLargeBuffersApart() {
         veto_map_large_buffers(256 * 1024)
     }
+
+    /// Gives the pages of freed heap memory back to the system (glibc's `malloc_trim`: the free
+    /// pages between live blocks too, not only the heap's top). Called after a phase frees much
+    /// of what it held, so that the next phase's allocations do not add to the pages left behind.
+    ///
+    /// - Complexity: O(heap) — once or twice a run, not per row.
+    public static func returnFreed() {
+        veto_return_free_memory()
+    }
 }

@@ -1725,7 +1725,9 @@ public final class Checker {
         // findings on top (the run's peak was there) and before the verdicts are sorted: the
         // verdicts need only each unit-period's key and worst severity.
         releasePassState()
+        Memory.returnFreed()
         let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
+        Memory.returnFreed()
         for (f, keys) in forensic.findings {
             for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
             sink.add(f)
