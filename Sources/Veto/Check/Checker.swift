@@ -193,19 +193,30 @@ public final class Checker {
     /// A row whose previous period was not read when it came: its other rules were decided then;
     /// its period rules wait, with only the cells they read, until that period comes or the inputs
     /// end (then they are not checked, or their notes say what the opening implies).
+    /// In 16 bytes: a late row always has a unit-period (its key is its slot's in `upIndex`).
     struct Late {
-        var slot: Int32            // -1: a row without a unit-period slot
-        var key: UInt64
-        var input: Int32
+        var slot: Int32
+        private var inputAndFlags: UInt32
         var line: Int32
         var next: Int32            // the next late row waiting for the same period, or -1
-        var done: Bool
+
+        init(slot: Int32, input: Int, line: Int32, next: Int32, whole: Bool) {
+            precondition(input < 1 << 30, "inputs are counted in 30 bits")
+            (self.slot, self.line, self.next) = (slot, line, next)
+            inputAndFlags = UInt32(input) | (whole ? 1 << 30 : 0)
+        }
+
+        var input: Int32 { Int32(inputAndFlags & 0x3FFF_FFFF) }
+        var done: Bool {
+            get { inputAndFlags & 1 << 31 != 0 }
+            set { inputAndFlags = newValue ? inputAndFlags | 1 << 31 : inputAndFlags & ~(1 << 31) }
+        }
         /// Not finished on arrival (a rule failed): its arrival outcomes are in `lateArrival`.
-        var whole: Bool
+        var whole: Bool { inputAndFlags & 1 << 30 != 0 }
     }
     /// The outcomes decided on arrival of the late rows not finished then (`Late.whole`).
     private var lateArrival: [Int32: [RuleOutcome?]] = [:]
-    @exclusivity(unchecked) private var late: [Late] = []
+    @exclusivity(unchecked) private var late = Chunked<Late>()
     /// Late rows with a failing rule, waiting to be read again whole (`finishLateFailures`).
     private struct LateFailure { var late: Int32; var outcomes: [RuleOutcome?]; var prevSlot: Int32? }
     private var lateFailures: [LateFailure] = []
@@ -735,7 +746,7 @@ public final class Checker {
         evaluateOnArrival(row, unit: unit, key: key, id: id, slot: slot, uniqueHashes: uniqueHashes)
         // The rows waiting for this unit-period as their previous one can now be decided: they
         // wait under its key (one lookup only for a period some row waits for).
-        if first, !late.isEmpty, let key, key.period != nil, periodWaitedFor[Int(id & 0x7FFF)],
+        if first, late.count > 0, let key, key.period != nil, periodWaitedFor[Int(id & 0x7FFF)],
            let head = waitingForPrevious[id], head != .max {
             waitingForPrevious[id] = .max
             var k = head
@@ -1026,7 +1037,8 @@ public final class Checker {
         let hold = waitsChildren || waitsTable
         // A row of a regular file (or of bytes in memory) can be read again at the end for its cells.
         let again = canReadAgain(row.input)
-        let latePid: UInt64? = !hold && waitsPrev ? key?.period.flatMap { KeyPacker.withPeriod(id, $0.previous) } : nil
+        // (A row with a key has a slot: only rows with both wait as late rows.)
+        let latePid: UInt64? = !hold && waitsPrev && slot != nil ? key?.period.flatMap { KeyPacker.withPeriod(id, $0.previous) } : nil
         // One batch per row, whatever order the rows came in: a held row that is read again is
         // decided whole at the end, with what it waits for; a late row with a failure now is
         // finished with its period rules, on the whole row read again. Findings are localised
@@ -1038,12 +1050,11 @@ public final class Checker {
                       input: row.input, line: row.line, prevSlot: prevSlot, parent: nil)
         }
         if !hold {
-            if let pid = latePid {
+            if let pid = latePid, let slot {
                 let k = Int32(late.count)
                 var next: Int32 = -1
                 if let head = waitingForPrevious[pid], head != .max { next = head }
-                late.append(Late(slot: slot ?? -1, key: id, input: Int32(row.input), line: Int32(row.line), next: next, done: false,
-                                 whole: wholeLate))
+                late.append(Late(slot: slot, input: row.input, line: Int32(row.line), next: next, whole: wholeLate))
                 if wholeLate { lateArrival[k] = outcomes }
                 for c in lateColumns { lateCells.append(row.cells[c]) }
                 waitingForPrevious[pid] = k
@@ -1077,8 +1088,9 @@ public final class Checker {
         guard !late[k].done else { return }
         late[k].done = true
         let entry = late[k]
-        let key = packer.unpack(entry.key)
-        let row = (key: entry.key, unit: Optional(key.unit), period: key.period, slot: entry.slot >= 0 ? Optional(entry.slot) : nil,
+        let id = upIndex.key(Int(entry.slot))
+        let key = packer.unpack(id)
+        let row = (key: id, unit: Optional(key.unit), period: key.period, slot: Optional(entry.slot),
                    input: entry.input, line: entry.line)
         let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
         var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
@@ -1168,12 +1180,12 @@ public final class Checker {
         var done = [Bool](repeating: false, count: lateFailures.count)
         func finish(_ j: Int, _ cells: UnsafePointer<Cell>, complete: Bool) {
             let f = lateFailures[j], entry = late[Int(f.late)]
-            let key = packer.unpack(entry.key)
+            let key = packer.unpack(upIndex.key(Int(entry.slot)))
             done[j] = true
             // Localised with every rule of the row: those decided on arrival, decided again on
             // the whole row (they read no previous period, so they come out as they did).
             let context = complete ? decideRest(f.outcomes, cells: cells, unit: key.unit, period: key.period, prevSlot: f.prevSlot) : nil
-            finishRow(outcomes: f.outcomes, cells: cells, unit: key.unit, period: key.period, slot: entry.slot >= 0 ? entry.slot : nil,
+            finishRow(outcomes: f.outcomes, cells: cells, unit: key.unit, period: key.period, slot: entry.slot,
                       input: Int(entry.input), line: Int(entry.line), prevSlot: f.prevSlot, parent: nil, complete: complete,
                       context: context)
         }
@@ -1191,7 +1203,7 @@ public final class Checker {
             }
             for j in start..<end where !done[j] {
                 let entry = late[Int(lateFailures[j].late)]
-                keep(notReadAgain(input, line: Int(entry.line)), slot: entry.slot >= 0 ? entry.slot : nil)
+                keep(notReadAgain(input, line: Int(entry.line)), slot: entry.slot)
                 var cells = [Cell](repeating: .absent, count: max(1, schema.columns.count))
                 let base = Int(lateFailures[j].late) * lateColumns.count
                 for (i, c) in lateColumns.enumerated() { cells[c] = lateCells[base + i] }
@@ -1687,9 +1699,9 @@ public final class Checker {
         // Rows still waiting: their previous periods never came, or they waited for children.
         resolveAllHeld()
         heldCells.release()
-        for k in late.indices where !late[k].done { resolveLate(k) }
+        for k in 0..<late.count where !late[k].done { resolveLate(k) }
         finishLateFailures()
-        late.removeAll()
+        late.release()
         lateCells.release()
         waitingForPrevious = KeyMap(capacity: 16)
         // Whole-table rules: one outcome for the table.
