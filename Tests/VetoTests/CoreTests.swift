@@ -306,12 +306,7 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     o.rules = set
     func tally(_ r: CheckResult) -> RuleTally? { r.rules.first { $0.0 == "sum.amount" }?.1 }
 
-    let fromFile = Checker(options: o)
-    fromFile.add(path: url.path)
-    let a = fromFile.finish()
-    let fromBytes = Checker(options: o)
-    fromBytes.add(bytes: Array(csv.utf8), name: url.path)
-    let b = fromBytes.finish()
+    let (a, b) = checkedFromFileAndBytes(csv, o, at: url)
     #expect(tally(a)?.fails == 1)
     #expect(tally(a) == tally(b))
     #expect(a.findings.map(\.id) == b.findings.map(\.id))
@@ -537,12 +532,7 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     defer { try? FileManager.default.removeItem(at: url) }
     try Data(csv.utf8).write(to: url)
 
-    let fromFile = Checker(options: o)
-    fromFile.add(path: url.path)
-    let a = fromFile.finish()
-    let fromBytes = Checker(options: o)
-    fromBytes.add(bytes: Array(csv.utf8), name: url.path)
-    let b = fromBytes.finish()
+    let (a, b) = checkedFromFileAndBytes(csv, o, at: url)
     for r in [a, b] {
         let repeats = r.findings.filter { $0.id.hasPrefix("row-") }
         #expect(repeats.map(\.id) == ["row-duplicate", "row-revised"])
@@ -564,4 +554,13 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(!c.findings.contains { $0.id == "row-duplicate" || $0.id == "row-revised" })
     #expect(c.findings.filter { $0.id == "input-changed" }.map(\.line) == [2, 2], "both repeats wait for line 2")
     #expect(c.verdicts.last?.verdict == .fail)
+}
+
+/// `csv` (already written at `url`) checked from the file and from its bytes.
+private func checkedFromFileAndBytes(_ csv: String, _ o: CheckOptions, at url: URL) -> (file: CheckResult, bytes: CheckResult) {
+    let fromFile = Checker(options: o)
+    fromFile.add(path: url.path)
+    let fromBytes = Checker(options: o)
+    fromBytes.add(bytes: Array(csv.utf8), name: url.path)
+    return (fromFile.finish(), fromBytes.finish())
 }

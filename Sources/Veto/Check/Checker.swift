@@ -92,8 +92,8 @@ public struct CheckOptions: Sendable {
 /// made is a held row decided on the cells it kept, and then never given `veto`.
 ///
 /// - Complexity: time O(rows × rule instructions); memory O(unit-periods × prev columns +
-///   parent-periods × child columns + rows held), never O(rows) for row and link rules on
-///   period-ordered input.
+///   parent-periods × child columns + rows held + rows repeating a unit-period), never O(rows)
+///   for row and link rules on period-ordered input.
 public final class Checker {
     public let options: CheckOptions
     let program: Program
@@ -1486,8 +1486,8 @@ public final class Checker {
 
     // MARK: Second pass: a child's typo
 
-    /// Reads the inputs again, only for what findings need and the pass did not keep: the first
-    /// row of a revised unit-period (which figures changed), and the children of parents whose
+    /// Reads the inputs again, only for what findings need and the pass did not keep: both rows
+    /// of a repeated unit-period (a duplicate, or a revision and which figures changed), and the children of parents whose
     /// sums failed, to report a child whose single keystroke (a swap, a dropped or doubled digit, a 万/元 slip, a sign)
     /// balances the sum exactly: the parent is not wrong, that child is. Standard input cannot be
     /// read twice: there the parent's finding stands as it is.
