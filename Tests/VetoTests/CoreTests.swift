@@ -564,3 +564,22 @@ private func checkedFromFileAndBytes(_ csv: String, _ o: CheckOptions, at url: U
     fromBytes.add(bytes: Array(csv.utf8), name: url.path)
     return (fromFile.finish(), fromBytes.finish())
 }
+
+/// A unit-period repeated many times with the same figures keeps one repeat: every copy after
+/// the first is a duplicate of that copy, said on arrival; the first copy is told against the
+/// first row at the end (here a revision, so the unit-period fails).
+@Test func copiesOfARepeatAreDuplicatesOfIt() {
+    var csv = "年度,区划代码,出生人数\n2020,623021105000,40\n"
+    for _ in 0..<50 { csv += "2020,623021105000,38\n" }
+    var o = CheckOptions()
+    o.rules = RuleSet(rules: [], schema: packSchema)
+    let c = Checker(options: o)
+    c.add(bytes: Array(csv.utf8), name: "r.csv")
+    let r = c.finish()
+    let repeats = r.findings.filter { $0.id.hasPrefix("row-") }
+    #expect(repeats.count == 50)
+    #expect(repeats.first?.id == "row-revised")
+    #expect(repeats.first?.line == 3)
+    #expect(repeats.dropFirst().allSatisfy { $0.id == "row-duplicate" && $0.severity == .review && $0.message.en.contains("with the figures of r.csv line 3 (first at r.csv line 2)") })
+    #expect(r.verdicts.map(\.verdict) == [.fail])
+}

@@ -92,7 +92,7 @@ public struct CheckOptions: Sendable {
 /// made is a held row decided on the cells it kept, and then never given `veto`.
 ///
 /// - Complexity: time O(rows × rule instructions); memory O(unit-periods × prev columns +
-///   parent-periods × child columns + rows held + rows repeating a unit-period), never O(rows)
+///   parent-periods × child columns + rows held + distinct figures of repeated unit-periods), never O(rows)
 ///   for row and link rules on period-ordered input.
 public final class Checker {
     public let options: CheckOptions
@@ -278,9 +278,13 @@ public final class Checker {
         var revised: Bool
         var cells: [Cell]?
     }
-    /// Bounded by the rows that repeat a unit-period: about 64 bytes each (plus the cells of those that
-    /// cannot be read again).
+    /// Bounded by the distinct figures a unit-period is repeated with: about 100 bytes each (plus
+    /// the cells of those that cannot be read again); a repeat with the figures of an earlier one
+    /// is a duplicate of it, reported on arrival.
     private var repeats: [Repeat] = []
+    /// The repeats told at the end, by unit-period and fingerprint (distinct figures only).
+    private struct RepeatPrint: Hashable { var slot: Int32; var print: UInt64 }
+    private var repeatOf: [RepeatPrint: Int] = [:]
     /// Where each input can be read again: a path, or the bytes given to `add(bytes:)`.
     private var sources: [Source] = []
     enum Source { case path(String), bytes([UInt8]) }
@@ -697,8 +701,21 @@ public final class Checker {
                                               cells: cells ?? Array(UnsafeBufferPointer(start: row.cells, count: schema.columns.count))))
                     }
                 } else {
-                    repeats.append(Repeat(slot: s, input: Int32(row.input), line: row.line, first: firstAt, period: key.period,
-                                          revised: false, cells: cells))
+                    // A row with the same figures as an earlier repeat of its unit-period (by their
+                    // fingerprint) is a duplicate of that one, said now: a file of one row repeated
+                    // millions of times keeps one repeat, not one per row.
+                    let print = RepeatPrint(slot: s, print: fingerprint(row.cells))
+                    if let j = repeatOf[print] {
+                        let earlier = repeats[j]
+                        keep(InputFindings.copyOfRepeat(unit: key.unit.code, period: key.period?.description, line: row.line,
+                                                        copy: (files[Int(earlier.input)], earlier.line),
+                                                        first: (files[Int(firstAt >> 40)], Int(firstAt & 0xFF_FFFF_FFFF)),
+                                                        file: files[row.input]), slot: s)
+                    } else {
+                        repeatOf[print] = repeats.count
+                        repeats.append(Repeat(slot: s, input: Int32(row.input), line: row.line, first: firstAt, period: key.period,
+                                              revised: false, cells: cells))
+                    }
                 }
             } else {
                 let s = Int32(upWorst.count)
@@ -1586,6 +1603,7 @@ public final class Checker {
                                 en: f.message.en.replacingAll(": both cannot be true", with: ": \(list)"))
         }
         repeats.removeAll()
+        repeatOf = [:]
         for (i, h) in hierarchyFailures.enumerated() {
             var parentFinding = h.finding
             defer { keep(parentFinding, slot: h.slot) }

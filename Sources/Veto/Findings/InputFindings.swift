@@ -195,6 +195,16 @@ enum InputFindings {
                                  en: "the same unit and period again with different figures (first at \(first.file) line \(first.line)): both cannot be true"))
     }
 
+    /// A row with the same figures as an earlier repeat of its unit-period (`copy`), which is
+    /// itself told against the first row (a duplicate or a revision, reported at its line).
+    static func copyOfRepeat(unit: String, period: String?, line: Int, copy: (file: String, line: Int),
+                             first: (file: String, line: Int), file: String) -> Finding {
+        Finding(id: "row-duplicate", kind: .input, severity: .review, file: file, line: line,
+                unitCode: shown(unit), period: shown(period), fields: [],
+                message: Message(zh: "同一单位同一期别重复出现，数字与 \(copy.file) 第 \(copy.line) 行相同（首次见于 \(first.file) 第 \(first.line) 行）",
+                                 en: "the same unit and period again, with the figures of \(copy.file) line \(copy.line) (first at \(first.file) line \(first.line))"))
+    }
+
     static func duplicate(unit: String, period: String?, line: Int, first: (file: String, line: Int), file: String) -> Finding {
         Finding(id: "row-duplicate", kind: .input, severity: .review, file: file, line: line,
                 unitCode: shown(unit), period: shown(period), fields: [],
