@@ -784,31 +784,29 @@ public final class Checker {
         return k
     }
 
+    /// What a fingerprint and ``samePrinted(_:_:)`` compare of a cell: its value, not its spelling
+    /// (`40` and `40.0` alike), and its mantissa alone when it is not a number.
+    private static func printedValue(_ cell: Cell) -> (mantissa: Int64, exponent: Int64) {
+        var m = cell.mantissa, e = Int64(cell.exponent)
+        if cell.state == .number && m != 0 {
+            while m % 10 == 0 { m /= 10; e += 1 }
+        } else {
+            e = 0
+        }
+        return (m, e)
+    }
+
     /// Whether two rows have the same figures where a fingerprint looks (``fingerprint(_:)``):
     /// the same state and value in every printed column, whatever their spelling.
     private func samePrinted(_ a: [Cell], _ b: [Cell]) -> Bool {
-        func normal(_ cell: Cell) -> (Int64, Int64) {
-            var m = cell.mantissa, e = Int64(cell.exponent)
-            if cell.state == .number && m != 0 {
-                while m % 10 == 0 { m /= 10; e += 1 }
-            } else {
-                e = 0
-            }
-            return (m, e)
-        }
-        return printed.allSatisfy { c in a[c].state == b[c].state && normal(a[c]) == normal(b[c]) }
+        printed.allSatisfy { c in a[c].state == b[c].state && Self.printedValue(a[c]) == Self.printedValue(b[c]) }
     }
 
     private func fingerprint(_ cells: UnsafeMutablePointer<Cell>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in printed {
             let cell = cells[c]
-            var m = cell.mantissa, e = Int64(cell.exponent)
-            if cell.state == .number && m != 0 {
-                while m % 10 == 0 { m /= 10; e += 1 }   // the value, not its spelling
-            } else {
-                e = 0
-            }
+            let (m, e) = Self.printedValue(cell)
             h = (h ^ UInt64(cell.state.rawValue)) &* 0x100_0000_01b3
             h = (h ^ UInt64(bitPattern: m)) &* 0x100_0000_01b3
             h = (h ^ UInt64(bitPattern: e)) &* 0x100_0000_01b3
