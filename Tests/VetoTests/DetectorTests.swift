@@ -209,6 +209,38 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect(r.detectorNotes.contains { $0.message.en.contains("threshold-bunching on multi_outside_policy_rate: not applicable") }, "\(r.detectorNotes.map(\.message.en))")
 }
 
+/// `rounding`'s second test counts, among a group's values of 1,000 and more, those ending in 00
+/// (against 1 %); values of 100–999 take part in the 0-or-5 test only. The counts are taken from
+/// the figures written here, and the p-value from the one-sided binomial directly.
+@Test func roundingCountsValuesEndingIn00AmongThoseOfAThousandAndMore() throws {
+    var csv = "period,unit_code,population\n"
+    var hits = 0, total = 0
+    for year in 2011...2020 {
+        for v in 1...20 {
+            let value: Int
+            switch (v + year) % 4 {
+            case 0: value = 1_000 + 100 * v                 // ends in 00
+            case 1: value = 1_003 + 10 * v + year % 10      // ends in 3…2: never 00
+            case 2: value = 1_100 + 50 * (v % 2) + 7        // ends in 07 or 57
+            default: value = 100 + 7 * v                    // under 1,000
+            }
+            if value >= 1_000 {
+                total += 1
+                if value % 100 == 0 { hits += 1 }
+            }
+            csv += "\(year),620121101\(200 + v),\(value)\n"
+        }
+    }
+    #expect(hits == 50 && total == 150)
+    let r = check(csv, name: "heaped.csv")
+    let f = try #require(r.findings.first { $0.id == "forensic.rounding" && $0.message.en.contains("end in 00") },
+                         "\(r.findings.filter { $0.kind == .detector }.map(\.message.en))")
+    #expect(f.unitCode == "620121101000")
+    #expect(f.message.en.contains("\(hits) of \(total) values of population (≥ 1000) end in 00"), "\(f.message.en)")
+    let binomial = try #require(ProportionTest.test(hits: hits, total: total, expectedShare: 0.01, alternative: .greater).value)
+    #expect(f.pValue == binomial.pValue)
+}
+
 @Test func mixtureZeroIsPoissonWithoutSpreadAndMoreLenientWithIt() {
     // FORENSICS.md §4: e^(−3) = 0.0498, e^(−10) = 4.54e-5.
     #expect(abs(ZeroDetector.mixtureZero(expected: 3, sigma: 0) - 0.049787068367863944) < 1e-15)

@@ -1754,12 +1754,15 @@ public final class Checker {
         // verdicts need only each unit-period's key and worst severity.
         releasePassState()
         Memory.returnFreed()
-        let forensic = forensicAhead?.wait() ?? detectors.finish(files: files)
-        Memory.returnFreed()
-        for (f, keys) in forensic.findings {
+        // Each detector finding raises its unit-periods' verdicts and goes to the sink as it is made
+        // (with one job), not listed first.
+        func keep(_ f: Finding, _ keys: [UnitPeriod]) {
             for k in keys { var p = packer; if let s = upIndex[p.pack(k)] { upWorst[Int(s)] = max(upWorst[Int(s)], UInt8(f.severity.rawValue)) } }
             sink.add(f)
         }
+        let forensic = forensicAhead?.wait() ?? detectors.finish(files: files, emit: keep)
+        Memory.returnFreed()
+        for (f, keys) in forensic.findings { keep(f, keys) }
         (result.evidence, result.detectorNotes, result.detectorTests) = (forensic.evidence, forensic.notes, forensic.tests)
         // Unit names, kept as they are for the reports (the result owns them now).
         result.unitNames = UnitNames(store: names.take())

@@ -241,9 +241,16 @@ final class Detectors {
     private func internGroupPeriod(_ key: UInt64) -> Int32 { groupPeriods[key] ?? groupPeriods.insert(key) }
 
     /// Finishes every detector (once: their state is freed) and turns its tests into findings with tiers.
-    func finish(files: [String]) -> DetectorOutcome {
+    /// `emit`, when given, takes each finding as it is made (with the unit-periods whose verdict
+    /// it raises), in the order ``DetectorOutcome/findings`` would list them, and the outcome's
+    /// list stays empty: a run's tens of thousands of findings are then held once, where the
+    /// caller keeps them, not twice.
+    func finish(files: [String], emit: ((Finding, [UnitPeriod]) -> Void)? = nil) -> DetectorOutcome {
         var out = DetectorOutcome()
         guard !detectors.isEmpty else { return out }
+        func put(_ f: Finding, _ keys: [UnitPeriod]) {
+            if let emit { emit(f, keys) } else { out.findings.append((f, keys)) }
+        }
         let units = (0..<unitKeys.count).map(unitName)
         let context = DetectorContext(units: units, periods: periods, levels: levels,
                                       groupPeriodKeys: (0..<groupPeriods.count).map { groupPeriods.key($0) })
@@ -302,13 +309,13 @@ final class Detectors {
         for (i, t) in tests.enumerated() {
             guard let severity = severityOf(i), !covered.contains(i) else { continue }
             let f = finding(t, severity: severity, q: t.pValue == nil ? nil : q[i], file: file(t), context: context)
-            out.findings.append((f, severity > .info ? keysOf(t.unit, t.period) : []))
+            put(f, severity > .info ? keysOf(t.unit, t.period) : [])
             // A copied row: which of the two is the copy the figures cannot say, so both are named.
             if t.alsoUnit >= 0 {
                 var g = f
                 g.unitCode = context.unitName(t.alsoUnit)
                 g.line = t.alsoLine >= 0 ? Int(t.alsoLine) : nil
-                out.findings.append((g, severity > .info ? keysOf(t.alsoUnit, t.period) : []))
+                put(g, severity > .info ? keysOf(t.alsoUnit, t.period) : [])
             }
         }
         // Each unit's evidence across families.
@@ -352,7 +359,7 @@ final class Detectors {
                             fields: Array(Set(idx.flatMap { tests[$0].fields })).sorted(), pValue: combined,
                             message: Message(zh: "综合证据（\(listZh)）：合并 p = \(Words.p(combined))；\(verdictZh)",
                                              en: "combined evidence (\(list)): combined p = \(Words.p(combined)); \(verdictEn)"))
-            out.findings.append((f, keysOf(unit, period)))
+            put(f, keysOf(unit, period))
         }
         // Ranked, the strongest first; the top tests' words only for the first units (what any
         // report shows), so tens of thousands of units with a test cost their figures alone.
@@ -400,9 +407,23 @@ final class Detectors {
                         line: t.line >= 0 ? Int(t.line) : nil, column: nil,
                         unitCode: t.unit >= 0 ? context.unitName(t.unit) : nil,
                         period: t.period >= 0 ? context.periodName(t.period) : nil, fields: t.fields,
-                        expected: t.expected, actual: t.actual, pValue: t.pValue, message: Message(zh: zh, en: en))
+                        expected: t.expected, actual: t.actual, pValue: t.pValue,
+                        message: Message(zh: Self.compacted(zh), en: Self.compacted(en)))
         f.digits = t.digits
         return f
+    }
+
+    /// The same text in storage of its own length: a message built by interpolation and appends
+    /// has room for up to as much again (its storage doubles as it grows), and a run keeps tens
+    /// of thousands of these until the report is written.
+    static func compacted(_ s: String) -> String {
+        var s = s
+        return s.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                _ = out.initialize(fromContentsOf: bytes)
+                return bytes.count
+            }
+        }
     }
 
     /// Weighted Benjamini–Hochberg and –Yekutieli q-values of the listed p-values (Genovese, Roeder &

@@ -22,8 +22,9 @@ final class DigitDetector: Detector {
     let untested = 0
     private let columns: [Int]
     private let names: [String]
-    /// Per column: group → slot; per slot the last-digit counts (10), last-two counts (100,
-    /// rounding), the Benford tally and a 0.1-decade histogram (Benford tests).
+    /// Per column: group → slot; per slot the last-digit counts (10), for rounding the values
+    /// ≥ 1000 and those of them ending in 00 (2), the Benford tally and a 0.1-decade histogram
+    /// (Benford tests).
     private var slots: [[Int32: Int]]
     /// Per column, the group of the last row and its slot (rows come group by group).
     private var lastGroup: [Int32]
@@ -74,7 +75,7 @@ final class DigitDetector: Detector {
             logHistogram[k] += repeatElement(0, count: 200)
         } else {
             lastDigits[k] += repeatElement(0, count: 10)
-            if spec.kind == "rounding" { lastTwo[k] += repeatElement(0, count: 100) }
+            if spec.kind == "rounding" { lastTwo[k] += repeatElement(0, count: 2) }
         }
         return s
     }
@@ -114,15 +115,15 @@ final class DigitDetector: Detector {
             if cell.exponent == 0 {
                 guard cell.mantissa >= 100 else { continue }
                 last = Int(cell.mantissa % 10)
-                if cell.mantissa >= 1000 { two = Int(cell.mantissa % 100) }
+                if cell.mantissa >= 1000 { two = cell.mantissa % 100 == 0 ? 0 : 1 }
             } else {
                 guard let d = Detectors.digits(cell), d.absoluteValueIsAtLeast(powerOfTen: 2) else { continue }
                 last = d.lastWrittenDigit
-                if d.absoluteValueIsAtLeast(powerOfTen: 3) { two = d.lastTwoWrittenDigits }
+                if d.absoluteValueIsAtLeast(powerOfTen: 3) { two = d.lastTwoWrittenDigits == 0 ? 0 : 1 }
             }
             let s = slot(k, g)
             lastDigits[k][s * 10 + last] += 1
-            if two >= 0, spec.kind == "rounding" { lastTwo[k][s * 100 + two] += 1 }
+            if two >= 0, spec.kind == "rounding" { lastTwo[k][s * 2 + two] += 1 }
         }
     }
 
@@ -184,7 +185,9 @@ final class DigitDetector: Detector {
                     } else {
                         na.skip(en: "fewer than 30 values of at least 100", zh: "不小于 100 的数值不足 30 个")
                     }
-                    let l2 = lastTwo[k][s * 100..<s * 100 + 100].map { Int($0) }
+                    // The last two digits' counts as the test takes them: only 00 and the rest matter.
+                    var l2 = [Int](repeating: 0, count: 100)
+                    (l2[0], l2[1]) = (Int(lastTwo[k][s * 2]), Int(lastTwo[k][s * 2 + 1]))
                     if l2.reduce(0, +) >= 100, let t = Heaping.doubleZero(lastTwoDigitCounts: l2).value {
                         tests.append(DetectorTest(
                             kind: spec.kind, family: "digits", unit: g, period: -1, pValue: t.pValue, effect: t.share >= 0.02,
