@@ -164,23 +164,28 @@ public final class Checker {
     /// A row whose rules wait for its children or for the whole table: its row rules were decided
     /// on arrival; it keeps only the cells the waiting rules read (`deferredColumns`), and which
     /// rules wait.
+    /// 44 bytes (every township and county period of a file is held to the end: at 2.3 M
+    /// unit-periods 120,000 of them); the rare parts are kept aside (`heldPeriods`, `heldExtras`).
     struct Held {
-        var slot: Int32
-        var key: UInt64
-        var input: Int32
-        var line: Int32
         /// Its unit is its key's (`key` 0: a row without a unit, named by its line).
-        var period: Period?
+        var key: UInt64
+        var print: UInt64
         /// Where its cells start in `heldCells` (`deferredColumns.count` of them), or -1: its
         /// input is a regular file, read again at the end for them (`print` checks they are the
         /// same figures).
         var cells: Int
-        var print: UInt64
+        var slot: Int32
+        var input: Int32
+        var line: Int32
         /// Which rules wait: an index into `waitingSets` (rows of one level share one list).
         var waiting: Int32
-        var uniqueHashes: [UInt64]
-        var groupKeys: [UInt64]
+        /// Its period packed (``KeyPacker/period(_:)``; 0: none), or `UInt32.max`: in `heldPeriods`.
+        var period: UInt32
     }
+    /// By held index: a period the packed form cannot hold.
+    private var heldPeriods: [Int: Period] = [:]
+    /// By held index: the uniqueness hashes and group keys of its table rules, when the rules have any.
+    private var heldExtras: [Int: (uniqueHashes: [UInt64], groupKeys: [UInt64])] = [:]
     /// Columns read by rules that can wait (children, previous period, table).
     private let deferredColumns: [Int]
     /// The distinct lists of waiting rules, shared by the held rows.
@@ -1089,10 +1094,17 @@ public final class Checker {
         }
         // A row with a unit but no readable period keeps its unit in `key` (with no period).
         let heldKey = id != 0 ? id : (unit.map { packer.pack(UnitPeriod(unit: $0, period: nil)) } ?? 0)
-        let h = Held(slot: slot ?? -1, key: heldKey, input: Int32(row.input), line: Int32(row.line),
-                     period: key?.period ?? row.period,
-                     cells: again ? -1 : heldCells.count, print: deferredPrint(UnsafePointer(row.cells)), waiting: waiting,
-                     uniqueHashes: uniqueHashes, groupKeys: program.aggregates.map { groupKey($0.group, row) })
+        let period = key?.period ?? row.period
+        var packed = UInt32(truncatingIfNeeded: KeyPacker.period(period))
+        if let p = period, KeyPacker.period(UInt64(packed)) != p {
+            packed = .max
+            heldPeriods[held.count] = p
+        }
+        let h = Held(key: heldKey, print: deferredPrint(UnsafePointer(row.cells)), cells: again ? -1 : heldCells.count,
+                     slot: slot ?? -1, input: Int32(row.input), line: Int32(row.line), waiting: waiting, period: packed)
+        if !uniqueHashes.isEmpty || !program.aggregates.isEmpty {
+            heldExtras[held.count] = (uniqueHashes, program.aggregates.map { groupKey($0.group, row) })
+        }
         if !again { for c in deferredColumns { heldCells.append(row.cells[c]) } }
         held.append(h)
         currentRecord = nil
@@ -1320,6 +1332,8 @@ public final class Checker {
             h = end
         }
         held.removeAll()
+        heldPeriods = [:]
+        heldExtras = [:]
     }
 
     /// Reads input `input` again for the rows starting on `lines` (ascending), unless it changed
@@ -1368,6 +1382,8 @@ public final class Checker {
     private func resolveHeld(_ h: Int, cells given: UnsafePointer<Cell>?) {
         guard let row = held[h] else { return }
         held[h] = nil
+        let period = row.period == .max ? heldPeriods[h] : KeyPacker.period(UInt64(row.period))
+        let extras = heldExtras.removeValue(forKey: h)
         let unit: UnitKey = row.key != 0 ? packer.unpack(row.key).unit : .line(input: Int(row.input), line: Int(row.line))
         var all = [Cell](repeating: .absent, count: max(1, schema.columns.count))
         // Read again: the whole row (its findings are localised on every figure, as on arrival).
@@ -1377,16 +1393,16 @@ public final class Checker {
             for (i, c) in deferredColumns.enumerated() { all[c] = heldCells[row.cells + i] }
         }
         var outcomes = [RuleOutcome?](repeating: nil, count: program.rules.count)
-        let prevSlot: Int32? = row.period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
-        let parent = parentSlot(of: unit, period: row.period)
+        let prevSlot: Int32? = period.flatMap { p in KeyPacker.withPeriod(row.key, p.previous).flatMap { upIndex[$0] } }
+        let parent = parentSlot(of: unit, period: period)
         let childCount = parent.map { Int(parCount[Int($0)]) } ?? 0
         all.withUnsafeBufferPointer { cellBuffer in
             guard let cells = cellBuffer.baseAddress else { return }
-            var frame = makeFrame(cells: cells, code: unit.unitCode?.code ?? "", period: row.period)
+            var frame = makeFrame(cells: cells, code: unit.unitCode?.code ?? "", period: period)
             frame.childrenKnown = true
             frame.childCount = childCount
-            let unique = row.uniqueHashes.enumerated().map { (k, h) in (uniqueCounts[k][h] ?? 0) <= 1 }
-            let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: row.groupKeys[k]) }
+            let unique = (extras?.uniqueHashes ?? []).enumerated().map { (k, h) in (uniqueCounts[k][h] ?? 0) <= 1 }
+            let aggs = program.aggregates.enumerated().map { (k, a) in aggregate(k, a, group: extras?.groupKeys[k] ?? 0) }
             let (_, parentSums, parentMissing) = parent.map { childState($0) } ?? (0, [], [])
             parentSums.withUnsafeBufferPointer { sums in
                 parentMissing.withUnsafeBufferPointer { missing in
@@ -1412,11 +1428,11 @@ public final class Checker {
                                             outcomes[r] = .notApplicable
                                             continue
                                         }
-                                        if rs[r].needs.contains(.previous) && row.period == nil { outcomes[r] = .notApplicable; continue }
+                                        if rs[r].needs.contains(.previous) && period == nil { outcomes[r] = .notApplicable; continue }
                                         outcomes[r] = decide(rules + r, frame)
                                     }
                                 }
-                                finishRow(outcomes: outcomes, cells: cells, unit: unit, period: row.period,
+                                finishRow(outcomes: outcomes, cells: cells, unit: unit, period: period,
                                           slot: row.slot >= 0 ? row.slot : nil, input: Int(row.input), line: Int(row.line),
                                           prevSlot: prevSlot, parent: parent, complete: given != nil)
                             }
