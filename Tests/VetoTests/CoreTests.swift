@@ -466,6 +466,48 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect(found == 0)
 }
 
+/// The map from keys to slots keeps every key's latest value across its growth (by 3/2 and 4/3:
+/// bucket counts that are not powers of two), and finds no key it was not given.
+@Test func keyMapKeepsEveryValueAcrossGrowth() {
+    var map = KeyMap(capacity: 16)
+    var expected: [UInt64: Int32] = [:]
+    var x: UInt64 = 0x9E37
+    for i in 0..<100_000 {
+        x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Some keys come twice: the later value wins.
+        let k = (x >> 3) % 80_000 << 20
+        map[k] = Int32(i)
+        expected[k] = Int32(i)
+    }
+    #expect(map.count == expected.count)
+    var wrong = 0
+    for (k, v) in expected where map[k] != v { wrong += 1 }
+    #expect(wrong == 0)
+    #expect((0..<1_000).allSatisfy { map[UInt64($0) << 20 | 1] == nil })
+}
+
+/// Arrays joined without copying read as the one array they stand for (empty parts left out), and
+/// blocks of findings give back what was appended, in order, less what was popped.
+@Test func segmentsAndBlocksKeepTheOrderOfWhatTheyHold() {
+    var joined = Segments<Int>()
+    let parts = [[1, 2, 3], [], [4], [5, 6, 7, 8], [], [9]]
+    for p in parts { joined.append(p) }
+    #expect(Array(joined) == parts.flatMap { $0 })
+    #expect(joined.count == 9 && joined[0] == 1 && joined[3] == 4 && joined[7] == 8 && joined[8] == 9)
+    #expect(joined.indices == 0..<9)
+    #expect(Segments<Int>().isEmpty)
+
+    var blocks = Blocks<Int>()
+    for i in 0..<10_000 { blocks.append(i) }
+    for _ in 0..<5_000 { _ = blocks.popLast() }   // crosses a block boundary (4,096)
+    #expect(blocks.popLast() == 4_999)
+    blocks.append(-1)
+    var out: [Int] = []
+    blocks.drain { out.append($0) }
+    #expect(out == Array(0..<4_999) + [-1])
+    #expect(blocks.isEmpty && blocks.popLast() == nil)
+}
+
 /// With `--jobs` above 1 the rows reach the checking thread without their text unless a rule
 /// reads text: a period rule that does (decided by the checker, not on the reader's thread), a
 /// group key that is a text column and `is_unique` on one give the same outcomes with two jobs

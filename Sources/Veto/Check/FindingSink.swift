@@ -6,8 +6,9 @@
 /// - Complexity: memory O(cap + note rules × 64 distinct values); O(log 1) per finding.
 struct FindingSink {
     let cap: Int
-    /// Kept findings by severity (index = Severity.rawValue).
-    private var kept: [[Finding]] = [[], [], [], []]
+    /// Kept findings by severity (index = Severity.rawValue), in blocks: a run's tens of thousands
+    /// of detector findings never sit in an array that doubles (and, while it grows, twice).
+    private var kept: [Blocks<Finding>] = [Blocks(), Blocks(), Blocks(), Blocks()]
     private var keptCount = 0
     /// Every finding counted, by severity.
     private(set) var counts = [0, 0, 0, 0]
@@ -140,9 +141,13 @@ struct FindingSink {
     }
 
     /// Everything kept, notes folded in (within the cap too: a folded note over the cap is
-    /// counted as dropped), in the order given.
+    /// counted as dropped), in the order given. Once: the kept findings are handed over, not copied.
     mutating func findings(order: (Finding, Finding) -> Bool) -> [Finding] {
-        var out = kept.flatMap { $0 }
+        var out: [Finding] = []
+        out.reserveCapacity(keptCount + noteOrder.count)
+        for s in kept.indices {
+            kept[s].drain { out.append($0) }
+        }
         for key in noteOrder {
             guard let g = notes[key] else { continue }
             if out.count < cap {
@@ -178,5 +183,41 @@ struct FindingSink {
         f.period = g.examples.allSatisfy({ $0.period == f.period }) ? f.period : nil
         if let lo = g.lo, let hi = g.hi { f.actual = lo == hi ? lo.description : "\(lo)..\(hi)" }
         return f
+    }
+}
+
+/// A list kept in blocks of 4,096: appending never copies what is stored, and the list reserves at
+/// most one block ahead (an `Array` doubles, and holds the old storage and the new while it grows).
+///
+/// - Complexity: O(1) append and `popLast`; memory O(count) plus at most one block.
+struct Blocks<Element> {
+    private var blocks: [[Element]] = []
+    private static var size: Int { 4_096 }
+
+    var isEmpty: Bool { blocks.isEmpty }
+
+    mutating func append(_ e: Element) {
+        if blocks.isEmpty || blocks[blocks.count - 1].count == Self.size {
+            var b: [Element] = []
+            b.reserveCapacity(Self.size)
+            blocks.append(b)
+        }
+        blocks[blocks.count - 1].append(e)
+    }
+
+    mutating func popLast() -> Element? {
+        guard !blocks.isEmpty else { return nil }
+        let e = blocks[blocks.count - 1].popLast()
+        if blocks[blocks.count - 1].isEmpty { blocks.removeLast() }
+        return e
+    }
+
+    /// Hands every element over in order, freeing each block once it is done.
+    mutating func drain(_ body: (Element) -> Void) {
+        for i in blocks.indices {
+            for e in blocks[i] { body(e) }
+            blocks[i] = []
+        }
+        blocks = []
     }
 }
