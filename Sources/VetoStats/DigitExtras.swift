@@ -63,8 +63,12 @@ public enum Heaping {
         guard counts.count == 100 else {
             return .notApplicable(NotApplicable(.invalidInput("\(counts.count) last-two-digit cells")))
         }
-        return ProportionTest.test(hits: counts[0], total: counts.reduce(0, +), expectedShare: 0.01,
-                                   alternative: .greater)
+        return doubleZero(hits: counts[0], total: counts.reduce(0, +))
+    }
+
+    /// "00" heaping from the count of values ending in 00 among `total` values of at least 100.
+    public static func doubleZero(hits: Int, total: Int) -> Applicability<ProportionTest> {
+        ProportionTest.test(hits: hits, total: total, expectedShare: 0.01, alternative: .greater)
     }
 
     /// Whipple's index W = 100·Σ P(ages 25, 30, …, 60) / (⅕·Σ P(ages 23…62)), from counts by

@@ -486,16 +486,16 @@ func deepOrLongExpressionsAreAClearError(_ name: String, _ expression: String) {
     #expect((0..<1_000).allSatisfy { map[UInt64($0) << 20 | 1] == nil })
 }
 
-/// Arrays joined without copying read as the one array they stand for (empty parts left out), and
-/// blocks of findings give back what was appended, in order, less what was popped.
-@Test func segmentsAndBlocksKeepTheOrderOfWhatTheyHold() {
-    var joined = Segments<Int>()
-    let parts = [[1, 2, 3], [], [4], [5, 6, 7, 8], [], [9]]
-    for p in parts { joined.append(p) }
+/// Blocks read as the one array they stand for (appended element by element or by the array,
+/// across block boundaries), and give back what was appended, in order, less what was popped.
+@Test func blocksKeepTheOrderOfWhatTheyHold() {
+    var joined = Blocks<Int>()
+    let parts = [[1, 2, 3], [], [4], Array(5...9_000), [], [9_001]]
+    for p in parts { joined.append(contentsOf: p) }
     #expect(Array(joined) == parts.flatMap { $0 })
-    #expect(joined.count == 9 && joined[0] == 1 && joined[3] == 4 && joined[7] == 8 && joined[8] == 9)
-    #expect(joined.indices == 0..<9)
-    #expect(Segments<Int>().isEmpty)
+    #expect(joined.count == 9_001 && joined[0] == 1 && joined[3] == 4 && joined[4_095] == 4_096 && joined[4_096] == 4_097)
+    #expect(joined[9_000] == 9_001 && joined.indices == 0..<9_001)
+    #expect(Blocks<Int>().isEmpty && Blocks<Int>().count == 0)
 
     var blocks = Blocks<Int>()
     for i in 0..<10_000 { blocks.append(i) }

@@ -188,13 +188,23 @@ struct FindingSink {
 
 /// A list kept in blocks of 4,096: appending never copies what is stored, and the list reserves at
 /// most one block ahead (an `Array` doubles, and holds the old storage and the new while it grows).
+/// The sink's kept findings and the detectors' tests (at 1 GiB 400,000 of about 230 bytes, whose
+/// one array held 180 MB for a moment while it last doubled). ``Chunked`` is the same for plain
+/// values, without reference counting.
 ///
-/// - Complexity: O(1) append and `popLast`; memory O(count) plus at most one block.
-struct Blocks<Element> {
+/// - Complexity: O(1) append, `popLast` and subscript; memory O(count) plus at most one block.
+struct Blocks<Element>: RandomAccessCollection {
     private var blocks: [[Element]] = []
     private static var size: Int { 4_096 }
 
-    var isEmpty: Bool { blocks.isEmpty }
+    var startIndex: Int { 0 }
+    var endIndex: Int { blocks.isEmpty ? 0 : (blocks.count - 1) * Self.size + blocks[blocks.count - 1].count }
+
+    subscript(_ i: Int) -> Element { blocks[i / Self.size][i % Self.size] }
+
+    mutating func append<S: Sequence>(contentsOf elements: S) where S.Element == Element {
+        for e in elements { append(e) }
+    }
 
     mutating func append(_ e: Element) {
         if blocks.isEmpty || blocks[blocks.count - 1].count == Self.size {

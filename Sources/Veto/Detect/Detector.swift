@@ -358,35 +358,3 @@ struct LastEntry<Key: Hashable, Value> {
         body(&dict.values[i])
     }
 }
-
-/// Arrays joined end to end without being copied into one: the detectors' tests, whose single
-/// array would double as it grew (at 1 GiB, 400,000 tests of about 230 bytes: the last doubling
-/// held 180 MB for a moment).
-///
-/// - Complexity: O(log parts) per access; no copy of the elements.
-struct Segments<Element>: RandomAccessCollection {
-    private var parts: [[Element]] = []
-    /// Where each part starts; the last entry is the count.
-    private var starts: [Int] = [0]
-
-    var startIndex: Int { 0 }
-    var endIndex: Int { starts[starts.count - 1] }
-
-    mutating func append(_ part: [Element]) {
-        guard !part.isEmpty else { return }
-        let end = endIndex
-        parts.append(part)
-        starts.append(end + part.count)
-    }
-
-    subscript(_ i: Int) -> Element {
-        precondition(i >= 0 && i < endIndex, "index out of range")
-        // The last part starting at or before i.
-        var lo = 0, hi = parts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= i { lo = mid } else { hi = mid - 1 }
-        }
-        return parts[lo][i - starts[lo]]
-    }
-}

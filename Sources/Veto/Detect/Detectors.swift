@@ -254,16 +254,16 @@ final class Detectors {
         let units = (0..<unitKeys.count).map(unitName)
         let context = DetectorContext(units: units, periods: periods, levels: levels,
                                       groupPeriodKeys: (0..<groupPeriods.count).map { groupPeriods.key($0) })
-        // Each detector's tests as it made them, not copied into one array (which would double as
-        // it grew: at 1 GiB 400,000 tests); each detector's state is freed once it has finished.
-        var tests = Segments<DetectorTest>()
+        // In blocks, not one array that doubles (at 1 GiB 400,000 tests); each detector's state is
+        // freed once it has finished.
+        var tests = Blocks<DetectorTest>()
         // Tests whose p is 1 (a comparison without a match) are not listed but counted.
         var untestedBy: [String: Int] = [:]
         var pending = Array(detectors.reversed())
         detectors.removeAll()
         while let d = pending.popLast() {
             let (t, n) = d.finish(context)
-            tests.append(t)
+            tests.append(contentsOf: t)
             out.notes += n
             guard d.untested > 0 else { continue }
             if let dup = d as? DuplicateDetector {
@@ -379,7 +379,7 @@ final class Detectors {
     /// group's match on fewer figures (the births block alone) where a group with more (the births
     /// block, population and rolls) matched the same unit, period and sibling at least as strongly.
     /// Their findings are not listed (the tests still count, in the evidence and the corrections).
-    static func coveredDuplicates(_ tests: Segments<DetectorTest>, severity: (Int) -> Severity?) -> Set<Int> {
+    static func coveredDuplicates(_ tests: Blocks<DetectorTest>, severity: (Int) -> Severity?) -> Set<Int> {
         var byPair: [String: [Int]] = [:]
         for (i, t) in tests.enumerated() where t.kind == "duplicate-rows" && severity(i) != nil {
             byPair["\(t.family)|\(t.unit)|\(t.period)|\(t.alsoUnit)", default: []].append(i)

@@ -23,7 +23,7 @@ final class DigitDetector: Detector {
     private let columns: [Int]
     private let names: [String]
     /// Per column: group → slot; per slot the last-digit counts (10), for rounding the values
-    /// ≥ 1000 and those of them ending in 00 (2), the Benford tally and a 0.1-decade histogram
+    /// ≥ 1000 ending in 00 and all values ≥ 1000 (2), the Benford tally and a 0.1-decade histogram
     /// (Benford tests).
     private var slots: [[Int32: Int]]
     /// Per column, the group of the last row and its slot (rows come group by group).
@@ -31,7 +31,7 @@ final class DigitDetector: Detector {
     private var lastSlot: [Int]
     private var groupsOf: [[Int32]]
     private var lastDigits: [[Int32]]
-    private var lastTwo: [[Int32]]
+    private var thousands: [[Int32]]
     private var benford: [[Int32]]
     private var logHistogram: [[Int32]]
     private let test: DigitTest
@@ -51,7 +51,7 @@ final class DigitDetector: Detector {
         lastSlot = Array(repeating: 0, count: n)
         groupsOf = Array(repeating: [], count: n)
         lastDigits = Array(repeating: [], count: n)
-        lastTwo = Array(repeating: [], count: n)
+        thousands = Array(repeating: [], count: n)
         benford = Array(repeating: [], count: n)
         logHistogram = Array(repeating: [], count: n)
     }
@@ -75,7 +75,7 @@ final class DigitDetector: Detector {
             logHistogram[k] += repeatElement(0, count: 200)
         } else {
             lastDigits[k] += repeatElement(0, count: 10)
-            if spec.kind == "rounding" { lastTwo[k] += repeatElement(0, count: 2) }
+            if spec.kind == "rounding" { thousands[k] += repeatElement(0, count: 2) }
         }
         return s
     }
@@ -111,19 +111,23 @@ final class DigitDetector: Detector {
             }
             // The last written digits of a value ≥ 100 (the common case, a whole number as written,
             // without building its digits).
-            var last = -1, two = -1
+            // A value ≥ 1000: whether it ends in 00 (nil: under 1000).
+            var last = -1, endsIn00: Bool?
             if cell.exponent == 0 {
                 guard cell.mantissa >= 100 else { continue }
                 last = Int(cell.mantissa % 10)
-                if cell.mantissa >= 1000 { two = cell.mantissa % 100 == 0 ? 0 : 1 }
+                if cell.mantissa >= 1000 { endsIn00 = cell.mantissa % 100 == 0 }
             } else {
                 guard let d = Detectors.digits(cell), d.absoluteValueIsAtLeast(powerOfTen: 2) else { continue }
                 last = d.lastWrittenDigit
-                if d.absoluteValueIsAtLeast(powerOfTen: 3) { two = d.lastTwoWrittenDigits == 0 ? 0 : 1 }
+                if d.absoluteValueIsAtLeast(powerOfTen: 3) { endsIn00 = d.lastTwoWrittenDigits == 0 }
             }
             let s = slot(k, g)
             lastDigits[k][s * 10 + last] += 1
-            if two >= 0, spec.kind == "rounding" { lastTwo[k][s * 2 + two] += 1 }
+            if let e = endsIn00, spec.kind == "rounding" {
+                if e { thousands[k][s * 2] += 1 }
+                thousands[k][s * 2 + 1] += 1
+            }
         }
     }
 
@@ -185,10 +189,8 @@ final class DigitDetector: Detector {
                     } else {
                         na.skip(en: "fewer than 30 values of at least 100", zh: "不小于 100 的数值不足 30 个")
                     }
-                    // The last two digits' counts as the test takes them: only 00 and the rest matter.
-                    var l2 = [Int](repeating: 0, count: 100)
-                    (l2[0], l2[1]) = (Int(lastTwo[k][s * 2]), Int(lastTwo[k][s * 2 + 1]))
-                    if l2.reduce(0, +) >= 100, let t = Heaping.doubleZero(lastTwoDigitCounts: l2).value {
+                    let (hits, all) = (Int(thousands[k][s * 2]), Int(thousands[k][s * 2 + 1]))
+                    if all >= 100, let t = Heaping.doubleZero(hits: hits, total: all).value {
                         tests.append(DetectorTest(
                             kind: spec.kind, family: "digits", unit: g, period: -1, pValue: t.pValue, effect: t.share >= 0.02,
                             fields: [name], expected: "1%", actual: Words.percent(t.share),
