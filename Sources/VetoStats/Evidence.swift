@@ -13,32 +13,65 @@ public enum Multiplicity {
     /// outside [0, 1] (NaN included).
     /// - Complexity: O(m log m).
     public static func benjaminiHochberg(_ p: [Double]) -> Applicability<[Double]> {
-        adjust(p, factor: 1)
+        adjust(p, alongside: [], yekutieli: false)
     }
 
     /// Benjamini–Yekutieli adjusted p-values, valid under any dependence: the BH values times
     /// c(m) = Σ_{j=1}^m 1/j, capped at 1.
     /// - Complexity: O(m log m).
     public static func benjaminiYekutieli(_ p: [Double]) -> Applicability<[Double]> {
-        let m = p.count
-        var c = 0.0
-        for j in stride(from: m, through: 1, by: -1) { c += 1 / Double(j) }
-        return adjust(p, factor: c)
+        adjust(p, alongside: [], yekutieli: true)
     }
 
-    private static func adjust(_ p: [Double], factor: Double) -> Applicability<[Double]> {
-        let m = p.count
+    /// The BH q-values of `p` among m = `p.count` + Σ `rest.count` p-values, the others given as
+    /// runs of one value each (a detector's comparisons that found nothing, all at one p-value):
+    /// the same values, bit for bit, as ``benjaminiHochberg(_:)`` of `p` with every run written
+    /// out, without writing them out. Not applicable when m is 0 or a value is outside [0, 1].
+    /// - Complexity: O(n log n + r log r) time and O(n + r) memory for n = `p.count` values and
+    ///   r runs, whatever the runs' counts.
+    public static func benjaminiHochberg(_ p: [Double], alongside rest: [(value: Double, count: Int)]) -> Applicability<[Double]> {
+        adjust(p, alongside: rest, yekutieli: false)
+    }
+
+    /// ``benjaminiYekutieli(_:)`` of `p` among the runs `rest`, as ``benjaminiHochberg(_:alongside:)``.
+    /// - Complexity: as ``benjaminiHochberg(_:alongside:)``, plus O(m) time for c(m).
+    public static func benjaminiYekutieli(_ p: [Double], alongside rest: [(value: Double, count: Int)]) -> Applicability<[Double]> {
+        adjust(p, alongside: rest, yekutieli: true)
+    }
+
+    /// Step-up from the largest value: q₍ᵢ₎ = min(1, min_{j ≥ i} factor·m·p₍ⱼ₎/j). Values that tie
+    /// share the candidate of their last rank (it is the smallest of theirs: a larger divisor
+    /// never rounds to a larger quotient), so a run of equal values is one step, and the order
+    /// among ties does not matter.
+    private static func adjust(_ p: [Double], alongside rest: [(value: Double, count: Int)], yekutieli: Bool) -> Applicability<[Double]> {
+        var m = p.count
+        for r in rest where r.count > 0 { m += r.count }
         guard m > 0 else { return .notApplicable(NotApplicable(.noQualifyingValues)) }
-        guard p.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+        guard p.allSatisfy({ $0 >= 0 && $0 <= 1 }), rest.allSatisfy({ $0.count <= 0 || ($0.value >= 0 && $0.value <= 1) }) else {
             return .notApplicable(NotApplicable(.invalidInput("a p-value outside [0, 1]")))
         }
+        var factor = 1.0
+        if yekutieli {
+            factor = 0
+            for j in stride(from: m, through: 1, by: -1) { factor += 1 / Double(j) }
+        }
         let order = p.indices.sorted { p[$0] < p[$1] }
-        var q = [Double](repeating: 1, count: m)
+        let runs = rest.filter { $0.count > 0 }.sorted { $0.value < $1.value }
+        var q = [Double](repeating: 1, count: p.count)
         var running = Double.infinity
-        for rank in stride(from: m, through: 1, by: -1) {
-            let i = order[rank - 1]
-            running = min(running, factor * Double(m) * p[i] / Double(rank))
-            q[i] = min(1, running)
+        var rank = m, i = order.count - 1, r = runs.count - 1
+        while rank > 0 && (i >= 0 || r >= 0) {
+            let v = Swift.max(i >= 0 ? p[order[i]] : -1, r >= 0 ? runs[r].value : -1)
+            running = Swift.min(running, factor * Double(m) * v / Double(rank))
+            while i >= 0 && p[order[i]] == v {
+                q[order[i]] = Swift.min(1, running)
+                i -= 1
+                rank -= 1
+            }
+            while r >= 0 && runs[r].value == v {
+                rank -= runs[r].count
+                r -= 1
+            }
         }
         return .applicable(q)
     }

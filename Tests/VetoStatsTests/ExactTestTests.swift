@@ -145,3 +145,50 @@ func sexRatioCentralRange(births: Int, low: Double, high: Double) throws {
     #expect(few.notApplicable?.reason == .tooFewValues(have: 1, needed: 3))
     #expect(HidiroglouBerthelot.detect(pairs: [(1, 2), (2, 3), (3, 4)], parameters: .init()).notApplicable != nil)
 }
+
+/// BH and BY with the untested comparisons given as runs of one value agree, bit for bit, with
+/// the textbook step-up over the list written out (q₍ᵢ₎ = min(1, min_{j ≥ i} c·m·p₍ⱼ₎/j)), on
+/// lists with ties among the values, between values and runs, empty runs, and no values at all.
+@Test func runsOfOneValueAdjustAsTheListWrittenOut() throws {
+    func stepUp(_ all: [Double], factor: Double) -> [Double] {
+        let order = all.indices.sorted { all[$0] < all[$1] }
+        let m = all.count
+        var q = [Double](repeating: 1, count: m)
+        for rank in 1...m {
+            var best = Double.infinity
+            for j in rank...m { best = min(best, factor * Double(m) * all[order[j - 1]] / Double(j)) }
+            q[order[rank - 1]] = min(1, best)
+        }
+        return q
+    }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state >> 11
+    }
+    let grid: [Double] = [0, 1e-9, 0.001, 0.01, 0.25, 0.5, 1]
+    for trial in 0..<300 {
+        let n = Int(next() % 25)
+        let p: [Double] = (0..<n).map { _ in next() % 3 == 0 ? grid[Int(next() % 7)] : Double(next() % 1_000_000) / 1e6 }
+        let runs: [(value: Double, count: Int)] = (0..<Int(next() % 4)).map { _ in
+            (value: next() % 2 == 0 ? grid[Int(next() % 7)] : (p.isEmpty ? 0.3 : p[Int(next() % UInt64(p.count))]),
+             count: Int(next() % 40))
+        }
+        var all = p
+        for r in runs { all += [Double](repeating: r.value, count: r.count) }
+        guard !all.isEmpty else {
+            #expect(Multiplicity.benjaminiHochberg(p, alongside: runs).notApplicable != nil)
+            continue
+        }
+        var c = 0.0
+        for j in stride(from: all.count, through: 1, by: -1) { c += 1 / Double(j) }
+        let bh = try Multiplicity.benjaminiHochberg(p, alongside: runs).get()
+        let by = try Multiplicity.benjaminiYekutieli(p, alongside: runs).get()
+        #expect(bh.map(\.bitPattern) == stepUp(all, factor: 1).prefix(n).map(\.bitPattern), "trial \(trial)")
+        #expect(by.map(\.bitPattern) == stepUp(all, factor: c).prefix(n).map(\.bitPattern), "trial \(trial)")
+        #expect(try Multiplicity.benjaminiHochberg(all).get().map(\.bitPattern) == stepUp(all, factor: 1).map(\.bitPattern))
+    }
+    #expect(Multiplicity.benjaminiHochberg([0.1], alongside: [(value: 1.5, count: 2)]).notApplicable != nil)
+    // A run that counts nothing may hold any value: it is not there.
+    #expect(try Multiplicity.benjaminiHochberg([0.1], alongside: [(value: .nan, count: 0)]).get() == [0.1])
+}
