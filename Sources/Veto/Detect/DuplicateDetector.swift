@@ -24,8 +24,8 @@ import VetoStats
 /// within each stretch only.
 ///
 /// - Complexity: O(fields) per row; memory O(units × fields) for the previous period, O(distinct
-///   values × fields), one hash per row of the group-periods in flight, and a count per
-///   group-period.
+///   values × fields × periods) at about 18 bytes each (``ValueCounts``), one hash per row of the
+///   group-periods in flight, and a count per group-period.
 final class DuplicateDetector: Detector {
     let spec: DetectorSpec
     /// Comparisons without a match, by family: a unit's consecutive periods (frozen) and two units of
@@ -54,8 +54,9 @@ final class DuplicateDetector: Detector {
     }
     /// Per field and period, how often each value was reported (a match's chance is taken among
     /// the rows of its own period: later years have more zeros).
-    private var histograms: [[Int32: [Int64: Int32]]]
-    private var seenIn: [Int32: Int] = [:]
+    private var histograms = ValueCounts()
+    /// Rows compared, by period index.
+    private var seenIn: [Int] = []
     private var seen = 0
     /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
     private var blocks = InFlight<(rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
@@ -77,7 +78,6 @@ final class DuplicateDetector: Detector {
         binPairs = Array(repeating: Array(repeating: 0, count: Self.bins), count: columns.count)
         unchanged = binPairs
         nearlyUnchanged = binPairs
-        histograms = Array(repeating: [:], count: columns.count)
     }
 
     func row(_ r: DetectorRow) {
@@ -91,8 +91,11 @@ final class DuplicateDetector: Detector {
         }
         let values = scratch
         seen += 1
-        seenIn[r.period, default: 0] += 1
-        for k in 0..<n { histograms[k][r.period, default: [:]][values[k], default: 0] += 1 }
+        if r.period >= 0 {
+            if Int(r.period) >= seenIn.count { seenIn.append(contentsOf: repeatElement(0, count: Int(r.period) + 1 - seenIn.count)) }
+            seenIn[Int(r.period)] += 1
+        }
+        for k in 0..<n { histograms.add(field: k, period: r.period, value: values[k]) }
         // Consecutive periods of the same unit.
         if let p = r.periodValue {
             let u = Int(r.unit)
@@ -161,18 +164,20 @@ final class DuplicateDetector: Detector {
         // P(two rows agree on a field at a value at most as common as v) = Σ_{u: c_u ≤ c_v} p_u²:
         // a match on a rare value (17 boys) says more than one on a common value (0), and the
         // product over independent fields is the chance of a match at least this unusual.
+        // The counts of the field-periods a copy was found in, gathered in one pass over the table.
+        let copyPeriods = Set(matches.lazy.filter { !$0.frozen }.map(\.period))
+        var countsOf = histograms.counts(fields: names.count, periods: copyPeriods)
         var tables: [Int64: (sorted: [Int32], cumulative: [Double])] = [:]
         func agree(_ k: Int, _ v: Int64, _ period: Int32) -> Double {
-            let n = Double(max(seenIn[period] ?? 1, 1))
-            let h = histograms[k][period] ?? [:]
+            let n = Double(max(period >= 0 && Int(period) < seenIn.count ? seenIn[Int(period)] : 1, 1))
             let key = Int64(k) << 32 | Int64(UInt32(bitPattern: period))
             if tables[key] == nil {
-                let cs = h.values.sorted()
+                let cs = (countsOf.removeValue(forKey: key) ?? []).sorted()
                 var acc = 0.0
                 tables[key] = (cs, cs.map { c in acc += (Double(c) / n) * (Double(c) / n); return acc })
             }
             guard let t = tables[key] else { return 1 }
-            let c = h[v] ?? 1
+            let c = histograms.count(field: k, period: period, value: v) ?? 1
             var lo = 0, hi = t.sorted.count
             while lo < hi { let mid = (lo + hi) / 2; if t.sorted[mid] <= c { lo = mid + 1 } else { hi = mid } }
             return lo > 0 ? t.cumulative[lo - 1] : (Double(c) / n) * (Double(c) / n)
@@ -239,5 +244,64 @@ final class DuplicateDetector: Detector {
                                                        en: "duplicate-rows: no consecutive periods to compare; only units of one period were compared")))
         }
         return (tests, notes)
+    }
+}
+
+/// How often each value of each field was reported in each period: one slot table keyed by
+/// (field, period, value) packed in 64 bits, and a count by slot — one lookup a figure, not a
+/// dictionary of dictionaries per field (three lookups and two uniqueness checks). About 18 bytes
+/// a distinct value. Keys that do not pack (a 64th field, a 65,535th period, no period) go to a
+/// dictionary aside.
+///
+/// - Complexity: O(1) expected per figure; memory O(distinct (field, period, value)).
+struct ValueCounts: ~Copyable {
+    private var slots = SlotMap(capacity: 1024)
+    private var counts = Chunked<Int32>()
+    private struct Aside: Hashable { var field: Int; var period: Int32; var value: Int64 }
+    private var aside: [Aside: Int32] = [:]
+
+    /// Values are within ±2⁴⁰ (``DetectorRow/int(_:)``): 42 bits; then 16 of period + 1, 6 of field.
+    @inline(__always)
+    private static func pack(_ field: Int, _ period: Int32, _ value: Int64) -> UInt64? {
+        guard field >= 0, field < 64, period >= 0, period < 0xFFFF, value.magnitude <= DetectorRow.largest else { return nil }
+        return UInt64(field) << 58 | UInt64(period + 1) << 42 | UInt64(value + Int64(DetectorRow.largest))
+    }
+
+    private static func unpack(_ k: UInt64) -> (field: Int, period: Int32) {
+        (Int(k >> 58), Int32(k >> 42 & 0xFFFF) - 1)
+    }
+
+    mutating func add(field: Int, period: Int32, value: Int64) {
+        guard let k = Self.pack(field, period, value) else {
+            aside[Aside(field: field, period: period, value: value), default: 0] += 1
+            return
+        }
+        if let s = slots[k] {
+            counts[Int(s)] &+= 1
+        } else {
+            slots.insert(k)
+            counts.append(1)
+        }
+    }
+
+    func count(field: Int, period: Int32, value: Int64) -> Int32? {
+        guard let k = Self.pack(field, period, value) else { return aside[Aside(field: field, period: period, value: value)] }
+        return slots[k].map { counts[Int($0)] }
+    }
+
+    /// The counts of every value of each field in each of `periods`, by `field << 32 | period`
+    /// (unordered), in one pass over the table.
+    func counts(fields: Int, periods: Set<Int32>) -> [Int64: [Int32]] {
+        var out: [Int64: [Int32]] = [:]
+        guard !periods.isEmpty else { return out }
+        for s in 0..<slots.count {
+            let (f, p) = Self.unpack(slots.key(s))
+            guard periods.contains(p) else { continue }
+            out[Int64(f) << 32 | Int64(UInt32(bitPattern: p)), default: []].append(counts[s])
+        }
+        for (a, c) in aside where periods.contains(a.period) {
+            out[Int64(a.field) << 32 | Int64(UInt32(bitPattern: a.period)), default: []].append(c)
+        }
+        return out
     }
 }
