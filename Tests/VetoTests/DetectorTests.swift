@@ -249,6 +249,29 @@ func copiedRowIsFoundAtItsVillage(seed: UInt64) throws {
     #expect(ZeroDetector.mixtureZero(expected: 30, sigma: 0.8) > 100 * 9.357622968840175e-14)   // e^(−30)
 }
 
+/// The mixture's sum on a grid worked out once, stopping where `exp` underflows, is the inline
+/// trapezoid sum to the bit: small and huge expected counts, narrow and wide spreads, both steps.
+@Test func mixtureZeroOnAGridIsTheInlineSumToTheBit() {
+    func inline(_ lambda: Double, _ sigma: Double, _ h: Double) -> Double {
+        var sum = 0.0, z = -12.0
+        while z <= 12.0 {
+            let w = (abs(z) >= 12.0 - h / 2) ? 0.5 : 1.0
+            sum += w * exp(-0.5 * z * z - lambda * exp(sigma * z - sigma * sigma / 2))
+            z += h
+        }
+        return min(1, sum * h / (2 * Double.pi).squareRoot())
+    }
+    for h in [0.005, 0.02] {
+        for sigma in [0.01, 0.31, 0.69, 0.93, 1.5, 3] {
+            let grid = ZeroDetector.MixtureGrid(sigma: sigma, step: h)
+            for lambda in [0, 1e-8, 0.4, 3, 24, 42, 310, 5_000, 1e6, 1e12] {
+                let a = ZeroDetector.mixtureZero(expected: lambda, on: grid), b = inline(lambda, sigma, h)
+                #expect(a.bitPattern == b.bitPattern, "λ \(lambda) σ \(sigma) h \(h): \(a) against \(b)")
+            }
+        }
+    }
+}
+
 /// Several columns all zero are one event: its chance under the one-factor mixture. One column is
 /// the single mixture; independent columns multiply; fully dependent columns of equal spread are
 /// one column with the summed mean; and an independent two-dimensional quadrature (NumPy,
