@@ -136,7 +136,7 @@ final class PeriodOutlierDetector: Detector {
 /// (the first 1,000 per group listed, the rest counted in the group's finding).
 ///
 /// - Complexity: O(1) per row once a group's pair is fixed (O(500) when it is fixed); memory
-///   O(groups × 1,000) unit-periods waiting or not fitting, 32 bytes each, never O(rows).
+///   O(groups × 1,000) unit-periods waiting or not fitting, 32 bytes each (``Entry``), never O(rows).
 final class ImpliedStandardDetector: Detector {
     let spec: DetectorSpec
     let untested = 0
@@ -144,7 +144,24 @@ final class ImpliedStandardDetector: Detector {
     private let funds: Int
     private let added: Int?
     private let names: [String]
-    private struct Entry { var funds: Int64; var a: Int32; var b: Int32; var added: Int32; var unit: Int32; var period: Int32; var line: Int32; var input: Int32 }
+    /// 32 bytes, not 40: every county of a province keeps up to ``waitingCap`` of them until its
+    /// pair is fixed. Only the sign of the additions counts, kept in the input's top bits.
+    private struct Entry {
+        var funds: Int64
+        var a: Int32, b: Int32
+        var unit: Int32, period: Int32, line: Int32
+        private var inputAndAdded: UInt32
+
+        init(funds: Int64, a: Int32, b: Int32, added: Int64, unit: Int32, period: Int32, line: Int32, input: Int32) {
+            precondition(input >= 0 && input < 1 << 30, "inputs are counted in 30 bits")
+            (self.funds, self.a, self.b, self.unit, self.period, self.line) = (funds, a, b, unit, period, line)
+            inputAndAdded = UInt32(input) | (added > 0 ? 1 << 30 : added < 0 ? 1 << 31 : 0)
+        }
+
+        var input: Int32 { Int32(inputAndAdded & 0x3FFF_FFFF) }
+        /// The additions' sign: 1, 0 or −1.
+        var added: Int32 { inputAndAdded & 1 << 30 != 0 ? 1 : inputAndAdded & 1 << 31 != 0 ? -1 : 0 }
+    }
     private struct Group {
         var votes: [Int64: Int] = [:]
         var voters = 0
@@ -173,7 +190,7 @@ final class ImpliedStandardDetector: Detector {
         guard let f = r.int(funds), let a = r.int(counts.0), let b = r.int(counts.1),
               f > 0, a >= 0, b >= 0, a + b > 0, a <= Int32.max, b <= Int32.max else { return }
         let add = added.flatMap { r.int($0) } ?? 0
-        let e = Entry(funds: f, a: Int32(a), b: Int32(b), added: Int32(clamping: add), unit: r.unit, period: r.period, line: r.line, input: r.input)
+        let e = Entry(funds: f, a: Int32(a), b: Int32(b), added: add, unit: r.unit, period: r.period, line: r.line, input: r.input)
         lastGroup.update(r.group(spec.group), in: &groups, default: Group()) { Self.add(e, to: &$0) }
     }
 
