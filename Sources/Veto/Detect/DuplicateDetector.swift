@@ -59,8 +59,10 @@ final class DuplicateDetector: Detector {
     private var seenIn: [Int] = []
     private var seen = 0
     /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
-    private var blocks = InFlight<(rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
-    private var rowsIn: [UInt64: Int] = [:]
+    private var blocks = InFlight<(rows: Int, groupPeriod: Int32, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
+    /// Rows compared per group-period, by the hub's group-period index (8 bytes a township-period,
+    /// not a dictionary entry).
+    private var rowsIn: [Int] = []
     private var copyComparisons = 0
     private struct Match {
         var unit: Int32, other: Int32, period: Int32, otherPeriod: Period?, group: Int32
@@ -68,6 +70,8 @@ final class DuplicateDetector: Detector {
         /// The period of the row that completed the match (a frozen pair's two periods are this
         /// and `otherPeriod`).
         var thisPeriod: Period? = nil
+        /// A copy's group-period (the hub's index), for the number of rows it was compared among.
+        var groupPeriod: Int32 = -1
     }
     private var matches: [Match] = []
 
@@ -133,20 +137,24 @@ final class DuplicateDetector: Detector {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for v in values { h = (h ^ UInt64(bitPattern: v)) &* 0x100_0000_01b3 }
         var match: (unit: Int32, line: Int32, input: Int32)?
-        blocks.update(key, make: { (0, [:]) }, evict: finishBlock) { b in
+        let gp = r.groupPeriod(spec.group)
+        blocks.update(key, make: { (0, gp, [:]) }, evict: finishBlock) { b in
             b.rows += 1
             guard nonZero >= 2 else { return }
             if let first = b.hashes[h] { match = first } else { b.hashes[h] = (r.unit, r.line, r.input) }
         }
         if let first = match {
             matches.append(Match(unit: r.unit, other: first.unit, period: r.period, otherPeriod: r.periodValue, group: g,
-                                 values: values, line: r.line, input: r.input, otherLine: first.line, frozen: false))
+                                 values: values, line: r.line, input: r.input, otherLine: first.line, frozen: false, groupPeriod: gp))
         }
     }
 
-    private func finishBlock(_ key: UInt64, _ b: (rows: Int, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])) {
+    private func finishBlock(_ key: UInt64, _ b: (rows: Int, groupPeriod: Int32, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])) {
         copyComparisons += b.rows * (b.rows - 1) / 2
-        rowsIn[key, default: 0] += b.rows
+        let i = Int(b.groupPeriod)
+        guard i >= 0 else { return }
+        if i >= rowsIn.count { rowsIn.append(contentsOf: repeatElement(0, count: i + 1 - rowsIn.count)) }
+        rowsIn[i] += b.rows
     }
 
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote]) {
@@ -227,7 +235,8 @@ final class DuplicateDetector: Detector {
             let nonZero = m.values.filter { $0 != 0 }.count
             let list = zip(names, m.values).map { "\($0)=\($1)" }.joined(separator: ", ")
             let unit = context.unitName(m.unit), period = context.periodName(m.period)
-            let k = rowsIn[groupPeriodKey(m.group, m.period)] ?? 2
+            let i = Int(m.groupPeriod), counted = i >= 0 && i < rowsIn.count ? rowsIn[i] : 0
+            let k = counted > 0 ? counted : 2
             let comparisons = Double(k * (k - 1) / 2)
             let p = min(1, pm * max(1, comparisons))
             let other = context.unitName(m.other)
