@@ -40,11 +40,7 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-measure() {  # name size cmd...
-    local name="$1" mb="$2"; shift 2
-    /usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || true
-    echo "$name $mb $(tail -1 "$tmp/t")" >> "$tmp/all"
-}
+. "$here/measure.sh"
 for round in $(seq 1 "$runs"); do
     for mb in "${sizes[@]}"; do
         f="benchmarks/data/report-${mb}mb-seed1.csv"

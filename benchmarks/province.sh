@@ -42,11 +42,7 @@ for n in "${counties[@]}"; do
     rm -rf "$tmp/gen-$n"
 done
 
-measure() {  # name counties cmd...
-    local name="$1" n="$2"; shift 2
-    /usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || true
-    echo "$name $n $(tail -1 "$tmp/t")" >> "$tmp/all"
-}
+. "$here/measure.sh"
 for round in $(seq 1 "$runs"); do
     for n in "${counties[@]}"; do
         f="benchmarks/data/province-${n}-seed1.csv"
