@@ -700,3 +700,34 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect((Int32(0)..<2_000).allSatisfy { map[groupPeriodKey($0, 2020)] == $0 })
     #expect(map[groupPeriodKey(2_000, 2020)] == nil)
 }
+
+/// `duplicate-rows`' value counts agree with a plain dictionary of (field, period, value), packed
+/// keys and those kept aside alike (no period, a 64th field, values past ±2⁴⁰), one by one and
+/// gathered per field-period.
+@Test func valueCountsAgreeWithADictionary() {
+    var counts = ValueCounts()
+    var reference: [[Int64]: Int32] = [:]
+    var state: UInt64 = 42
+    func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state >> 17
+    }
+    let edges: [Int64] = [0, 1, -1, 1 << 40, -(1 << 40), (1 << 40) + 1, .max, .min]
+    for _ in 0..<20_000 {
+        let field = next() % 50 == 0 ? 64 + Int(next() % 3) : Int(next() % 5)
+        let period: Int32 = next() % 40 == 0 ? -1 : Int32(next() % 4)
+        let value = next() % 10 == 0 ? edges[Int(next() % UInt64(edges.count))] : Int64(next() % 300) - 20
+        counts.add(field: field, period: period, value: value)
+        reference[[Int64(field), Int64(period), value], default: 0] += 1
+    }
+    for (k, c) in reference {
+        #expect(counts.count(field: Int(k[0]), period: Int32(k[1]), value: k[2]) == c, "\(k)")
+    }
+    #expect(counts.count(field: 1, period: 2, value: 999_999) == nil)
+    let gathered = counts.counts(fields: 70, periods: [-1, 2])
+    var expected: [Int64: [Int32]] = [:]
+    for (k, c) in reference where k[1] == -1 || k[1] == 2 {
+        expected[k[0] << 32 | Int64(UInt32(bitPattern: Int32(k[1]))), default: []].append(c)
+    }
+    #expect(gathered.mapValues { $0.sorted() } == expected.mapValues { $0.sorted() })
+}

@@ -282,11 +282,14 @@ struct ValueCounts: ~Copyable {
 
     mutating func add(field: Int, period: Int32, value: Int64) {
         guard let k = Self.pack(field, period, value) else {
-            aside[Aside(field: field, period: period, value: value), default: 0] += 1
+            let a = Aside(field: field, period: period, value: value)
+            aside[a] = min(Int32.max - 1, aside[a] ?? 0) + 1
             return
         }
         if let s = slots[k] {
-            counts[Int(s)] &+= 1
+            // Held at Int32.max (2³¹ rows of one value in one period), never wrapped.
+            let c = counts[Int(s)]
+            if c < .max { counts[Int(s)] = c + 1 }
         } else {
             slots.insert(k)
             counts.append(1)
