@@ -724,7 +724,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
         #expect(counts.count(field: Int(k[0]), period: Int32(k[1]), value: k[2]) == c, "\(k)")
     }
     #expect(counts.count(field: 1, period: 2, value: 999_999) == nil)
-    let gathered = counts.counts(fields: 70, periods: [-1, 2])
+    let gathered = counts.counts(periods: [-1, 2])
     var expected: [Int64: [Int32]] = [:]
     for (k, c) in reference where k[1] == -1 || k[1] == 2 {
         expected[k[0] << 32 | Int64(UInt32(bitPattern: Int32(k[1]))), default: []].append(c)

@@ -174,7 +174,7 @@ final class DuplicateDetector: Detector {
         // product over independent fields is the chance of a match at least this unusual.
         // The counts of the field-periods a copy was found in, gathered in one pass over the table.
         let copyPeriods = Set(matches.lazy.filter { !$0.frozen }.map(\.period))
-        var countsOf = histograms.counts(fields: names.count, periods: copyPeriods)
+        var countsOf = histograms.counts(periods: copyPeriods)
         var tables: [Int64: (sorted: [Int32], cumulative: [Double])] = [:]
         func agree(_ k: Int, _ v: Int64, _ period: Int32) -> Double {
             let n = Double(max(period >= 0 && Int(period) < seenIn.count ? seenIn[Int(period)] : 1, 1))
@@ -303,7 +303,7 @@ struct ValueCounts: ~Copyable {
 
     /// The counts of every value of each field in each of `periods`, by `field << 32 | period`
     /// (unordered), in one pass over the table.
-    func counts(fields: Int, periods: Set<Int32>) -> [Int64: [Int32]] {
+    func counts(periods: Set<Int32>) -> [Int64: [Int32]] {
         var out: [Int64: [Int32]] = [:]
         guard !periods.isEmpty else { return out }
         for s in 0..<slots.count {
