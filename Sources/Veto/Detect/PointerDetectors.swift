@@ -70,30 +70,65 @@ final class PeriodOutlierDetector: Detector {
         lastPeriod[u] = UInt32(KeyPacker.period(p))
     }
 
-    private func finishGroups(_ key: UInt64, _ list: [Pair]) {
-        // One pass over the group's pairs, column by column in row order.
-        var byColumn = [[Pair]](repeating: [], count: columns.count)
-        for pair in list { byColumn[Int(pair.column)].append(pair) }
-        for k in columns.indices { finishGroup(k, key, byColumn[k]) }
+    /// Whether a change is large enough to report: at least 20 units and 30 % of the previous
+    /// value. A difference past Int64's range passes both (it exceeds 2⁶³, and 0.3 of any
+    /// previous value is less).
+    @inline(__always) private static func passesFloors(_ pair: Pair) -> Bool {
+        let (change, overflow) = pair.current.subtractingReportingOverflow(pair.previous)
+        if overflow { return true }
+        let size = change.magnitude
+        return size >= 20 && Double(size) >= 0.3 * Double(pair.previous)
     }
 
-    /// HB on one group-period's pairs; only the outliers past both floors are kept.
-    private func finishGroup(_ k: Int, _ key: UInt64, _ list: [Pair]) {
-        guard list.count >= Self.minimumGroup else {
-            tallies[k].skip(en: "fewer than \(Self.minimumGroup) units with both periods in the group (a small group's stable figures make any move look large)",
-                            zh: "组内两期都有数据的单位不足 \(Self.minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
-            return
+    private func finishGroups(_ key: UInt64, _ list: [Pair]) {
+        // One pass over the group's pairs counts, per column, its pairs, those HB can use (both
+        // values positive) and those past both floors. Only a column with a change past the floors
+        // can give a finding, so only there is HB run: elsewhere its outcome is only whether it
+        // applies (at least `minimumObservations` usable pairs), which the count says.
+        let n = columns.count
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * max(1, n)) { counts in
+            counts.initialize(repeating: 0)
+            for pair in list {
+                let k = Int(pair.column)
+                counts[3 * k] += 1
+                if pair.previous > 0 && pair.current > 0 { counts[3 * k + 1] += 1 }
+                if Self.passesFloors(pair) { counts[3 * k + 2] += 1 }
+            }
+            for k in 0..<n {
+                guard counts[3 * k] >= Self.minimumGroup else {
+                    tallies[k].skip(en: Self.smallGroup.en, zh: Self.smallGroup.zh)
+                    continue
+                }
+                guard counts[3 * k + 1] >= parameters.minimumObservations else {
+                    tallies[k].skip(en: Self.fewPositive.en, zh: Self.fewPositive.zh)
+                    continue
+                }
+                if counts[3 * k + 2] == 0 {
+                    tallies[k].ran()
+                    continue
+                }
+                finishGroup(k, key, list.filter { $0.column == Int32(k) })
+            }
         }
+    }
+
+    private static let smallGroup = (
+        en: "fewer than \(minimumGroup) units with both periods in the group (a small group's stable figures make any move look large)",
+        zh: "组内两期都有数据的单位不足 \(minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
+    private static let fewPositive = (en: "too few positive pairs", zh: "正值数据对太少")
+
+    /// HB on one group-period's pairs of one column (at least ``minimumGroup`` of them); only the
+    /// outliers past both floors are kept.
+    private func finishGroup(_ k: Int, _ key: UInt64, _ list: [Pair]) {
         guard case .applicable(let r) = HidiroglouBerthelot.detect(pairs: list.map { (Double($0.previous), Double($0.current)) },
                                                                    parameters: parameters) else {
-            tallies[k].skip(en: "too few positive pairs", zh: "正值数据对太少")
+            tallies[k].skip(en: Self.fewPositive.en, zh: Self.fewPositive.zh)
             return
         }
         tallies[k].ran()
         for e in r.outliers {
             let pair = list[e.index]
-            let change = pair.current - pair.previous
-            guard abs(change) >= 20, Double(abs(change)) >= 0.3 * Double(pair.previous) else { continue }
+            guard Self.passesFloors(pair) else { continue }
             outliers[k].append(Outlier(pair: pair, period: splitKey(key).period, ratio: e.ratio, median: r.medianRatio))
         }
     }
