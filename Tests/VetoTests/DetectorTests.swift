@@ -367,6 +367,30 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     #expect(ImpliedStandardDetector.pairs(funds: 120, a: 0, b: 1).isEmpty)
 }
 
+/// The votes' own table counts as a dictionary does, across its growth, and picks the same
+/// winner under the detector's order (most votes, roundest, smallest key).
+@Test func impliedStandardVotesCountAsADictionary() {
+    var rng = SplitMix64(seed: 11)
+    func order(_ l: (key: Int64, count: Int), _ r: (key: Int64, count: Int)) -> Bool {
+        let a = ImpliedStandardDetector.roundness(l.key >> 20) + ImpliedStandardDetector.roundness(l.key & 0xFFFFF)
+        let b = ImpliedStandardDetector.roundness(r.key >> 20) + ImpliedStandardDetector.roundness(r.key & 0xFFFFF)
+        return (l.count, a, r.key) < (r.count, b, l.key)
+    }
+    for round in 0..<200 {
+        var votes = ImpliedStandardDetector.Votes()
+        var oracle: [Int64: Int] = [:]
+        let distinct = [1, 3, 40, 700, 5_000][round % 5]
+        for _ in 0..<(Int(rng.next() % 3_000) + 1) {
+            let x = 10 * Int64(rng.next() % UInt64(distinct) % 500 + 1), y = 10 * Int64(rng.next() % UInt64(distinct) % 500 + 1)
+            votes.add(x << 20 | y)
+            oracle[x << 20 | y, default: 0] += 1
+        }
+        let got = votes.max(by: order), want = oracle.max { order(($0.key, $0.value), ($1.key, $1.value)) }
+        #expect(got?.key == want?.key && got?.count == want?.value, "round \(round)")
+    }
+    #expect(ImpliedStandardDetector.Votes().max(by: order).map { $0.key } == nil)
+}
+
 @Test func impliedStandardIsInferredAcrossUnitsAndNamesTheUnitThatPaysMore() throws {
     var csv = "period,unit_code,special_added,special_total_disabled,special_total_death,special_funds\n"
     let counts: [(Int64, Int64)] = [(1, 2), (2, 3), (0, 4), (3, 1), (1, 5), (2, 2), (4, 3), (1, 1)]

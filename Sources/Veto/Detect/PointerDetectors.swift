@@ -198,7 +198,7 @@ final class ImpliedStandardDetector: Detector {
         var added: Int32 { inputAndAdded & 1 << 30 != 0 ? 1 : inputAndAdded & 1 << 31 != 0 ? -1 : 0 }
     }
     private struct Group {
-        var votes: [Int64: Int] = [:]
+        var votes = Votes()
         var voters = 0
         /// Unit-periods waiting for the pair (before it is fixed).
         var waiting: [Entry] = []
@@ -208,6 +208,50 @@ final class ImpliedStandardDetector: Detector {
         var steady = 0, fits = 0
         var misfits: [Entry] = []
         var misfitsLeft = 0
+    }
+    /// A group's votes: each pair (x << 20 | y, never 0) with its count, in an open-addressing
+    /// table hashed by multiply-shift (a voter can fit dozens of pairs, and a Dictionary's SipHash
+    /// per vote was most of the detector's time). Freed when the group's pair is fixed.
+    struct Votes {
+        private var keys: [Int64] = []
+        private var counts: [Int32] = []
+        private var used = 0
+
+        mutating func add(_ key: Int64) {
+            if (used + 1) * 4 > keys.count * 3 { grow() }
+            let mask = keys.count - 1
+            var i = Self.slot(key, mask)
+            while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+            if keys[i] == 0 { keys[i] = key; used += 1 }
+            counts[i] &+= 1
+        }
+
+        @inline(__always) private static func slot(_ key: Int64, _ mask: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        }
+
+        private mutating func grow() {
+            let (oldKeys, oldCounts) = (keys, counts)
+            let n = Swift.max(64, keys.count * 2)
+            keys = Array(repeating: 0, count: n)
+            counts = Array(repeating: 0, count: n)
+            for (k, c) in zip(oldKeys, oldCounts) where k != 0 {
+                var i = Self.slot(k, n - 1)
+                while keys[i] != 0 { i = (i + 1) & (n - 1) }
+                (keys[i], counts[i]) = (k, c)
+            }
+        }
+
+        /// The entry `areInIncreasingOrder` puts last, or nil when there is none.
+        func max(by areInIncreasingOrder: ((key: Int64, count: Int), (key: Int64, count: Int)) -> Bool) -> (key: Int64, count: Int)? {
+            var best: (key: Int64, count: Int)?
+            for i in keys.indices where keys[i] != 0 {
+                let e = (key: keys[i], count: Int(counts[i]))
+                if let b = best, !areInIncreasingOrder(b, e) { continue }
+                best = e
+            }
+            return best
+        }
     }
     private var groups: [Int32: Group] = [:]
     private var lastGroup = LastEntry<Int32, Group>()
@@ -233,7 +277,7 @@ final class ImpliedStandardDetector: Detector {
         if group.fixed { return judge(e, in: &group) }
         if e.added == 0 && e.funds % 12 == 0 && e.a > 0 && e.b > 0 && group.voters < voters {
             group.voters += 1
-            for (x, y) in pairs(funds: e.funds, a: Int64(e.a), b: Int64(e.b)) { group.votes[x << 20 | y, default: 0] += 1 }
+            forEachPair(funds: e.funds, a: Int64(e.a), b: Int64(e.b)) { x, y in group.votes.add(x << 20 | y) }
         }
         group.waiting.append(e)
         if group.voters >= voters || group.waiting.count >= waitingCap { fix(&group) }
@@ -242,12 +286,14 @@ final class ImpliedStandardDetector: Detector {
     /// Fixes the group's pair from its votes and judges the unit-periods that waited for it.
     private static func fix(_ group: inout Group) {
         group.fixed = true
+        // The most votes, then the roundest, then the smallest key: a total order, so the winner
+        // does not depend on the table's order.
         group.pair = group.votes.max(by: { l, r in
             let a = roundness(l.key >> 20) + roundness(l.key & 0xFFFFF)
             let b = roundness(r.key >> 20) + roundness(r.key & 0xFFFFF)
-            return (l.value, a, r.key) < (r.value, b, l.key)
+            return (l.count, a, r.key) < (r.count, b, l.key)
         }).map { ($0.key >> 20, $0.key & 0xFFFFF) }
-        group.votes = [:]
+        group.votes = Votes()
         let waiting = group.waiting
         group.waiting = []
         for e in waiting { judge(e, in: &group) }
@@ -272,23 +318,29 @@ final class ImpliedStandardDetector: Detector {
     /// only those are visited (a handful, not the 500 multiples of 10; ``pairsByScan`` is the
     /// plain scan, kept for the tests).
     static func pairs(funds: Int64, a: Int64, b: Int64) -> [(Int64, Int64)] {
-        guard funds > 0, funds % 120 == 0, a > 0, b > 0 else { return [] }
+        var out: [(Int64, Int64)] = []
+        forEachPair(funds: funds, a: a, b: b) { out.append(($0, $1)) }
+        return out
+    }
+
+    /// ``pairs(funds:a:b:)`` one by one, without a list.
+    @inline(__always)
+    static func forEachPair(funds: Int64, a: Int64, b: Int64, _ body: (Int64, Int64) -> Void) {
+        guard funds > 0, funds % 120 == 0, a > 0, b > 0 else { return }
         let m = funds / 120
         let (g, inverse) = Self.gcdInverse(a, b)
-        guard m % g == 0 else { return [] }
+        guard m % g == 0 else { return }
         let b1 = b / g, m1 = m / g
         // s ≡ (m / g) · (a / g)⁻¹ (mod b / g), the smallest such s ≥ 1.
         var s = Int64((Int128(m1 % b1) * Int128(inverse)) % Int128(b1))
         if s <= 0 { s += b1 }
-        var out: [(Int64, Int64)] = []
         while s <= 500 {
             let rest = m - a * s
             if rest < b { break }   // t ≥ 1 no longer possible, and t only falls as s grows
             let t = rest / b        // exact: s is in the class where b divides m − a·s
-            if t <= 500 { out.append((10 * s, 10 * t)) }
+            if t <= 500 { body(10 * s, 10 * t) }
             s += b1
         }
-        return out
     }
 
     /// gcd(a, b) and the inverse of a / gcd modulo b / gcd (in [0, b / gcd); 0 when that is 1).
