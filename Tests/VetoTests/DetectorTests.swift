@@ -575,6 +575,43 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(Words.count(2.216) == "2.2")
 }
 
+/// `Words.fixed` writes digits into a buffer; the string-editing version it replaced is the
+/// oracle, on values of every magnitude and sign, for 1 to 4 significant digits.
+@Test func wordsFixedWritesWhatTheStringEditingVersionWrote() {
+    func oracle(_ x: Double, sig: Int) -> String {
+        guard x.isFinite else { return "\(x)" }
+        if x == 0 { return "0" }
+        var digits = 0, m = abs(x)
+        while m < Words.pow10(sig - 1) && digits < 12 { m *= 10; digits += 1 }
+        let scaled = (abs(x) * Words.pow10(digits)).rounded()
+        var s = String(Int64(scaled))
+        if digits > 0 {
+            while s.count <= digits { s = "0" + s }
+            s.insert(".", at: s.index(s.endIndex, offsetBy: -digits))
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return (x < 0 ? "-" : "") + s
+    }
+    var rng = SplitMix64(seed: 5)
+    var cases: [Double] = [1, 10, 100, 0.5, 0.05, 0.1, 0.999, 9.995, 1.05, 1e-13, 1e-12, 5e-13, 123_456.789, 1e17, 8.9e18, -0.0001, -2.5, 0.30000000000000004]
+    for _ in 0..<50_000 {
+        let mantissa = Double(rng.next() % 1_000_000) / 1_000
+        let exponent = Int(rng.next() % 34) - 17
+        var x = mantissa * Words.pow10(max(0, exponent)) / Words.pow10(max(0, -exponent))
+        if rng.next() % 4 == 0 { x = -x }
+        if rng.next() % 5 == 0 { x = (x * 100).rounded() / 100 }
+        cases.append(x)
+    }
+    for x in cases where abs(x) < 9e18 {   // the oracle traps past Int64
+        for sig in 1...4 {
+            #expect(Words.fixed(x, sig: sig) == oracle(x, sig: sig), "\(x) to \(sig)")
+        }
+    }
+    #expect(Words.fixed(.infinity, sig: 3) == "inf")
+    #expect(Words.fixed(1e300, sig: 3) == "1e+300")   // past Int64: no trap
+}
+
 // MARK: Benford
 
 /// Values over three decades: geometric ones follow Benford's law (silent), uniform ones do not
@@ -614,6 +651,49 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
             "\(hits.map(\.message.en)) \(loud.detectorNotes.map(\.message.en)) \(loud.detectorTests)")
     let narrow = run((0..<2_000).map { Int64(1_000 + $0 * 4) })
     #expect(narrow.detectorNotes.contains { $0.message.en.contains("fewer than two orders of magnitude") })
+}
+
+/// period-outlier names the one village whose figure doubled among twelve that moved by 5 %;
+/// when no change passes both floors (20 units and 30 %), the group still counts as tested
+/// (no "not applicable" note) and nothing is reported; a group of fewer than 10 is not tested.
+@Test func periodOutlierNamesTheDoubledFigureAndCountsQuietGroupsAsTested() throws {
+    let yaml = """
+    columns:
+      - {name: period, kind: period}
+      - {name: unit_code, kind: code}
+      - {name: amount, kind: count}
+    detectors:
+      - {detector: period-outlier, columns: [amount], group: parent}
+    rules: []
+    """
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
+    #expect(errors.isEmpty, "\(errors)")
+    func run(villages: Int, jump: Int?) -> CheckResult {
+        var csv = "period,unit_code,amount\n"
+        for year in [2020, 2021] {
+            for v in 1...villages {
+                let before = 1_000 + 37 * v
+                let now = year == 2020 ? before : v == jump ? 2 * before : before * 105 / 100
+                csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
+            }
+        }
+        var o = CheckOptions()
+        o.rules = set
+        let c = Checker(options: o)
+        c.add(bytes: Array(csv.utf8), name: "amounts.csv")
+        return c.finish()
+    }
+    let loud = run(villages: 12, jump: 7)
+    let hits = loud.findings.filter { $0.id == "forensic.period-outlier" }
+    #expect(hits.count == 1 && hits.first?.unitCode == "620121100207" && hits.first?.message.en.contains("went from 1259 to 2518") == true,
+            "\(hits.map { "\($0.unitCode ?? "") \($0.message.en)" }) \(loud.findings.map(\.id)) \(loud.detectorNotes.map(\.message.en))")
+    let quiet = run(villages: 12, jump: nil)
+    #expect(quiet.findings.filter { $0.id == "forensic.period-outlier" }.isEmpty)
+    #expect(!quiet.detectorNotes.contains { $0.id == "forensic.period-outlier" }, "\(quiet.detectorNotes.map(\.message.en))")
+    let small = run(villages: 9, jump: 7)
+    #expect(small.findings.filter { $0.id == "forensic.period-outlier" }.isEmpty)
+    #expect(small.detectorNotes.contains { $0.id == "forensic.period-outlier" && $0.message.en.contains("fewer than 10 units") },
+            "\(small.detectorNotes.map(\.message.en))")
 }
 
 /// The same inputs give the same findings, p-values and ranking (no hash-order arithmetic).

@@ -147,21 +147,42 @@ enum Words {
         return "\(r)e-\(e)"
     }
 
-    /// `x` to `sig` significant digits, fixed notation.
+    /// `x` to `sig` significant digits, fixed notation (at most 12 decimals; past 9·10¹⁸ in
+    /// Swift's own notation). Written digit by digit into one buffer: a run's messages call it
+    /// thousands of times.
     static func fixed(_ x: Double, sig: Int) -> String {
         guard x.isFinite else { return "\(x)" }
         if x == 0 { return "0" }
         var digits = 0, m = abs(x)
-        while m < pow10(sig - 1) && digits < 12 { m *= 10; digits += 1 }
+        let least = pow10(sig - 1)
+        while m < least && digits < 12 { m *= 10; digits += 1 }
         let scaled = (abs(x) * pow10(digits)).rounded()
-        var s = String(Int64(scaled))
-        if digits > 0 {
-            while s.count <= digits { s = "0" + s }
-            s.insert(".", at: s.index(s.endIndex, offsetBy: -digits))
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
+        guard scaled < 9e18 else { return "\(x)" }
+        var v = UInt64(scaled)
+        // Sign, up to 19 digits, a point and the zeros before a small value's digits: 40 bytes.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+            var end = 40, written = 0
+            // Digits from the right; at least `digits` + 1 of them (the zero before the point).
+            var fraction = digits, trailing = true
+            while v > 0 || written <= digits {
+                let d = UInt8(v % 10)
+                v /= 10
+                if fraction > 0 && trailing && d == 0 {
+                    fraction -= 1          // a trailing zero of the fraction: dropped
+                } else {
+                    trailing = false
+                    end -= 1
+                    buf[end] = 0x30 + d
+                }
+                written += 1
+                if written == digits && fraction > 0 {
+                    end -= 1
+                    buf[end] = UInt8(ascii: ".")
+                }
+            }
+            if x < 0 { end -= 1; buf[end] = UInt8(ascii: "-") }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[end..<40]), as: UTF8.self)
         }
-        return (x < 0 ? "-" : "") + s
     }
 
     static func pow10(_ k: Int) -> Double {
