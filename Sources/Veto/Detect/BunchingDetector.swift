@@ -26,6 +26,9 @@ final class BunchingDetector: Detector {
     let spec: DetectorSpec
     let untested = 0
     private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
+    /// The targets without their names, for rows: a tuple holding a String is copied with a
+    /// retain and a release each time a row reads it.
+    private let rowTargets: [(column: Int, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
     private let numerator: Int?
     private let denominator: Int?
     /// Per target: (group-period, denominator) → (passing, failing); per group-period Σk and Σn
@@ -52,6 +55,7 @@ final class BunchingDetector: Detector {
             list.append((c, t.column, th, Double(bound.description) ?? 0, under, inclusive))
         }
         self.targets = list
+        rowTargets = list.map { ($0.0, $0.2, $0.3, $0.4, $0.5) }
         cells = list.map { _ in Cells() }
         totals = Array(repeating: GroupPeriodTable((0, 0)), count: list.count)
         windows = Array(repeating: [:], count: list.count)
@@ -91,7 +95,7 @@ final class BunchingDetector: Detector {
 
     func row(_ r: DetectorRow) {
         let g = r.group(spec.group)
-        for (t, target) in targets.enumerated() {
+        for (t, target) in rowTargets.enumerated() {
             if let nc = numerator, let dc = denominator, let th = target.threshold {
                 guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
                 let gp = r.groupPeriod(spec.group)

@@ -120,7 +120,8 @@ final class DuplicateDetector: Detector {
                         let b = Self.bin(old)
                         binPairs[k][b] += 1
                         if old == values[k] { unchanged[k][b] += 1 }
-                        if abs(old - values[k]) <= Self.near { nearlyUnchanged[k][b] += 1 }
+                        let (d, o) = old.subtractingReportingOverflow(values[k])
+                        if !o && d.magnitude <= Self.near { nearlyUnchanged[k][b] += 1 }
                     }
                 } else if nonZero >= 2 {
                     matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prevPeriod, group: r.group(spec.group),

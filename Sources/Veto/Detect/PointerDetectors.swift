@@ -232,7 +232,7 @@ final class ImpliedStandardDetector: Detector {
 
         private mutating func grow() {
             let (oldKeys, oldCounts) = (keys, counts)
-            let n = Swift.max(64, keys.count * 2)
+            let n = Swift.max(16, keys.count * 2)
             keys = Array(repeating: 0, count: n)
             counts = Array(repeating: 0, count: n)
             for (k, c) in zip(oldKeys, oldCounts) where k != 0 {
