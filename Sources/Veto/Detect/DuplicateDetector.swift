@@ -43,9 +43,11 @@ final class DuplicateDetector: Detector {
     private var pairs = 0
     /// Per field and bin of the previous value (0, 1, 2, then powers of two): consecutive-period
     /// pairs, those that did not change, and those that moved by at most `near`.
-    private var binPairs: [[Int]]
-    private var unchanged: [[Int]]
-    private var nearlyUnchanged: [[Int]]
+    /// Per field and magnitude bin (flat, field × ``bins`` + bin: one array each, not one per
+    /// field, so a row's update checks one buffer's uniqueness, not two per field).
+    private var binPairs: [Int]
+    private var unchanged: [Int]
+    private var nearlyUnchanged: [Int]
     static let near: Int64 = 5
     static let bins = 66
     static func bin(_ v: Int64) -> Int {
@@ -79,7 +81,7 @@ final class DuplicateDetector: Detector {
         self.spec = spec
         self.columns = columns
         names = columns.map { schema.columns[$0].name }
-        binPairs = Array(repeating: Array(repeating: 0, count: Self.bins), count: columns.count)
+        binPairs = Array(repeating: 0, count: Self.bins * columns.count)
         unchanged = binPairs
         nearlyUnchanged = binPairs
     }
@@ -115,13 +117,19 @@ final class DuplicateDetector: Detector {
                 var same = true
                 for k in 0..<n where lastValues[base + k] != values[k] { same = false; break }
                 if !same {
-                    for k in 0..<n {
-                        let old = lastValues[base + k]
-                        let b = Self.bin(old)
-                        binPairs[k][b] += 1
-                        if old == values[k] { unchanged[k][b] += 1 }
-                        let (d, o) = old.subtractingReportingOverflow(values[k])
-                        if !o && d.magnitude <= Self.near { nearlyUnchanged[k][b] += 1 }
+                    binPairs.withUnsafeMutableBufferPointer { binPairs in
+                        unchanged.withUnsafeMutableBufferPointer { unchanged in
+                            nearlyUnchanged.withUnsafeMutableBufferPointer { nearlyUnchanged in
+                                for k in 0..<n {
+                                    let old = lastValues[base + k]
+                                    let b = k * Self.bins + Self.bin(old)
+                                    binPairs[b] += 1
+                                    if old == values[k] { unchanged[b] += 1 }
+                                    let (d, o) = old.subtractingReportingOverflow(values[k])
+                                    if !o && d.magnitude <= Self.near { nearlyUnchanged[b] += 1 }
+                                }
+                            }
+                        }
                     }
                 } else if nonZero >= 2 {
                     matches.append(Match(unit: r.unit, other: r.unit, period: r.period, otherPeriod: prevPeriod, group: r.group(spec.group),
@@ -166,9 +174,9 @@ final class DuplicateDetector: Detector {
         // not, and never less than the average density within ±5 of no change, so a field that
         // genuinely moves a little every period (a population) is not taken as never standing still.
         func share(_ k: Int, _ v: Int64) -> Double {
-            let b = Self.bin(v)
-            let n = Double(binPairs[k][b] + 2)
-            return min(1, max(Double(unchanged[k][b] + 1) / n, Double(nearlyUnchanged[k][b] + 1) / n / Double(2 * Self.near + 1)))
+            let b = k * Self.bins + Self.bin(v)
+            let n = Double(binPairs[b] + 2)
+            return min(1, max(Double(unchanged[b] + 1) / n, Double(nearlyUnchanged[b] + 1) / n / Double(2 * Self.near + 1)))
         }
         // P(two rows agree on a field at a value at most as common as v) = Σ_{u: c_u ≤ c_v} p_u²:
         // a match on a rare value (17 boys) says more than one on a common value (0), and the
