@@ -332,6 +332,32 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     #expect(r.findings.filter { $0.kind == .detector }.isEmpty)
 }
 
+/// Checks `csv` with a user rule set (its columns and detectors).
+func check(_ csv: String, name: String, rules set: RuleSet) -> CheckResult {
+    var o = CheckOptions()
+    o.rules = set
+    let c = Checker(options: o)
+    c.add(bytes: Array(csv.utf8), name: name)
+    return c.finish()
+}
+
+/// A duplicate-rows block finds each row's first twin as a dictionary of first rows would,
+/// scanning its list while it is short and through its index past `Block.scanned`.
+@Test func duplicateBlocksFindTheFirstRowOfEachHashAsADictionary() {
+    var rng = SplitMix64(seed: 3)
+    for size in [5, 32, 33, 400] {
+        var block = DuplicateDetector.Block(groupPeriod: 0)
+        var oracle: [UInt64: Int32] = [:]
+        for line in 0..<(3 * size) {
+            let h = rng.next() % UInt64(size)
+            let got = block.first(h, unit: Int32(line), line: Int32(line), input: 0)
+            #expect(got?.line == oracle[h], "size \(size), line \(line)")
+            if oracle[h] == nil { oracle[h] = Int32(line) }
+        }
+        #expect(block.firsts.count == oracle.count)
+    }
+}
+
 // MARK: Implied standard
 
 @Test func impliedStandardSolvesTheDomainCounty() {
@@ -490,11 +516,7 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     // Heaped leaflets: every count ends in 0.
     var csv = "id,宣传资料份数\n"
     for i in 0..<80 { csv += "\(i),\(100 + 10 * (i * 7 % 90))\n" }
-    var o = CheckOptions()
-    o.rules = set
-    let c = Checker(options: o)
-    c.add(bytes: Array(csv.utf8), name: "leaflets.csv")
-    let r = c.finish()
+    let r = check(csv, name: "leaflets.csv", rules: set)
     let hits = r.findings.filter { $0.id == "forensic.last-digit" }
     #expect(hits.count == 1)
     #expect(hits.first?.message.en.contains("digit 0 makes 100%") == true, "\(hits.first?.message.en ?? "")")
@@ -629,11 +651,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     func run(_ values: [Int64]) -> CheckResult {
         var csv = "id,amount\n"
         for (i, v) in values.enumerated() { csv += "\(i),\(v)\n" }
-        var o = CheckOptions()
-        o.rules = set
-        let c = Checker(options: o)
-        c.add(bytes: Array(csv.utf8), name: "amounts.csv")
-        return c.finish()
+        return check(csv, name: "amounts.csv", rules: set)
     }
     var x = 100.0, geometric: [Int64] = []
     for _ in 0..<7_000 { geometric.append(Int64(x)); x *= 1.001 }
@@ -677,11 +695,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
                 csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
             }
         }
-        var o = CheckOptions()
-        o.rules = set
-        let c = Checker(options: o)
-        c.add(bytes: Array(csv.utf8), name: "amounts.csv")
-        return c.finish()
+        return check(csv, name: "amounts.csv", rules: set)
     }
     let loud = run(villages: 12, jump: 7)
     let hits = loud.findings.filter { $0.id == "forensic.period-outlier" }
@@ -736,11 +750,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
         let e = v == 12 ? 999 : 401 + src * 29
         csv += "2020,620121101\(String(format: "%03d", 100 + v)),\(row.map(String.init).joined(separator: ",")),\(e)\n"
     }
-    var o = CheckOptions()
-    o.rules = set
-    let c = Checker(options: o)
-    c.add(bytes: Array(csv.utf8), name: "copies.csv")
-    let r = c.finish()
+    let r = check(csv, name: "copies.csv", rules: set)
     let dup = r.findings.filter { $0.id == "forensic.duplicate-rows" }
     let byUnit = Dictionary(grouping: dup, by: { $0.unitCode ?? "" })
     #expect(byUnit["620121101107"]?.map(\.fields.count) == [5], "\(dup.map { "\($0.unitCode ?? "") \($0.fields) \($0.severity)" })")

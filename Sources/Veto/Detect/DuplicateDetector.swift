@@ -61,7 +61,37 @@ final class DuplicateDetector: Detector {
     private var seenIn: [Int] = []
     private var seen = 0
     /// The blocks of the group-periods being read (see ``InFlight``), and their sizes once done.
-    private var blocks = InFlight<(rows: Int, groupPeriod: Int32, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])>()
+    private var blocks = InFlight<Block>()
+    /// A group-period's rows so far and the first row of each block of figures (by its hash).
+    /// A township-period has tens of rows: their hashes are scanned in a list, and only a block
+    /// of more than ``Block/scanned`` (a county or `all` grouping) gets an index.
+    struct Block {
+        var rows = 0
+        var groupPeriod: Int32
+        private(set) var firsts: [(hash: UInt64, unit: Int32, line: Int32, input: Int32)] = []
+        private var index: [UInt64: Int32]?
+        static let scanned = 32
+
+        init(groupPeriod: Int32) { self.groupPeriod = groupPeriod }
+
+        /// The first row with figures of hash `h`; or nil, and the row is kept as the first.
+        mutating func first(_ h: UInt64, unit: Int32, line: Int32, input: Int32) -> (unit: Int32, line: Int32, input: Int32)? {
+            if let index {
+                if let i = index[h] { let f = firsts[Int(i)]; return (f.unit, f.line, f.input) }
+            } else if let f = firsts.first(where: { $0.hash == h }) {
+                return (f.unit, f.line, f.input)
+            }
+            firsts.append((h, unit, line, input))
+            if index != nil {
+                index?[h] = Int32(firsts.count - 1)
+            } else if firsts.count > Self.scanned {
+                var built: [UInt64: Int32] = [:]
+                for (i, f) in firsts.enumerated() { built[f.hash] = Int32(i) }
+                index = built
+            }
+            return nil
+        }
+    }
     /// Rows compared per group-period, by the hub's group-period index (8 bytes a township-period,
     /// not a dictionary entry).
     private var rowsIn: [Int] = []
@@ -147,10 +177,10 @@ final class DuplicateDetector: Detector {
         for v in values { h = (h ^ UInt64(bitPattern: v)) &* 0x100_0000_01b3 }
         var match: (unit: Int32, line: Int32, input: Int32)?
         let gp = r.groupPeriod(spec.group)
-        blocks.update(key, make: { (0, gp, [:]) }, evict: finishBlock) { b in
+        blocks.update(key, make: { Block(groupPeriod: gp) }, evict: finishBlock) { b in
             b.rows += 1
             guard nonZero >= 2 else { return }
-            if let first = b.hashes[h] { match = first } else { b.hashes[h] = (r.unit, r.line, r.input) }
+            match = b.first(h, unit: r.unit, line: r.line, input: r.input)
         }
         if let first = match {
             matches.append(Match(unit: r.unit, other: first.unit, period: r.period, otherPeriod: r.periodValue, group: g,
@@ -158,7 +188,7 @@ final class DuplicateDetector: Detector {
         }
     }
 
-    private func finishBlock(_ key: UInt64, _ b: (rows: Int, groupPeriod: Int32, hashes: [UInt64: (unit: Int32, line: Int32, input: Int32)])) {
+    private func finishBlock(_ key: UInt64, _ b: Block) {
         copyComparisons += b.rows * (b.rows - 1) / 2
         let i = Int(b.groupPeriod)
         guard i >= 0 else { return }
