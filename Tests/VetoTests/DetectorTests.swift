@@ -332,6 +332,13 @@ func genuineCountyHasNoDetectorFindingAtReview(seed: UInt64) throws {
     #expect(r.findings.filter { $0.kind == .detector }.isEmpty)
 }
 
+/// A user rule file's rule set (its own columns only), expected to load without errors.
+func userRules(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> RuleSet {
+    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
+    #expect(errors.isEmpty, "\(errors)", sourceLocation: sourceLocation)
+    return set
+}
+
 /// Checks `csv` with a user rule set (its columns and detectors).
 func check(_ csv: String, name: String, rules set: RuleSet) -> CheckResult {
     var o = CheckOptions()
@@ -646,8 +653,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
       - {detector: benford-first, columns: [amount], group: all}
     rules: []
     """
-    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
-    #expect(errors.isEmpty, "\(errors)")
+    let set = userRules(yaml)
     func run(_ values: [Int64]) -> CheckResult {
         var csv = "id,amount\n"
         for (i, v) in values.enumerated() { csv += "\(i),\(v)\n" }
@@ -684,8 +690,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
       - {detector: period-outlier, columns: [amount], group: parent}
     rules: []
     """
-    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
-    #expect(errors.isEmpty, "\(errors)")
+    let set = userRules(yaml)
     func run(villages: Int, jump: Int?) -> CheckResult {
         var csv = "period,unit_code,amount\n"
         for year in [2020, 2021] {
@@ -739,8 +744,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
       - {detector: duplicate-rows, columns: [a, b, c, d], group: parent}
     rules: []
     """
-    let (set, errors) = RuleFile.parse(yaml, file: "r.yml", base: Schema())
-    #expect(errors.isEmpty, "\(errors)")
+    let set = userRules(yaml)
     var csv = "period,unit_code,a,b,c,d,e\n"
     for v in 1...99 {
         // Village 7 copies village 3 whole; village 12 copies village 5 on a–d only (too common a
