@@ -71,13 +71,12 @@ final class PeriodOutlierDetector: Detector {
     }
 
     /// Whether a change is large enough to report: at least 20 units and 30 % of the previous
-    /// value. A difference past Int64's range passes both (it exceeds 2⁶³, and 0.3 of any
-    /// previous value is less).
+    /// value, exactly (10·|change| ≥ 3·previous, in Int128: counts are not compared in binary
+    /// floating point, and no difference of two Int64 overflows there).
     @inline(__always) private static func passesFloors(_ pair: Pair) -> Bool {
-        let (change, overflow) = pair.current.subtractingReportingOverflow(pair.previous)
-        if overflow { return true }
-        let size = change.magnitude
-        return size >= 20 && Double(size) >= 0.3 * Double(pair.previous)
+        let change = Int128(pair.current) - Int128(pair.previous)
+        let size = change < 0 ? -change : change
+        return size >= 20 && 10 * size >= 3 * Int128(pair.previous)
     }
 
     private func finishGroups(_ key: UInt64, _ list: [Pair]) {
