@@ -715,6 +715,43 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
             "\(small.detectorNotes.map(\.message.en))")
 }
 
+/// Zeros count towards a group's size (ten units with both periods) but not towards HB, which
+/// Banff runs on positive pairs only; `period-outlier` keeps only those pairs, and counts the rest.
+@Test func periodOutlierCountsZeroPairsInTheGroupButRunsHBOnThePositiveOnes() throws {
+    let yaml = """
+    columns:
+      - {name: period, kind: period}
+      - {name: unit_code, kind: code}
+      - {name: amount, kind: count}
+    detectors:
+      - {detector: period-outlier, columns: [amount], group: parent}
+    rules: []
+    """
+    let set = userRules(yaml)
+    func run(zeros: Int, jump: Int) -> CheckResult {
+        var csv = "period,unit_code,amount\n"
+        for year in [2020, 2021] {
+            for v in 1...10 {
+                let before = v <= zeros ? 0 : 1_000 + 37 * v
+                let now = year == 2020 ? before : v == jump ? 2 * before : before * 105 / 100
+                csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
+            }
+        }
+        return check(csv, name: "amounts.csv", rules: set)
+    }
+    // Ten units with both periods, four of them at 0: HB on the six positive pairs names the doubled one.
+    let mixed = run(zeros: 4, jump: 7)
+    let hits = mixed.findings.filter { $0.id == "forensic.period-outlier" }
+    #expect(hits.count == 1 && hits.first?.unitCode == "620121100207" && hits.first?.message.en.contains("went from 1259 to 2518") == true,
+            "\(hits.map { "\($0.unitCode ?? "") \($0.message.en)" }) \(mixed.detectorNotes.map(\.message.en))")
+    #expect(!mixed.detectorNotes.contains { $0.id == "forensic.period-outlier" && $0.message.en.contains("fewer than 10 units") })
+    // Eight at 0: two positive pairs are too few for HB (Banff's minimum of 3), and it says so.
+    let few = run(zeros: 8, jump: 9)
+    #expect(few.findings.filter { $0.id == "forensic.period-outlier" }.isEmpty)
+    #expect(few.detectorNotes.contains { $0.id == "forensic.period-outlier" && $0.message.en.contains("too few positive pairs") },
+            "\(few.detectorNotes.map(\.message.en))")
+}
+
 /// The same inputs give the same findings, p-values and ranking (no hash-order arithmetic).
 @Test func detectorsAreDeterministic() throws {
     let files = try generate(countyConfig(seed: 81, inject: [Injection(pattern: .invented, amount: .perCounty(1)),

@@ -22,9 +22,22 @@ final class PeriodOutlierDetector: Detector {
     private var lastPeriod: [UInt32] = []
     private var lastValues = NarrowInts()
     private struct Pair { var previous: Int64; var current: Int64; var unit: Int32; var line: Int32; var input: Int32; var column: Int32 }
-    /// Pairs of the group-periods being read, every column's in one list in row order (see
-    /// ``InFlight``): finished when done.
-    private var pairs = InFlight<[Pair]>()
+    /// What a group-period's rows gave: the pairs HB can use (both figures positive: Banff drops
+    /// the others), every column's in one list in row order, and per column three counts: pairs
+    /// with both periods reported, those HB can use, and those past both floors (``passesFloors``,
+    /// counted over every pair). Only the counts are needed unless a column has a change past the
+    /// floors.
+    private struct Collected {
+        var pairs: [Pair] = []
+        var counts: [Int]
+    }
+    /// The group-periods being read (see ``InFlight``): finished when done.
+    private var pairs = InFlight<Collected>()
+    /// The group-period the rows are in, collected directly: rows come township by township, so
+    /// it is handed to `pairs` once per run of rows of one group-period (one update of the table
+    /// instead of one a row), in the same order.
+    private var current: Collected
+    private var currentKey: UInt64 = 0, hasCurrent = false
     private struct Outlier { var pair: Pair; var period: Int32; var ratio: Double; var median: Double }
     private var outliers: [[Outlier]]
     private var tallies: [NotApplicableTally]
@@ -37,6 +50,7 @@ final class PeriodOutlierDetector: Detector {
         names = columns.map { schema.columns[$0].name }
         outliers = Array(repeating: [], count: columns.count)
         tallies = Array(repeating: NotApplicableTally(), count: columns.count)
+        current = Collected(counts: Array(repeating: 0, count: 3 * columns.count))
     }
 
     func row(_ r: DetectorRow) {
@@ -49,25 +63,52 @@ final class PeriodOutlierDetector: Detector {
         let base = u * n
         let follows = lastPeriod[u] != 0 && lastPeriod[u] == UInt32(KeyPacker.period(p.previous))
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, n)) { now in
-            var any = false
-            for (k, c) in columns.enumerated() {
-                let b = r.int(c) ?? Int64.min
-                now[k] = b
-                if follows && b != Int64.min && lastValues[base + k] != Int64.min { any = true }
-            }
-            if any {
-                let key = groupPeriodKey(r.group(spec.group), r.period)
-                pairs.update(key, make: { [] }, evict: finishGroups) { list in
-                    for k in 0..<n {
-                        let a = lastValues[base + k], b = now[k]
-                        guard a != Int64.min, b != Int64.min else { continue }
-                        list.append(Pair(previous: a, current: b, unit: r.unit, line: r.line, input: r.input, column: Int32(k)))
+            for (k, c) in columns.enumerated() { now[k] = r.int(c) ?? Int64.min }
+            if follows {
+                var inGroup = false
+                for k in 0..<n {
+                    let a = lastValues[base + k], b = now[k]
+                    guard a != Int64.min, b != Int64.min else { continue }
+                    if !inGroup {
+                        enterGroup(groupPeriodKey(r.group(spec.group), r.period))
+                        inGroup = true
                     }
+                    let pair = Pair(previous: a, current: b, unit: r.unit, line: r.line, input: r.input, column: Int32(k))
+                    current.counts[3 * k] += 1
+                    if a > 0 && b > 0 {
+                        current.counts[3 * k + 1] += 1
+                        current.pairs.append(pair)
+                    }
+                    if Self.passesFloors(pair) { current.counts[3 * k + 2] += 1 }
                 }
             }
             for k in 0..<n { lastValues[base + k] = now[k] }
         }
         lastPeriod[u] = UInt32(KeyPacker.period(p))
+    }
+
+    /// Makes `key` the group-period `current` collects for, handing the pairs of the one before
+    /// to `pairs`.
+    @inline(__always) private func enterGroup(_ key: UInt64) {
+        if hasCurrent && key == currentKey { return }
+        flushCurrent()
+        (currentKey, hasCurrent) = (key, true)
+    }
+
+    private func flushCurrent() {
+        guard hasCurrent else { return }
+        hasCurrent = false
+        var batch = Collected(counts: Array(repeating: 0, count: 3 * columns.count))
+        swap(&batch, &current)
+        current.pairs.reserveCapacity(batch.pairs.count)
+        pairs.update(currentKey, make: { Collected(counts: []) }, evict: finishGroups) { c in
+            if c.counts.isEmpty {
+                c = batch
+            } else {
+                c.pairs.append(contentsOf: batch.pairs)
+                for i in c.counts.indices { c.counts[i] += batch.counts[i] }
+            }
+        }
     }
 
     /// Whether a change is large enough to report: at least 20 units and 30 % of the previous
@@ -79,35 +120,24 @@ final class PeriodOutlierDetector: Detector {
         return size >= 20 && 10 * size >= 3 * Int128(pair.previous)
     }
 
-    private func finishGroups(_ key: UInt64, _ list: [Pair]) {
-        // One pass over the group's pairs counts, per column, its pairs, those HB can use (both
-        // values positive) and those past both floors. Only a column with a change past the floors
-        // can give a finding, so only there is HB run: elsewhere its outcome is only whether it
-        // applies (at least `minimumObservations` usable pairs), which the count says.
-        let n = columns.count
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * max(1, n)) { counts in
-            counts.initialize(repeating: 0)
-            for pair in list {
-                let k = Int(pair.column)
-                counts[3 * k] += 1
-                if pair.previous > 0 && pair.current > 0 { counts[3 * k + 1] += 1 }
-                if Self.passesFloors(pair) { counts[3 * k + 2] += 1 }
+    private func finishGroups(_ key: UInt64, _ c: Collected) {
+        // Only a column with a change past the floors can give a finding, so only there is HB
+        // run: elsewhere its outcome is only whether it applies (at least `minimumObservations`
+        // usable pairs), which the counts say.
+        for k in columns.indices {
+            guard c.counts[3 * k] >= Self.minimumGroup else {
+                tallies[k].skip(en: Self.smallGroup.en, zh: Self.smallGroup.zh)
+                continue
             }
-            for k in 0..<n {
-                guard counts[3 * k] >= Self.minimumGroup else {
-                    tallies[k].skip(en: Self.smallGroup.en, zh: Self.smallGroup.zh)
-                    continue
-                }
-                guard counts[3 * k + 1] >= parameters.minimumObservations else {
-                    tallies[k].skip(en: Self.fewPositive.en, zh: Self.fewPositive.zh)
-                    continue
-                }
-                if counts[3 * k + 2] == 0 {
-                    tallies[k].ran()
-                    continue
-                }
-                finishGroup(k, key, list.filter { $0.column == Int32(k) })
+            guard c.counts[3 * k + 1] >= parameters.minimumObservations else {
+                tallies[k].skip(en: Self.fewPositive.en, zh: Self.fewPositive.zh)
+                continue
             }
+            if c.counts[3 * k + 2] == 0 {
+                tallies[k].ran()
+                continue
+            }
+            finishGroup(k, key, c.pairs.filter { $0.column == Int32(k) })
         }
     }
 
@@ -116,8 +146,8 @@ final class PeriodOutlierDetector: Detector {
         zh: "组内两期都有数据的单位不足 \(minimumGroup) 个（小组中数字稳定，任何变动都显得很大）")
     private static let fewPositive = (en: "too few positive pairs", zh: "正值数据对太少")
 
-    /// HB on one group-period's pairs of one column (at least ``minimumGroup`` of them); only the
-    /// outliers past both floors are kept.
+    /// HB on one group-period's usable pairs of one column (the column has at least
+    /// ``minimumGroup`` pairs); only the outliers past both floors are kept.
     private func finishGroup(_ k: Int, _ key: UInt64, _ list: [Pair]) {
         guard case .applicable(let r) = HidiroglouBerthelot.detect(pairs: list.map { (Double($0.previous), Double($0.current)) },
                                                                    parameters: parameters) else {
@@ -136,6 +166,7 @@ final class PeriodOutlierDetector: Detector {
         let names = names   // the messages are written later, from what they capture here
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
+        flushCurrent()
         pairs.drain(finishGroups)
         for (k, name) in names.enumerated() {
             for o in outliers[k] {
