@@ -22,7 +22,7 @@ import VetoStats
 ///
 /// - Complexity: O(targets) per row; memory O(group-periods × distinct denominators just
 ///   passing or failing), about 21 bytes each.
-final class BunchingDetector: Detector {
+final class BunchingDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
@@ -93,7 +93,7 @@ final class BunchingDetector: Detector {
         return r
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         let g = r.group(spec.group)
         for (t, target) in rowTargets.enumerated() {
             if let nc = numerator, let dc = denominator, let th = target.threshold {

@@ -101,11 +101,18 @@ public struct DetectorNote: Sendable, Equatable {
     public var message: Message
 }
 
-/// A streaming detector: fed rows, finished once. State is bounded by units, groups and
-/// periods (each says its bound), never by the rows' cells.
-protocol Detector: AnyObject {
+/// What the hub calls per row: a class, so that it can call each detector without retaining it
+/// (``Detectors`` holds them; a protocol existential is retained and released around each call,
+/// two atomic operations, a dozen times a row).
+class RowHook {
+    /// A row of a unit-period (its first row), in input order.
+    func row(_ r: DetectorRow) {}
+}
+
+/// A streaming detector: fed rows (``RowHook/row(_:)``), finished once. State is bounded by
+/// units, groups and periods (each says its bound), never by the rows' cells.
+protocol Detector: RowHook {
     var spec: DetectorSpec { get }
-    func row(_ r: DetectorRow)
     func finish(_ context: DetectorContext) -> (tests: [DetectorTest], notes: [DetectorNote])
     /// Tests run whose outcome is p = 1 and not listed (a comparison that found no match, a count
     /// that is not zero): they count in the multiplicity correction.

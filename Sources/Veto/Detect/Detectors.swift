@@ -48,6 +48,8 @@ struct DetectorOutcome {
 ///   detector keeps (each says its bound), never the rows' cells.
 final class Detectors {
     private(set) var detectors: [any Detector] = []
+    /// `detectors`, unretained, for the row hook (set with them, emptied with them).
+    private var unretained: [Unmanaged<RowHook>] = []
     private var notes: [DetectorNote] = []
     /// Units by key, a unit's index its slot: a 12-digit code by its value (no string hashed per
     /// row, and its name rebuilt from it at the end, not kept); any other unit by `1 << 63 | index`,
@@ -89,6 +91,7 @@ final class Detectors {
             detectors.append(d)
             levelMasks.append((spec.levels ?? [.village]).reduce(0) { $0 | UInt8(1 << $1.rank) })
         }
+        unretained = detectors.map { Unmanaged.passUnretained($0 as RowHook) }
     }
 
     /// A detector family's name in Chinese (the kinds are ids; messages name them in words).
@@ -235,7 +238,12 @@ final class Detectors {
                             periodValue: key.period, level: level, input: Int32(input), line: Int32(line),
                             groupPeriods: (gp.parentIndex, gp.countyIndex, gp.allIndex))
         let bit: UInt8 = level.map { UInt8(1 << $0.rank) } ?? 0xFF
-        for i in detectors.indices where levelMasks[i] & bit != 0 { detectors[i].row(r) }
+        // Called unretained (`detectors` holds each of them while rows come): a detector taken out
+        // of the array is retained and released for its call, two atomic operations each, a dozen
+        // times a row.
+        for i in unretained.indices where levelMasks[i] & bit != 0 {
+            unretained[i]._withUnsafeGuaranteedRef { $0.row(r) }
+        }
     }
 
     private func internGroupPeriod(_ key: UInt64) -> Int32 { groupPeriods[key] ?? groupPeriods.insert(key) }
@@ -260,6 +268,7 @@ final class Detectors {
         // Tests whose p is 1 (a comparison without a match) are not listed but counted.
         var untestedBy: [String: Int] = [:]
         var pending = Array(detectors.reversed())
+        unretained.removeAll()
         detectors.removeAll()
         while let d = pending.popLast() {
             let (t, n) = d.finish(context)

@@ -17,7 +17,7 @@ import VetoStats
 /// The four share digits (one family; combined by Cauchy).
 ///
 /// - Complexity: O(columns) per row; memory O(groups × columns × cells of the test).
-final class DigitDetector: Detector {
+final class DigitDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let columns: [Int]
@@ -80,7 +80,7 @@ final class DigitDetector: Detector {
         return s
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         let g = r.group(spec.group)
         for (k, c) in columns.enumerated() {
             let cell = r.cells[c]

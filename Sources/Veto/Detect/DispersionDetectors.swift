@@ -10,7 +10,7 @@ import VetoStats
 /// Not applicable below 6 degrees of freedom. Effect gate: X²/df < 0.3.
 ///
 /// - Complexity: O(1) per row; memory O(groups × periods × columns).
-final class DispersionDetector: Detector {
+final class DispersionDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let columns: [Int]
@@ -28,7 +28,7 @@ final class DispersionDetector: Detector {
         stats = Array(repeating: GroupPeriodTable((0, 0, 0, 0)), count: columns.count)
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         guard let n = r.int(exposure), n > 0 else { return }
         let gp = r.groupPeriod(spec.group)
         for (k, c) in columns.enumerated() {
@@ -98,7 +98,7 @@ final class DispersionDetector: Detector {
 /// births, late registration of girls), so the totals test never counts towards a veto.
 ///
 /// - Complexity: O(1) per row; memory O(groups).
-final class SexRatioDetector: Detector {
+final class SexRatioDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let boys: Int
@@ -114,7 +114,7 @@ final class SexRatioDetector: Detector {
         names = [schema.columns[boys].name, schema.columns[girls].name]
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         guard let b = r.int(boys), let g = r.int(girls), b >= 0, g >= 0 else { return }
         lastStat.update(r.group(spec.group), in: &stats, default: (0, 0, 0, 0)) { Self.add(boys: b, girls: g, to: &$0) }
     }

@@ -26,7 +26,7 @@ import VetoStats
 /// - Complexity: O(fields) per row; memory O(units × fields) for the previous period, O(distinct
 ///   values × fields × periods) at about 18 bytes each (``ValueCounts``), one hash per row of the
 ///   group-periods in flight, and a count per group-period.
-final class DuplicateDetector: Detector {
+final class DuplicateDetector: RowHook, Detector {
     let spec: DetectorSpec
     /// Comparisons without a match, by family: a unit's consecutive periods (frozen) and two units of
     /// one period (copied) are different comparisons of different pairs of rows.
@@ -116,7 +116,7 @@ final class DuplicateDetector: Detector {
         nearlyUnchanged = binPairs
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         let n = columns.count
         if scratch.count != n { scratch = Array(repeating: 0, count: n) }
         var nonZero = 0

@@ -12,7 +12,7 @@ import VetoStats
 ///
 /// - Complexity: O(columns) per row; memory O(units × columns) for the previous period, the
 ///   pairs of the group-periods in flight, and the outliers found.
-final class PeriodOutlierDetector: Detector {
+final class PeriodOutlierDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let columns: [Int]
@@ -53,7 +53,7 @@ final class PeriodOutlierDetector: Detector {
         current = Collected(counts: Array(repeating: 0, count: 3 * columns.count))
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         guard let p = r.periodValue else { return }
         let n = columns.count, u = Int(r.unit)
         while lastPeriod.count <= u {
@@ -202,7 +202,7 @@ final class PeriodOutlierDetector: Detector {
 ///
 /// - Complexity: O(1) per row once a group's pair is fixed (O(500) when it is fixed); memory
 ///   O(groups × 1,000) unit-periods waiting or not fitting, 32 bytes each (``Entry``), never O(rows).
-final class ImpliedStandardDetector: Detector {
+final class ImpliedStandardDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
     private let counts: (Int, Int)
@@ -295,7 +295,7 @@ final class ImpliedStandardDetector: Detector {
         names = [schema.columns[counts.0].name, schema.columns[counts.1].name, schema.columns[funds].name]
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         guard let f = r.int(funds), let a = r.int(counts.0), let b = r.int(counts.1),
               f > 0, a >= 0, b >= 0, a + b > 0, a <= Int32.max, b <= Int32.max else { return }
         let add = added.flatMap { r.int($0) } ?? 0

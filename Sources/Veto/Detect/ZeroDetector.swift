@@ -27,7 +27,7 @@ import VetoStats
 /// Effect gate: at least 10 expected.
 ///
 /// - Complexity: O(1) per row; memory O(groups × periods × columns + units).
-final class ZeroDetector: Detector {
+final class ZeroDetector: RowHook, Detector {
     let spec: DetectorSpec
     private(set) var untested = 0
     private let columns: [Int]
@@ -50,7 +50,7 @@ final class ZeroDetector: Detector {
         sums = Array(repeating: GroupPeriodTable((0, 0)), count: columns.count)
     }
 
-    func row(_ r: DetectorRow) {
+    override func row(_ r: DetectorRow) {
         guard let e = r.int(exposure), e >= 0 else { return }
         let g = r.group(spec.group)
         let gp = r.groupPeriod(spec.group)
