@@ -40,6 +40,7 @@ final class DigitDetector: RowHook, Detector {
         self.spec = spec
         self.columns = columns
         names = columns.map { schema.columns[$0].name }
+        isRounding = spec.kind == "rounding"
         switch spec.kind {
         case "benford-first": test = .firstDigit
         case "benford-first-two": test = .firstTwo
@@ -57,6 +58,8 @@ final class DigitDetector: RowHook, Detector {
     }
 
     private var isBenford: Bool { test.isBenford }
+    /// `rounding` (not a string compared per value).
+    private let isRounding: Bool
 
     private func slot(_ k: Int, _ g: Int32) -> Int {
         if lastGroup[k] == g { return lastSlot[k] }
@@ -124,7 +127,7 @@ final class DigitDetector: RowHook, Detector {
             }
             let s = slot(k, g)
             lastDigits[k][s * 10 + last] += 1
-            if let e = endsIn00, spec.kind == "rounding" {
+            if let e = endsIn00, isRounding {
                 if e { thousands[k][s * 2] += 1 }
                 thousands[k][s * 2 + 1] += 1
             }

@@ -117,6 +117,9 @@ final class DuplicateDetector: RowHook, Detector {
     }
 
     override func row(_ r: DetectorRow) {
+        // A block with a figure not reported is not compared: told from the cells' states first,
+        // before anything is copied (a column the input lacks stops every row here).
+        for c in columns where r.cells[c].state != .number { return }
         let n = columns.count
         if scratch.count != n { scratch = Array(repeating: 0, count: n) }
         var nonZero = 0
