@@ -621,3 +621,46 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
     #expect(folded.first?.message.en.hasPrefix("6 rows: 2;") == true)
     #expect(folded.first?.message.en.hasSuffix("e.g. a.csv:2, a.csv:3, a.csv:4") == true, "\(folded.first?.message.en ?? "")")
 }
+
+/// A message template is filled in one pass over it: the same text as the substring search per
+/// column it replaced (kept here as the oracle), on templates with placeholders of numeric and
+/// text columns, `{value}`, unknown names, doubled and unclosed braces, and Chinese text.
+@Test func messageTemplatesFillAsTheSearchPerColumnDid() throws {
+    let set = userRules("""
+    columns:
+      - {name: period, kind: period}
+      - {name: unit_code, kind: code}
+      - {name: births, kind: count}
+      - {name: funds, kind: money}
+      - {name: value, kind: count}
+      - {name: note, kind: text}
+    rules: []
+    """)
+    let schema = set.schema
+    let figures: [Int: ReportedNumber] = [schema.index(of: "births")!: ReportedNumber(mantissa: 1234567, exponent: 0),
+                                          schema.index(of: "value")!: ReportedNumber(mantissa: 5, exponent: 0)]
+    func number(_ c: Int) -> ReportedNumber? { figures[c] }
+    func oracle(_ template: String, value: ExactDecimal?) -> (String, Bool) {
+        guard template.contains("{") else { return (template, false) }
+        var s = template, named = false
+        if let value, s.contains("{value}") {
+            s = s.replacingAll("{value}", with: value.grouped())
+            named = true
+        }
+        for (c, spec) in schema.columns.enumerated() where spec.isNumeric && s.contains("{\(spec.name)}") {
+            s = s.replacingAll("{\(spec.name)}", with: number(c).map { ExactDecimal($0).grouped() } ?? "?")
+            named = true
+        }
+        return (s, named)
+    }
+    let pieces = ["{births}", "{funds}", "{value}", "{note}", "{nobody}", "{", "}", "{{births}}", "出生 ", "x", " ", "{births", "births}", ""]
+    var rng = SplitMix64(seed: 7)
+    for n in 0..<20_000 {
+        let template = (0..<Int(rng.next() % 6)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        let value: ExactDecimal? = n % 2 == 0 ? ExactDecimal(integer: 42_000) : nil
+        let got = RowContext.fill(template, value: value, schema: schema, number: number)
+        let want = oracle(template, value: value)
+        #expect(got == want, "\(template.debugDescription) value \(String(describing: value))")
+        if got != want { break }
+    }
+}

@@ -78,21 +78,48 @@ struct RowContext {
     }
 
     /// Replaces `{column}` by the row's reported figure and `{value}` by `value`; says whether any
-    /// figure was named.
+    /// figure was named. `{value}` wins over a column of that name when a value is given; a
+    /// `{name}` that names no numeric column is left as written.
+    ///
+    /// - Complexity: one pass over the template, a scan of the schema per `{…}` in it (not a
+    ///   substring search of the whole template per column).
     func fill(_ template: String, value: ExactDecimal? = nil) -> (String, Bool) {
-        guard template.contains("{") else { return (template, false) }
-        var s = template
+        Self.fill(template, value: value, schema: schema, number: number)
+    }
+
+    static func fill(_ template: String, value: ExactDecimal?, schema: Schema,
+                     number: (Int) -> ReportedNumber?) -> (String, Bool) {
+        let bytes = Array(template.utf8)
+        guard let firstOpen = bytes.firstIndex(of: UInt8(ascii: "{")) else { return (template, false) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 32)
         var named = false
-        if let value, s.contains("{value}") {
-            s = s.replacingAll("{value}", with: value.grouped())
-            named = true
+        var copied = 0, i = firstOpen
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "{") else { i += 1; continue }
+            // The name runs to the next `}`; another `{` first starts the name again there.
+            var j = i + 1
+            while j < bytes.count, bytes[j] != UInt8(ascii: "}"), bytes[j] != UInt8(ascii: "{") { j += 1 }
+            guard j < bytes.count else { break }
+            if bytes[j] == UInt8(ascii: "{") { i = j; continue }
+            let name = String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
+            var text: String?
+            if let value, name == "value" {
+                text = value.grouped()
+            } else if let c = schema.columns.firstIndex(where: { $0.isNumeric && $0.name == name }) {
+                text = number(c).map { ExactDecimal($0).grouped() } ?? "?"
+            }
+            if let text {
+                out += bytes[copied..<i]
+                out += text.utf8
+                copied = j + 1
+                named = true
+            }
+            i = j + 1
         }
-        for (c, spec) in schema.columns.enumerated() where spec.isNumeric && s.contains("{\(spec.name)}") {
-            let v = number(c).map { ExactDecimal($0).grouped() } ?? "?"
-            s = s.replacingAll("{\(spec.name)}", with: v)
-            named = true
-        }
-        return (s, named)
+        guard named else { return (template, false) }
+        out += bytes[copied...]
+        return (String(decoding: out, as: UTF8.self), true)
     }
 
     // MARK: Violations
