@@ -962,7 +962,12 @@ public final class Checker {
         return c == .min ? parWide[i] ?? 0 : Int128(c) * Self.micro
     }
 
-    private static let pow10: [Int64] = (0...18).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
+    /// 10^k for 0 ≤ k ≤ 18, as literals (constant data: no first-use check per row).
+    private static let pow10: [Int64] = [
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+        10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+        1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
+    ]
 
     /// A figure in millionths, when it is a whole number of them that fits in 64 bits.
     @inline(__always)

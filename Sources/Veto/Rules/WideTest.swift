@@ -54,13 +54,15 @@ struct WideTest: @unchecked Sendable {
     let terms: UnsafeBufferPointer<Term>
     let clauses: UnsafeBufferPointer<Clause>
 
-    /// Bounds under which no sum can overflow (at most `maxTerms` terms).
-    static let maxFigure: Int128 = 1 << 90
+    /// Bounds under which no sum can overflow (at most `maxTerms` terms). The 128-bit ones are
+    /// written as literals (2⁹⁰, 2⁶², 2¹⁰⁰): a shift is computed at first use, a lazy global
+    /// whose check was a call per test.
+    static let maxFigure: Int128 = 1_237_940_039_285_380_274_899_124_224
     static let maxCount: Int64 = 1 << 40
-    static let maxStandard: Int128 = 1 << 62
+    static let maxStandard: Int128 = 4_611_686_018_427_387_904
     static let maxCoefficient: Int64 = 1 << 12
-    static let maxConstant: Int128 = 1 << 100
-    static let maxTolerance: Int128 = 1 << 100
+    static let maxConstant: Int128 = 1_267_650_600_228_229_401_496_703_205_376
+    static let maxTolerance: Int128 = 1_267_650_600_228_229_401_496_703_205_376
     static let maxTerms = 32
 
     /// The wide test a tape computes, when it is one: `+ - neg`, products by a whole constant,
