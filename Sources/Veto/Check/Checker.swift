@@ -103,7 +103,9 @@ public final class Checker {
     @exclusivity(unchecked) private var result = CheckResult()
     private var files: [String] = []
     private var bindings: [TableBinding] = []
-    @exclusivity(unchecked) private var tallies: [RuleTally]
+    /// Per rule, its outcomes so far: raw storage (`program.rules.count` of them, freed in
+    /// `deinit`), counted into for every rule of every row without an array's uniqueness check.
+    private let tallies: UnsafeMutablePointer<RuleTally>
     private let standards: StandardsTable
     private let flags: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var packer = KeyPacker()
@@ -333,7 +335,8 @@ public final class Checker {
         program = (try? Program(rules: set)) ?? Program(empty: set.schema)
         schema = program.schema
         sink = FindingSink(cap: options.maxFindings, noteKeys: 2 * program.rules.count)
-        tallies = Array(repeating: RuleTally(), count: program.rules.count)
+        tallies = UnsafeMutablePointer<RuleTally>.allocate(capacity: max(1, program.rules.count))
+        tallies.initialize(repeating: RuleTally(), count: max(1, program.rules.count))
         flags = .allocate(capacity: max(1, program.flags.count))
         prevScratch = .allocate(capacity: max(1, program.prevColumns.count))
         prevScratch.initialize(repeating: .absent, count: max(1, program.prevColumns.count))
@@ -430,6 +433,7 @@ public final class Checker {
         for s in spools { s.remove() }
         names.release()
         flags.deallocate()
+        tallies.deallocate()
         prevScratch.deallocate()
         upWorst.release()
         upIndex.release()
@@ -1823,7 +1827,7 @@ public final class Checker {
             keys[i] &= ~mark
         }
         result.verdicts = VerdictList(keys: keys, worst: worst, packer: packer)
-        result.rules = zip(program.rules, tallies).map { ($0.rule.id, $1) }
+        result.rules = program.rules.indices.map { (program.rules[$0].rule.id, tallies[$0]) }
         result.noteRules = Set(program.rules.filter { $0.rule.assert == nil }.map(\.rule.id))
         Causes.attach(&result, rules: options.rules)
         return result

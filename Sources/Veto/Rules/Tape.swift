@@ -129,13 +129,23 @@ struct Frame {
     var childMissing: UnsafePointer<Bool>?
     var aggregates: UnsafePointer<Slot>?
     var unique: UnsafePointer<Bool>?
-    unowned(unsafe) var services: FrameServices
+    /// Not retained (its owner keeps it alive while the frame is used), and called through
+    /// `_withUnsafeGuaranteedRef`: a class reference read out of the frame, even an
+    /// `unowned(unsafe)` one, was retained and released around each call, per standard looked up.
+    private let services: Unmanaged<FrameServices>
 
     init(cells: UnsafePointer<Cell>, flags: UnsafePointer<UInt8>, services: FrameServices) {
         self.cells = cells
         self.flags = flags
-        self.services = services
+        self.services = .passUnretained(services)
     }
+
+    /// ``FrameServices/standard(_:)``.
+    @inline(__always) func standard(_ p: Int) -> ExactDecimal? { services._withUnsafeGuaranteedRef { $0.standard(p) } }
+    /// ``FrameServices/scaledStandard(_:)``.
+    @inline(__always) func scaledStandard(_ p: Int) -> Int128? { services._withUnsafeGuaranteedRef { $0.scaledStandard(p) } }
+    /// The row's text in column `c`.
+    @inline(__always) func text(_ c: Int) -> String { services._withUnsafeGuaranteedRef { $0.text(c) } }
 }
 
 enum ColumnFlag {
@@ -283,7 +293,7 @@ final class TapeMachine {
                 st[sp] = Slot(v: v, tag: .number)
                 sp += 1
             case .std(let p):
-                if let a = f.services.standard(Int(p)), let v = Fixed.scaled(a) {
+                if let a = f.standard(Int(p)), let v = Fixed.scaled(a) {
                     st[sp] = Slot(v: FixedInterval(point: v), tag: .number)
                 } else {
                     st[sp] = unknown(.noStandard(Int(p)))
@@ -397,15 +407,15 @@ final class TapeMachine {
                 }
                 sp += 1
             case .inText(let c, let s):
-                let text = f.services.text(Int(c)).trimmingSpaces
+                let text = f.text(Int(c)).trimmingSpaces
                 st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth(t.tables.textSets[Int(s)].contains(text))
                 sp += 1
             case .textEquals(let c, let k, let negate):
-                let text = f.services.text(Int(c)).trimmingSpaces
+                let text = f.text(Int(c)).trimmingSpaces
                 st[sp] = text.isEmpty ? unknown(.missing(Int(c))) : .truth((text == t.tables.texts[Int(k)]) != negate)
                 sp += 1
             case .matches(let c, let k):
-                let text = f.services.text(Int(c))
+                let text = f.text(Int(c))
                 if text.isEmpty {
                     st[sp] = unknown(.missing(Int(c)))
                 } else {

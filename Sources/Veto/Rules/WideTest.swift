@@ -209,7 +209,7 @@ struct WideTest: @unchecked Sendable {
                 let k = Int128(t.coefficient)
                 var std: Int128 = 1
                 if t.standard >= 0 {
-                    guard let v = f.services.scaledStandard(Int(t.standard)), v.magnitude <= Self.maxStandard.magnitude else { return nil }
+                    guard let v = f.scaledStandard(Int(t.standard)), v.magnitude <= Self.maxStandard.magnitude else { return nil }
                     std = v
                 }
                 guard t.index >= 0 else {
