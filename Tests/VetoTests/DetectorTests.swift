@@ -677,11 +677,10 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     #expect(narrow.detectorNotes.contains { $0.message.en.contains("fewer than two orders of magnitude") })
 }
 
-/// period-outlier names the one village whose figure doubled among twelve that moved by 5 %;
-/// when no change passes both floors (20 units and 30 %), the group still counts as tested
-/// (no "not applicable" note) and nothing is reported; a group of fewer than 10 is not tested.
-@Test func periodOutlierNamesTheDoubledFigureAndCountsQuietGroupsAsTested() throws {
-    let yaml = """
+/// A township's villages over 2020–2021 under `period-outlier` alone: village v reports
+/// 1,000 + 37·v (0 for the first `zeros`), then 5 % more, except `jump`, which doubles.
+func periodOutlierRun(villages: Int, zeros: Int, jump: Int?) -> CheckResult {
+    let set = userRules("""
     columns:
       - {name: period, kind: period}
       - {name: unit_code, kind: code}
@@ -689,19 +688,23 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
     detectors:
       - {detector: period-outlier, columns: [amount], group: parent}
     rules: []
-    """
-    let set = userRules(yaml)
-    func run(villages: Int, jump: Int?) -> CheckResult {
-        var csv = "period,unit_code,amount\n"
-        for year in [2020, 2021] {
-            for v in 1...villages {
-                let before = 1_000 + 37 * v
-                let now = year == 2020 ? before : v == jump ? 2 * before : before * 105 / 100
-                csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
-            }
+    """)
+    var csv = "period,unit_code,amount\n"
+    for year in [2020, 2021] {
+        for v in 1...villages {
+            let before = v <= zeros ? 0 : 1_000 + 37 * v
+            let now = year == 2020 ? before : v == jump ? 2 * before : before * 105 / 100
+            csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
         }
-        return check(csv, name: "amounts.csv", rules: set)
     }
+    return check(csv, name: "amounts.csv", rules: set)
+}
+
+/// period-outlier names the one village whose figure doubled among twelve that moved by 5 %;
+/// when no change passes both floors (20 units and 30 %), the group still counts as tested
+/// (no "not applicable" note) and nothing is reported; a group of fewer than 10 is not tested.
+@Test func periodOutlierNamesTheDoubledFigureAndCountsQuietGroupsAsTested() throws {
+    func run(villages: Int, jump: Int?) -> CheckResult { periodOutlierRun(villages: villages, zeros: 0, jump: jump) }
     let loud = run(villages: 12, jump: 7)
     let hits = loud.findings.filter { $0.id == "forensic.period-outlier" }
     #expect(hits.count == 1 && hits.first?.unitCode == "620121100207" && hits.first?.message.en.contains("went from 1259 to 2518") == true,
@@ -718,27 +721,7 @@ func badDetectorDeclarationsAreErrorsWithAPlace(yaml: String, message: String) {
 /// Zeros count towards a group's size (ten units with both periods) but not towards HB, which
 /// Banff runs on positive pairs only; `period-outlier` keeps only those pairs, and counts the rest.
 @Test func periodOutlierCountsZeroPairsInTheGroupButRunsHBOnThePositiveOnes() throws {
-    let yaml = """
-    columns:
-      - {name: period, kind: period}
-      - {name: unit_code, kind: code}
-      - {name: amount, kind: count}
-    detectors:
-      - {detector: period-outlier, columns: [amount], group: parent}
-    rules: []
-    """
-    let set = userRules(yaml)
-    func run(zeros: Int, jump: Int) -> CheckResult {
-        var csv = "period,unit_code,amount\n"
-        for year in [2020, 2021] {
-            for v in 1...10 {
-                let before = v <= zeros ? 0 : 1_000 + 37 * v
-                let now = year == 2020 ? before : v == jump ? 2 * before : before * 105 / 100
-                csv += "\(year),620121100\(String(format: "%03d", 200 + v)),\(now)\n"
-            }
-        }
-        return check(csv, name: "amounts.csv", rules: set)
-    }
+    func run(zeros: Int, jump: Int) -> CheckResult { periodOutlierRun(villages: 10, zeros: zeros, jump: jump) }
     // Ten units with both periods, four of them at 0: HB on the six positive pairs names the doubled one.
     let mixed = run(zeros: 4, jump: 7)
     let hits = mixed.findings.filter { $0.id == "forensic.period-outlier" }

@@ -23,7 +23,7 @@ struct FixedInterval: Sendable, Equatable {
 }
 
 enum Fixed {
-    /// 10^k for 0 ≤ k ≤ 38, read on every cell: arrays of literals, which the compiler lays out
+    /// 10^k for 0 ≤ k ≤ 38, read on every cell: an array of literals, which the compiler lays out
     /// as constant data (a table computed at run time is a lazy global, and its first-use check
     /// was a call per tape run).
     static let pow10: [Int128] = [
@@ -67,47 +67,8 @@ enum Fixed {
         10000000000000000000000000000000000000,
         100000000000000000000000000000000000000,
     ]
-    static let upow10: [UInt128] = [
-        1,
-        10,
-        100,
-        1000,
-        10000,
-        100000,
-        1000000,
-        10000000,
-        100000000,
-        1000000000,
-        10000000000,
-        100000000000,
-        1000000000000,
-        10000000000000,
-        100000000000000,
-        1000000000000000,
-        10000000000000000,
-        100000000000000000,
-        1000000000000000000,
-        10000000000000000000,
-        100000000000000000000,
-        1000000000000000000000,
-        10000000000000000000000,
-        100000000000000000000000,
-        1000000000000000000000000,
-        10000000000000000000000000,
-        100000000000000000000000000,
-        1000000000000000000000000000,
-        10000000000000000000000000000,
-        100000000000000000000000000000,
-        1000000000000000000000000000000,
-        10000000000000000000000000000000,
-        100000000000000000000000000000000,
-        1000000000000000000000000000000000,
-        10000000000000000000000000000000000,
-        100000000000000000000000000000000000,
-        1000000000000000000000000000000000000,
-        10000000000000000000000000000000000000,
-        100000000000000000000000000000000000000,
-    ]
+    /// 10¹², unsigned: the divisor of every scaled product and quotient.
+    static let uone: UInt128 = 1_000_000_000_000
 
     /// `mantissa × 10^exponent` in units of 10⁻¹²; nil when it is finer than 10⁻¹² or too large.
     @inline(__always)
@@ -151,7 +112,7 @@ enum Fixed {
     static func mulScaled(_ a: Int128, _ b: Int128, roundUp: Bool) -> Int128? {
         let negative = (a < 0) != (b < 0)
         let p = a.magnitude.multipliedFullWidth(by: b.magnitude)
-        let d = upow10[FixedInterval.scale]
+        let d = uone
         guard p.high < d else { return nil }
         // A product within 128 bits (every reported figure) divides without the 256-bit path.
         let (q, r) = p.high == 0 ? p.low.quotientAndRemainder(dividingBy: d) : d.dividingFullWidth(p)
@@ -206,7 +167,7 @@ enum Fixed {
     static func divBoth(_ a: Int128, _ b: Int128) -> (Int128, Int128)? {
         guard b != 0 else { return nil }
         let negative = (a < 0) != (b < 0)
-        let p = a.magnitude.multipliedFullWidth(by: upow10[FixedInterval.scale])
+        let p = a.magnitude.multipliedFullWidth(by: uone)
         let d = b.magnitude
         guard p.high < d else { return nil }
         let (q, r) = p.high == 0 ? p.low.quotientAndRemainder(dividingBy: d) : d.dividingFullWidth(p)

@@ -129,8 +129,8 @@ public struct UnitCode: Hashable, Sendable, Comparable, CustomStringConvertible 
         case .village: keep = 9
         }
         if value != .max {
-            let unit = Fixed.upow10[12 - keep]
-            return UnitCode(value: value / UInt64(unit) * UInt64(unit))
+            let unit = UInt64(Fixed.pow10[12 - keep])
+            return UnitCode(value: value / unit * unit)
         }
         return UnitCode(code: String(decoding: code.utf8.prefix(keep), as: UTF8.self) + String(repeating: "0", count: 12 - keep))
     }
