@@ -664,3 +664,19 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
         if got != want { break }
     }
 }
+
+/// The power-of-ten table and the wide test's bounds are written as literals (constant data, no
+/// lazy-global check per use): each must be the power it stands for.
+@Test func literalPowersAndBoundsAreThePowersTheyStandFor() {
+    var p: Int128 = 1
+    for k in 0...38 {
+        #expect(Fixed.pow10[k] == p, "10^\(k)")
+        if k < 38 { p *= 10 }
+    }
+    #expect(Fixed.pow10.count == 39)
+    #expect(Fixed.uone == UInt128(Fixed.pow10[FixedInterval.scale]))
+    #expect(WideTest.maxFigure == Int128(1) << 90)
+    #expect(WideTest.maxStandard == Int128(1) << 62)
+    #expect(WideTest.maxConstant == Int128(1) << 100)
+    #expect(WideTest.maxTolerance == Int128(1) << 100)
+}
