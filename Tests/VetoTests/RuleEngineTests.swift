@@ -680,3 +680,26 @@ func rowOrderChangesNoRuleOutcome(seed: UInt64) throws {
     #expect(WideTest.maxConstant == Int128(1) << 100)
     #expect(WideTest.maxTolerance == Int128(1) << 100)
 }
+
+/// A fund rule judged against the pack's example standard (no table of the user's covers the
+/// unit-period) says so in both languages (SPEC.md §3); judged against a user's standard, it
+/// does not, and a user's standard that fits the figures makes the rule hold.
+@Test func aFindingJudgedAgainstTheExampleStandardSaysSo() throws {
+    let csv = "period,unit_code,reward_prev,reward_added,reward_exited,reward_total,reward_funds\n2021,620121101202,10,0,0,10,12000\n"
+    let onExample = check(csv).findings.first { $0.id == "funds.reward" }
+    #expect(onExample?.message.en.contains("standard of 960 yuan a year is the pack's example") == true, "\(String(describing: onExample?.message.en))")
+    #expect(onExample?.message.zh.contains("960 元（每年）是工具包的示例") == true, "\(String(describing: onExample?.message.zh))")
+    func checked(perYear: Int) -> CheckResult {
+        var o = CheckOptions()
+        o.standards = StandardsTable([Standard(programme: "reward", perYear: ExactDecimal(integer: perYear), fromYear: 2010, toYear: nil,
+                                               region: "", oneOff: false, minAge: nil, source: "t", example: false)])
+        let c = Checker(options: o)
+        c.add(bytes: Array(csv.utf8), name: "t.csv")
+        return c.finish()
+    }
+    let ownFits = checked(perYear: 1_200)
+    #expect(tally(ownFits, "funds.reward")?.holds == 1)
+    let own = checked(perYear: 1_000).findings.first { $0.id == "funds.reward" }
+    #expect(own != nil && own?.message.en.contains("example") == false && own?.message.zh.contains("示例") == false,
+            "\(String(describing: own?.message.en))")
+}

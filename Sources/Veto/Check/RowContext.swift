@@ -127,7 +127,26 @@ struct RowContext {
     func violations(_ failing: [Int], outcomes: [RuleOutcome?]) -> [Finding] {
         var findings = failing.map { violation(program.rules[$0]) }
         explain(&findings, failing, outcomes: outcomes)
+        for (k, r) in failing.enumerated() {
+            for s in exampleStandards(program.rules[r]) {
+                let amount = s.perYear.grouped(), per = s.oneOff ? "once" : "a year", perZh = s.oneOff ? "一次性" : "每年"
+                findings[k].message.zh += "（\(s.programme) 的标准 \(amount) 元（\(perZh)）是工具包的示例，与领域报告一致，不是官方标准表；请用 --standards 提供本地标准）"
+                findings[k].message.en += " (the \(s.programme) standard of \(amount) yuan \(per) is the pack's example, matching the domain report, not an official table: give yours with --standards)"
+            }
+        }
         return findings
+    }
+
+    /// The standards a rule's assertion reads that are, for this unit-period, the pack's shipped
+    /// examples (no user table covers it): a finding judged against one says so (SPEC.md §3).
+    func exampleStandards(_ rule: CompiledRule) -> [Standard] {
+        guard let period, let assertion = rule.rule.assert else { return [] }
+        var programmes: [String] = []
+        assertion.visit { e in
+            if case .standard(let p) = e, !programmes.contains(p) { programmes.append(p) }
+        }
+        let code = unit?.unitCode?.code ?? ""
+        return programmes.compactMap { checker.standardsTable.lookup($0, period: period, code: code) }.filter(\.example)
     }
 
     func violation(_ rule: CompiledRule) -> Finding {
