@@ -25,10 +25,10 @@ import VetoStats
 final class BunchingDetector: RowHook, Detector {
     let spec: DetectorSpec
     let untested = 0
-    private let targets: [(column: Int, name: String, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
-    /// The targets without their names, for rows: a tuple holding a String is copied with a
-    /// retain and a release each time a row reads it.
-    private let rowTargets: [(column: Int, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
+    /// The targets, without their names (a tuple holding a String is copied with a retain and a
+    /// release each time a row reads it); `names` by the same index.
+    private let targets: [(column: Int, threshold: PercentThreshold?, value: Double, below: Bool, inclusive: Bool)]
+    private let names: [String]
     private let numerator: Int?
     private let denominator: Int?
     /// Per target: (group-period, denominator) → (passing, failing); per group-period Σk and Σn
@@ -41,7 +41,8 @@ final class BunchingDetector: RowHook, Detector {
         self.spec = spec
         self.numerator = numerator
         self.denominator = denominator
-        var list: [(Int, String, PercentThreshold?, Double, Bool, Bool)] = []
+        var list: [(Int, PercentThreshold?, Double, Bool, Bool)] = []
+        var names: [String] = []
         for t in targets {
             guard let c = schema.index(of: t.column), let (bound, under, inclusive) = t.bound else { continue }
             var th: PercentThreshold?
@@ -52,10 +53,11 @@ final class BunchingDetector: RowHook, Detector {
             } else if bound.exponent < 0, bound.exponent > -9, let n = Int(exactly: bound.mantissa) {
                 th = PercentThreshold(numerator: n, denominator: Int(Self.pow10(-Int(bound.exponent))))
             }
-            list.append((c, t.column, th, Double(bound.description) ?? 0, under, inclusive))
+            list.append((c, th, Double(bound.description) ?? 0, under, inclusive))
+            names.append(t.column)
         }
         self.targets = list
-        rowTargets = list.map { ($0.0, $0.2, $0.3, $0.4, $0.5) }
+        self.names = names
         cells = list.map { _ in Cells() }
         totals = Array(repeating: GroupPeriodTable((0, 0)), count: list.count)
         windows = Array(repeating: [:], count: list.count)
@@ -95,7 +97,7 @@ final class BunchingDetector: RowHook, Detector {
 
     override func row(_ r: DetectorRow) {
         let g = r.group(spec.group)
-        for (t, target) in rowTargets.enumerated() {
+        for (t, target) in targets.enumerated() {
             if let nc = numerator, let dc = denominator, let th = target.threshold {
                 guard let k = r.int(nc), let n = r.int(dc), n > 0, k >= 0, k <= n else { continue }
                 let gp = r.groupPeriod(spec.group)
@@ -120,6 +122,7 @@ final class BunchingDetector: RowHook, Detector {
         var tests: [DetectorTest] = []
         var notes: [DetectorNote] = []
         for (t, target) in targets.enumerated() {
+            let name = names[t]
             let totalOf = Dictionary(uniqueKeysWithValues: totals[t].sorted(keys: context.groupPeriodKeys).map { ($0.key, $0.value) })
             let cellsOf = cells[t].byGroup(context.groupPeriodKeys)
             cells[t] = Cells()
@@ -173,10 +176,10 @@ final class BunchingDetector: RowHook, Detector {
                     let expected = dist.mean
                     tests.append(DetectorTest(
                         kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: pv, effect: Double(passing) >= 1.5 * expected,
-                        fields: [target.name], expected: Words.count(expected), actual: "\(passing)",
+                        fields: [name], expected: Words.count(expected), actual: "\(passing)",
                         message: Message(
-                            zh: "\(unit)：\(probs.count) 个恰在目标（\(target.name) \(sideZh) \(Words.fixed(target.value, sig: 4))）两侧的单位-期别中，\(passing) 个恰好达标，按组内其他单位的比率预期约 \(Words.count(expected)) 个",
-                            en: "\(unit): of \(probs.count) unit-periods just either side of the target (\(target.name) \(side) \(Words.fixed(target.value, sig: 4))), \(passing) just pass it; about \(Words.count(expected)) expected at the rate of the group's other units")))
+                            zh: "\(unit)：\(probs.count) 个恰在目标（\(name) \(sideZh) \(Words.fixed(target.value, sig: 4))）两侧的单位-期别中，\(passing) 个恰好达标，按组内其他单位的比率预期约 \(Words.count(expected)) 个",
+                            en: "\(unit): of \(probs.count) unit-periods just either side of the target (\(name) \(side) \(Words.fixed(target.value, sig: 4))), \(passing) just pass it; about \(Words.count(expected)) expected at the rate of the group's other units")))
                 } else {
                     let w = windows[t][g] ?? (0, 0)
                     guard let r = BunchingTest.fromCounts(goodSide: w.good, badSide: w.bad).value, w.good + w.bad >= 10 else {
@@ -186,14 +189,14 @@ final class BunchingDetector: RowHook, Detector {
                     na.ran()
                     tests.append(DetectorTest(
                         kind: spec.kind, family: spec.kind, unit: g, period: -1, pValue: r.pValue, effect: r.ratio >= 2,
-                        fields: [target.name], expected: Words.count(Double(w.good + w.bad) / 2), actual: "\(w.good)",
+                        fields: [name], expected: Words.count(Double(w.good + w.bad) / 2), actual: "\(w.good)",
                         message: Message(
-                            zh: "\(unit)：\(target.name) 在目标 \(Words.fixed(target.value, sig: 4)) 的达标一侧 1 个百分点内有 \(w.good) 个值，另一侧 \(w.bad) 个",
-                            en: "\(unit): \(w.good) values of \(target.name) lie within 1 point on the good side of the target \(Words.fixed(target.value, sig: 4)), \(w.bad) on the other")))
+                            zh: "\(unit)：\(name) 在目标 \(Words.fixed(target.value, sig: 4)) 的达标一侧 1 个百分点内有 \(w.good) 个值，另一侧 \(w.bad) 个",
+                            en: "\(unit): \(w.good) values of \(name) lie within 1 point on the good side of the target \(Words.fixed(target.value, sig: 4)), \(w.bad) on the other")))
                 }
             }
-            if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [target.name], what: "threshold-bunching on \(target.name)",
-                               whatZh: "\(target.name) 的目标堆积检验") { notes.append(n) }
+            if let n = na.note(id: DetectorSpec.findingID(spec.kind), fields: [name], what: "threshold-bunching on \(name)",
+                               whatZh: "\(name) 的目标堆积检验") { notes.append(n) }
         }
         return (tests, notes)
     }

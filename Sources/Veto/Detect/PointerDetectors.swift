@@ -101,6 +101,8 @@ final class PeriodOutlierDetector: RowHook, Detector {
         var batch = Collected(counts: Array(repeating: 0, count: 3 * columns.count))
         swap(&batch, &current)
         current.pairs.reserveCapacity(batch.pairs.count)
+        // A new entry (made without counts) takes the batch whole; one the group-period had
+        // before (its rows came in several runs) adds it.
         pairs.update(currentKey, make: { Collected(counts: []) }, evict: finishGroups) { c in
             if c.counts.isEmpty {
                 c = batch
